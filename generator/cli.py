@@ -1,0 +1,97 @@
+"""Command line: check, score, build, serve. See CONTRACT.md §1."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import EXIT_INVALID_ANSWERS, EXIT_OK, UserError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except UserError as err:
+        for problem in err.problems:
+            print(problem.github() if getattr(args, "format", "") == "github" and hasattr(problem, "github") else problem,
+                  file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path("."), help="the knowledge base's root directory (default: .)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="validate every rules and content file")
+    check.add_argument("--format", choices=("text", "github"), default="text", help="github prints annotation lines")
+    check.set_defaults(run=_check)
+
+    score = commands.add_parser("score", help="score one set of answers with the engine the browser runs")
+    score.add_argument("--answers", required=True, help="a YAML or JSON mapping of answer id to value; - reads stdin")
+    score.add_argument("--format", choices=("text", "json"), default="text")
+    score.set_defaults(run=_score)
+
+    build = commands.add_parser("build", help="validate, generate and build the static site into site/")
+    build.add_argument("--site-dir", type=Path, default=None, help="where the site goes (default: ROOT/site)")
+    build.set_defaults(run=_build)
+
+    serve = commands.add_parser("serve", help="build, serve on loopback and rebuild when sources change")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def _check(args) -> int:
+    from .rules.load import load_rules
+
+    rules = load_rules(args.root)
+    print(f"ok: {len(rules.milestones)} milestones, {len(rules.questions)} questions, {len(rules.cases)} rule cases")
+    return EXIT_OK
+
+
+def _score(args) -> int:
+    from .answers_file import read_answers
+    from .report import text_report
+    from .rules.compile import compile_rules
+    from .rules.load import load_rules
+    from .scoring import Engine
+
+    rules = compile_rules(load_rules(args.root))
+    answers, locate = read_answers(args.answers)
+    engine = Engine(rules)
+    clean, problems = engine.check(answers)
+    if problems:
+        raise UserError(sorted(locate(p) for p in problems), EXIT_INVALID_ANSWERS)
+    result = engine.score(clean)
+    if args.format == "json":
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(text_report(result, rules))
+    return EXIT_OK
+
+
+def _build(args) -> int:
+    from .site.build import build_site
+
+    report = build_site(args.root, args.site_dir)
+    print(report)
+    return EXIT_OK
+
+
+def _serve(args) -> int:
+    from .site.serve import serve
+
+    serve(args.root, args.host, args.port)
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,199 @@
+"""Load every rules file, validate it, and resolve references in one pass.
+
+``load_rules(root)`` either returns a complete ``Rules`` or raises UserError
+with every problem found, sorted by file and line: a build never starts on
+rules that are half right.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Problem, UserError, did_you_mean
+from ..scoring.expr import ExprError, check_types, names, parse
+from .model import KINDS, FileKind
+from .validate import Collector, check_mapping
+from .yamlfile import YamlFile, YMap, expr_pos, read_yaml
+
+ANSWER_TYPES = {"integer": "number", "number": "number", "boolean": "bool", "choice": "str"}
+
+
+@dataclass
+class Rules:
+    root: Path
+    sources: dict[str, YMap] = field(default_factory=dict)
+    groups: list[YMap] = field(default_factory=list)
+    questions: dict[str, YMap] = field(default_factory=dict)
+    constraints: list[YMap] = field(default_factory=list)
+    milestones: dict[str, YMap] = field(default_factory=dict)  # in ladder order
+    ladder: YMap | None = None
+    cases: list[tuple[YamlFile, YMap]] = field(default_factory=list)
+    used_questions: set[str] = field(default_factory=set)
+    where: dict[tuple[str, str], YamlFile] = field(default_factory=dict)  # (kind, id) -> its file
+
+
+def load_rules(root: Path) -> Rules:
+    root = root.resolve()
+    files, problems = _read_all(root)
+    found = Collector()
+    by_kind: dict[str, list[YamlFile]] = {kind.name: [] for kind in KINDS}
+    for kind, file in files:
+        if file.data is not None and check_mapping(file.data, kind.fields, file, (1, 1), kind.name, found):
+            if kind.id_is_file_name and file.data["id"] != file.path.stem:
+                file.problem(file.data.value_pos["id"], f"id {file.data['id']!r} does not match the file name {file.path.name!r}",
+                             f"rename the file to {file.data['id']}.yaml or change the id")
+            else:
+                by_kind[kind.name].append(file)
+    rules = Rules(root)
+    _index(rules, by_kind)
+    _resolve_refs(rules, found)
+    _check_questions(rules)
+    _check_exprs(rules, found)
+    _check_ladder(rules, by_kind)
+    for file in (f for _, f in files):
+        problems.extend(file.problems)
+    if problems:
+        raise UserError(sorted(set(problems)))
+    return rules
+
+
+def _read_all(root: Path) -> tuple[list[tuple[FileKind, YamlFile]], list[Problem]]:
+    problems: list[Problem] = []
+    files: list[tuple[FileKind, YamlFile]] = []
+    rules_dir = root / "rules"
+    if not rules_dir.is_dir():
+        raise UserError([Problem("rules", 1, 1, "no rules/ directory here", f"run from the knowledge base's root (looked in {root})")])
+    for path in sorted(p for p in rules_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(root).as_posix()
+        if path.suffix == ".yml":
+            problems.append(Problem(rel, 1, 1, "rules files end in .yaml", f"rename it to {path.stem}.yaml"))
+            continue
+        if path.suffix != ".yaml":
+            continue
+        kind = next((k for k in KINDS if fnmatch.fnmatch(rel, k.pattern)), None)
+        if kind is None:
+            patterns = ", ".join(k.pattern for k in KINDS)
+            problems.append(Problem(rel, 1, 1, "not a known kind of rules file", f"rules files live at: {patterns}"))
+            continue
+        files.append((kind, read_yaml(path, rel)))
+    present = {kind.name for kind, _ in files}
+    for kind in KINDS:
+        if "*" not in kind.pattern and kind.name not in present:
+            problems.append(Problem(kind.pattern, 1, 1, f"missing {kind.name} file", kind.doc))
+    return files, problems
+
+
+def _unique(items, what: str) -> dict[str, YMap]:
+    """Index (file, mapping) pairs by id, reporting duplicates at the second one."""
+    out: dict[str, YMap] = {}
+    where: dict[str, YamlFile] = {}
+    for file, item in items:
+        ident = item["id"]
+        if ident in out:
+            first = where[ident]
+            file.problem(item.value_pos["id"], f"duplicate {what} id {ident!r}",
+                         f"first declared in {first.rel}:{out[ident].value_pos['id'][0]}")
+            continue
+        out[ident] = item
+        where[ident] = file
+    return out
+
+
+def _index(rules: Rules, by_kind: dict[str, list[YamlFile]]) -> None:
+    rules.sources = _unique(((f, s) for f in by_kind["sources"] for s in f.data["sources"]), "source")
+    groups = sorted(by_kind["question-group"], key=lambda f: (f.data["order"], f.data["id"]))
+    rules.groups = [f.data for f in groups]
+    pairs = []
+    for f in groups:
+        for q in f.data["questions"]:
+            q["group"] = f.data["id"]
+            pairs.append((f, q))
+            rules.where[("question", q["id"])] = f
+    rules.questions = _unique(pairs, "question")
+    rules.constraints = [c for f in by_kind["constraints"] for c in f.data["constraints"]]
+    _unique(((f, c) for f in by_kind["constraints"] for c in f.data["constraints"]), "constraint")
+    for f in by_kind["milestone"]:
+        rules.where[("milestone", f.data["id"])] = f
+    rules.cases = [(f, case) for f in by_kind["cases"] for case in f.data["cases"]]
+    if by_kind["ladder"]:
+        rules.ladder = by_kind["ladder"][0].data
+        milestones = {f.data["id"]: f.data for f in by_kind["milestone"]}
+        order = [m for m in rules.ladder["milestones"] if m in milestones]
+        rules.milestones = {m: milestones[m] for m in dict.fromkeys(order)}
+        rules.milestones.update(milestones)  # unlisted ones last; _check_ladder reports them
+
+
+def _resolve_refs(rules: Rules, found: Collector) -> None:
+    known = {
+        "source": rules.sources,
+        "question": rules.questions,
+        "milestone": {ident: None for kind, ident in rules.where if kind == "milestone"},
+    }
+    for ref in found.refs:
+        ids = known[ref.kind]
+        if ref.id not in ids:
+            ref.file.problem(ref.pos, f"unknown {ref.kind} {ref.id!r}", did_you_mean(ref.id, ids) or f"no {ref.kind} has this id")
+
+
+def _check_questions(rules: Rules) -> None:
+    for qid, q in rules.questions.items():
+        file = rules.where[("question", qid)]
+        numeric = q["type"] in ("integer", "number")
+        if q["type"] == "choice" and not q.get("choices"):
+            file.problem(q.pos, f"question {qid!r} has type choice but no choices", "list them under choices:")
+        for key in ("min", "max", "step", "noun", "noun_one", "unit"):
+            if key in q and not numeric:
+                file.problem(q.key_pos[key], f"{key!r} only applies to integer and number questions, not {q['type']}")
+        if "choices" in q and q["type"] != "choice":
+            file.problem(q.key_pos["choices"], f"'choices' only applies to choice questions, not {q['type']}")
+        if numeric and "min" in q and "max" in q and q["min"] > q["max"]:
+            file.problem(q.value_pos["max"], f"max {q['max']} is below min {q['min']}")
+        if q["type"] == "integer" and any(isinstance(q.get(k), float) and not q[k].is_integer() for k in ("min", "max", "step")):
+            file.problem(q.pos, f"integer question {qid!r} has a fractional bound or step")
+
+
+def _check_exprs(rules: Rules, found: Collector) -> None:
+    types = {qid: ANSWER_TYPES[q["type"]] for qid, q in rules.questions.items()}
+    for expr in found.exprs:
+        try:
+            node = parse(expr.source)
+            check_types(node, types)
+        except ExprError as err:
+            expr.file.problem(expr_pos(expr.pos, expr.style, err.pos), f"in condition: {err.message}", err.hint)
+            continue
+        if not expr.file.rel.endswith("constraints.yaml"):
+            rules.used_questions.update(n.value for n in names(node))
+    for qid, q in rules.questions.items():
+        if qid not in rules.used_questions:
+            rules.where[("question", qid)].problem(
+                q.value_pos["id"], f"question {qid!r} is asked but no condition reads it",
+                "use it in a milestone condition, or remove it so founders are not asked for nothing",
+            )
+
+
+def _check_ladder(rules: Rules, by_kind: dict[str, list[YamlFile]]) -> None:
+    if not by_kind["ladder"]:
+        return
+    file = by_kind["ladder"][0]
+    listed = rules.ladder["milestones"]
+    seen: set[str] = set()
+    for index, mid in enumerate(listed):
+        if mid in seen:
+            file.problem(listed.item_pos[index], f"milestone {mid!r} is listed twice", "each milestone has one place on the ladder")
+        seen.add(mid)
+    for mid, milestone in rules.milestones.items():
+        if mid not in seen:
+            mfile = rules.where[("milestone", mid)]
+            mfile.problem(milestone.value_pos["id"], f"milestone {mid!r} is not on the ladder", f"add it to {file.rel}")
+    optional_seen = None
+    for index, mid in enumerate(listed):
+        m = rules.milestones.get(mid)
+        if m is None:
+            continue
+        if m["optional"]:
+            optional_seen = mid
+        elif optional_seen:
+            file.problem(listed.item_pos[index], f"required milestone {mid!r} comes after optional {optional_seen!r}",
+                         "list optional milestones last")

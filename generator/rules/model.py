@@ -1,0 +1,161 @@
+"""The rules model, declared once.
+
+Each kind of rules file is a ``FileKind`` with typed ``Field``s and a
+docstring for each. Validation walks these declarations; the maintainer
+reference and the JSON Schemas are generated from them too, so the three
+cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ID_PATTERN = r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a rules mapping.
+
+    type is one of: id, line (one line of text), text (Markdown, may span
+    lines), int, number, bool, expr (a condition), ref:KIND (the id of a
+    KIND declared elsewhere), enum (one of ``choices``), object (a mapping
+    with ``fields``), mapping (free-form keys with plain values), list:T (a
+    list of T, where T is any of the above). A nullable field may be null.
+    """
+
+    name: str
+    type: str
+    doc: str
+    required: bool = True
+    default: object = None
+    fields: tuple["Field", ...] = ()
+    choices: tuple[str, ...] = ()
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """A kind of rules file: where it lives and the mapping it holds."""
+
+    name: str
+    pattern: str  # relative to the knowledge-base root
+    doc: str
+    fields: tuple[Field, ...]
+    id_is_file_name: bool = False
+
+
+SOURCE_REF = Field(
+    "source", "object", "Where the rule comes from.",
+    fields=(
+        Field("id", "ref:source", "The source document, as declared in rules/sources.yaml."),
+        Field("point", "line", "Which part of that document: a heading, a numbered point, a quote's gist."),
+    ),
+)
+
+SOURCE = (
+    Field("id", "id", "Stable id used in every `source:` reference."),
+    Field("title", "line", "The document's title."),
+    Field("author", "line", "Who wrote it, as credited on pages that use it."),
+    Field("kind", "enum", "What sort of document it is.", choices=("blog post", "book excerpt", "reference page", "article")),
+    Field("contributes", "text", "What this project takes from it, in one or two sentences."),
+)
+
+QUESTION = (
+    Field("id", "id", "The answer id. Saved answers and links use it: never rename one without a migration."),
+    Field("type", "enum", "The answer's type.", choices=("integer", "number", "boolean", "choice")),
+    Field("label", "line", "The question as the founder reads it on the form."),
+    Field("help", "text", "One or two sentences that say exactly what to count."),
+    Field(
+        "noun", "line",
+        "How a value reads in explanations: '6 sales calls a week' comes from 'sales calls a week'. "
+        "Put '{}' where the number goes if it does not come first ('${} of revenue').",
+        required=False,
+    ),
+    Field("noun_one", "line", "The singular of `noun`, used when the value is 1.", required=False),
+    Field("unit", "line", "The unit shown beside the input ('per week', 'USD').", required=False),
+    Field("min", "number", "The smallest allowed value (number types).", required=False),
+    Field("max", "number", "The largest allowed value (number types).", required=False),
+    Field("step", "number", "The input's step in the form (number types); 1 for integers.", required=False),
+    Field("choices", "list:line", "The allowed values (choice type only).", required=False),
+)
+
+KINDS: tuple[FileKind, ...] = (
+    FileKind(
+        "sources", "rules/sources.yaml",
+        "The source documents the knowledge comes from. Every rule cites one.",
+        (Field("sources", "list:object", "One entry per document.", fields=SOURCE),),
+    ),
+    FileKind(
+        "question-group", "rules/questions/*.yaml",
+        "A group of questions the self-assessment asks, in form order. The file name is the group id.",
+        (
+            Field("id", "id", "The group id; equals the file name."),
+            Field("title", "line", "The group's heading on the form."),
+            Field("order", "int", "Where the group comes on the form (lowest first)."),
+            Field("questions", "list:object", "The questions, in form order.", fields=QUESTION),
+        ),
+        id_is_file_name=True,
+    ),
+    FileKind(
+        "constraints", "rules/constraints.yaml",
+        "Cross-answer constraints: answer sets that break one are rejected with its message.",
+        (
+            Field(
+                "constraints", "list:object", "Conditions every answer set must meet.",
+                fields=(
+                    Field("id", "id", "Stable id of the constraint."),
+                    Field("rule", "expr", "A condition that must not be false (it is skipped while unknown)."),
+                    Field("message", "line", "What the founder is told when it is false."),
+                ),
+            ),
+        ),
+    ),
+    FileKind(
+        "milestone", "rules/milestones/*.yaml",
+        "One milestone: a condition over answers, evaluated on its own. The file name is the id.",
+        (
+            Field("id", "id", "Stable id, e.g. m3; equals the file name."),
+            Field("title", "line", "Short name, e.g. '5 paying customers, 1 hell-yes'."),
+            Field("summary", "line", "One sentence: what reaching it shows."),
+            Field("condition", "expr", "When the milestone is met."),
+            Field("optional", "bool", "Optional milestones are only next goal once every required one is met.", required=False, default=False),
+            Field("why", "text", "Why it matters and why it comes here in the order, in our own words (Markdown)."),
+            SOURCE_REF,
+        ),
+        id_is_file_name=True,
+    ),
+    FileKind(
+        "ladder", "rules/ladder.yaml",
+        "The milestone ladder: the order in which milestones become the one company goal.",
+        (
+            Field("title", "line", "The ladder's name."),
+            Field("summary", "text", "What the ladder is for (Markdown)."),
+            Field("milestones", "list:ref:milestone", "Every milestone, lowest first."),
+            SOURCE_REF,
+        ),
+    ),
+    FileKind(
+        "cases", "rules/tests/*.yaml",
+        "Rule test cases: answers in, expected outcomes out. `make test` runs them on CPython and under Pyodide.",
+        (
+            Field(
+                "cases", "list:object", "The cases.",
+                fields=(
+                    Field("name", "line", "What the case shows."),
+                    Field("answers", "mapping", "The answers, as a founder would give them (any answer ids)."),
+                    Field(
+                        "expect", "object", "The outcomes to assert; leave out what the case is not about.",
+                        fields=(
+                            Field("milestones", "mapping", "Milestone id -> met, not_met or unknown.", required=False),
+                            Field("next_goal", "ref:milestone", "The expected next goal, or null for none.", required=False, nullable=True),
+                            Field("invalid", "list:line", "Answer ids expected to be rejected (an unknown id may be one).", required=False),
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
+
+KIND_BY_NAME = {kind.name: kind for kind in KINDS}

@@ -1,0 +1,137 @@
+"""Check loaded YAML against the model declaration (``model.py``).
+
+Shape problems (missing, unknown or mistyped fields) are reported here, with
+positions. References and conditions are only collected: they are resolved in
+one pass once every file is loaded, so the order of files never matters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import did_you_mean
+from .model import ID_PATTERN, Field
+from .yamlfile import Pos, YamlFile, YList, YMap
+
+_ID = re.compile(ID_PATTERN)
+
+
+@dataclass(frozen=True)
+class Ref:
+    kind: str
+    id: str
+    file: YamlFile
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Expr:
+    source: str
+    file: YamlFile
+    pos: Pos
+    style: str | None
+
+
+class Collector:
+    """What shape validation found that needs the whole rule set to judge."""
+
+    def __init__(self) -> None:
+        self.refs: list[Ref] = []
+        self.exprs: list[Expr] = []
+
+
+def check_mapping(data: object, fields: tuple[Field, ...], file: YamlFile, pos: Pos, what: str, found: Collector) -> bool:
+    """Validate a mapping in place (defaults filled in); False if it is unusable."""
+    if not isinstance(data, YMap):
+        file.problem(pos, f"{what} must be a mapping of keys to values, not {_kind(data)}")
+        return False
+    declared = {f.name: f for f in fields}
+    ok = True
+    for key in data:
+        if key not in declared:
+            hint = did_you_mean(key, declared) or "allowed keys: " + ", ".join(declared)
+            file.problem(data.key_pos[key], f"unknown key {key!r} in {what}", hint)
+            ok = False
+    for f in fields:
+        if f.name not in data:
+            if f.required:
+                file.problem(data.pos, f"{what} is missing the key {f.name!r}", f.doc)
+                ok = False
+            elif f.default is not None:
+                data[f.name] = f.default
+            continue
+        value = data[f.name]
+        if value is None and f.nullable:
+            continue
+        style = data.value_style.get(f.name)
+        ok &= check_value(value, f, f.type, file, data.value_pos[f.name], style, f"{what}.{f.name}", found)
+    return ok
+
+
+def check_value(value: object, f: Field, ftype: str, file: YamlFile, pos: Pos, style, what: str, found: Collector) -> bool:
+    if ftype.startswith("list:"):
+        if not isinstance(value, YList):
+            file.problem(pos, f"{what} must be a list, not {_kind(value)}")
+            return False
+        ok = True
+        for index, item in enumerate(value):
+            item_pos, item_style = value.item_pos[index], value.item_style[index]
+            ok &= check_value(item, f, ftype[5:], file, item_pos, item_style, f"{what}[{index + 1}]", found)
+        return ok
+    if ftype == "object":
+        return check_mapping(value, f.fields, file, pos, what, found)
+    if ftype == "mapping":
+        if not isinstance(value, YMap):
+            file.problem(pos, f"{what} must be a mapping, not {_kind(value)}")
+            return False
+        return True
+    if ftype in ("int", "number"):
+        good = isinstance(value, int) if ftype == "int" else isinstance(value, (int, float))
+        if isinstance(value, bool) or not good:
+            file.problem(pos, f"{what} must be {'a whole number' if ftype == 'int' else 'a number'}, not {_kind(value)}")
+            return False
+        return True
+    if ftype == "bool":
+        if not isinstance(value, bool):
+            hint = "YAML 1.2 reads only true and false as yes/no values" if isinstance(value, str) else ""
+            file.problem(pos, f"{what} must be true or false, not {_kind(value)}", hint)
+            return False
+        return True
+    if not isinstance(value, str):
+        file.problem(pos, f"{what} must be text, not {_kind(value)}", "quote it if it is meant as text")
+        return False
+    if not value.strip():
+        file.problem(pos, f"{what} is empty")
+        return False
+    if ftype == "line" and "\n" in value.strip():
+        file.problem(pos, f"{what} must fit on one line")
+        return False
+    if ftype in ("id",) or ftype.startswith("ref:"):
+        if not _ID.match(value):
+            file.problem(pos, f"{what} {value!r} is not a valid id", "use lower-case letters, digits, '-' or '_', starting with a letter")
+            return False
+        if ftype.startswith("ref:"):
+            found.refs.append(Ref(ftype[4:], value, file, pos))
+        return True
+    if ftype == "enum" and value not in f.choices:
+        hint = did_you_mean(value, f.choices) or "one of: " + ", ".join(f.choices)
+        file.problem(pos, f"{what} {value!r} is not allowed", hint)
+        return False
+    if ftype == "expr":
+        found.exprs.append(Expr(value, file, pos, style))
+    return True
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (YMap, dict)):
+        return "a mapping"
+    if isinstance(value, (YList, list)):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    return f"the text {value!r}"

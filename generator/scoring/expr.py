@@ -1,0 +1,381 @@
+"""The condition language: a small, safe expression language over answers.
+
+    paying_customers >= 5 and hell_yes_customers >= 1
+    hell_yes_customers / paying_customers >= 0.9
+    not product_market_fit and products_count >= 2
+    count(knows_target_customers, knows_buyers_and_budget) < 2
+
+Grammar (lowest precedence first; comparisons do not chain):
+
+    expr   := and ('or' and)*
+    and    := not ('and' not)*
+    not    := 'not' not | cmp
+    cmp    := sum (('<' | '<=' | '>' | '>=' | '==' | '!=') sum)?
+    sum    := term (('+' | '-') term)*
+    term   := unary (('*' | '/') unary)*
+    unary  := '-' unary | atom
+    atom   := NUMBER | STRING | 'true' | 'false' | NAME | NAME '(' args ')' | '(' expr ')'
+
+Evaluation uses three-valued logic. A missing answer is UNKNOWN, and so is
+anything computed from it, except where the result is already decided
+(``false and x`` is false, ``true or x`` is true). Division by zero gives
+UNDEFINED: no threshold is met by a ratio that does not exist, so every
+comparison with UNDEFINED is false.
+
+Arithmetic is exact: decimal literals and answers are read as fractions, so
+``27 / 30 >= 0.9`` holds, as a founder expects, whatever binary floating point
+would say.
+
+Nothing here runs Python code from the expression: the parser builds a tree of
+``Node`` tuples and the evaluator walks it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from fractions import Fraction
+from typing import Any, NamedTuple
+
+__all__ = [
+    "ExprError", "Node", "UNKNOWN", "UNDEFINED", "parse", "names", "check_types", "evaluate",
+]
+
+
+class _Marker:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def __bool__(self) -> bool:
+        raise TypeError(f"{self.name} has no truth value; compare it with 'is'")
+
+
+UNKNOWN = _Marker("UNKNOWN")
+UNDEFINED = _Marker("UNDEFINED")
+
+
+class ExprError(Exception):
+    """A syntax or type error, at a 0-based character offset in the source."""
+
+    def __init__(self, message: str, pos: int, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+        self.hint = hint
+
+
+class Node(NamedTuple):
+    """One node of a parsed expression.
+
+    kind is one of: num, str, bool, name, call, neg, arith, cmp, not, and, or.
+    value holds the literal, the name, the function or the operator.
+    """
+
+    kind: str
+    value: Any
+    args: tuple
+    pos: int
+    end: int
+
+
+COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
+FUNCTIONS = {
+    # name: (argument type, result type, description)
+    "count": ("bool", "number", "how many of the given yes/no answers are yes"),
+}
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<num>\d+(?:\.\d+)?|\.\d+)
+  | (?P<str>'[^'\\]*'|"[^"\\]*")
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<op><=|>=|==|!=|<|>|\+|-|\*|/|\(|\)|,)
+    """,
+    re.VERBOSE,
+)
+_KEYWORDS = {"and", "or", "not", "true", "false"}
+
+
+class _Tok(NamedTuple):
+    kind: str  # num, str, name, kw, op, end
+    text: str
+    pos: int
+
+
+def _tokens(source: str) -> list[_Tok]:
+    out: list[_Tok] = []
+    pos = 0
+    while pos < len(source):
+        m = _TOKEN.match(source, pos)
+        if not m:
+            ch = source[pos]
+            hint = "use 'and', 'or', 'not'" if ch in "&|!" else ""
+            if ch == "=":
+                hint = "use '==' to compare"
+            raise ExprError(f"unexpected character {ch!r}", pos, hint)
+        kind = m.lastgroup
+        text = m.group()
+        if kind == "name" and text in _KEYWORDS:
+            kind = "kw"
+        elif kind == "name" and text in ("True", "False", "AND", "OR", "NOT"):
+            raise ExprError(f"unknown word {text!r}", pos, f"write it in lower case: '{text.lower()}'")
+        if kind != "space":
+            out.append(_Tok(kind, text, pos))
+        pos = m.end()
+    out.append(_Tok("end", "", len(source)))
+    return out
+
+
+class _Parser:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.toks = _tokens(source)
+        self.i = 0
+
+    @property
+    def tok(self) -> _Tok:
+        return self.toks[self.i]
+
+    def take(self) -> _Tok:
+        tok = self.toks[self.i]
+        self.i += 1
+        return tok
+
+    def at(self, *texts: str) -> bool:
+        return self.tok.kind in ("kw", "op") and self.tok.text in texts
+
+    def expect(self, text: str) -> _Tok:
+        if not self.at(text):
+            found = self.tok.text or "the end of the condition"
+            raise ExprError(f"expected '{text}' but found {found!r}", self.tok.pos)
+        return self.take()
+
+    def parse(self) -> Node:
+        if self.tok.kind == "end":
+            raise ExprError("the condition is empty", 0)
+        node = self.boolean("or", self.conjunction)
+        if self.tok.kind != "end":
+            hint = "comparisons do not chain: write 'a < b and b < c'" if self.tok.text in COMPARISONS else ""
+            raise ExprError(f"unexpected {self.tok.text!r}", self.tok.pos, hint)
+        return node
+
+    def boolean(self, word: str, operand) -> Node:
+        first = operand()
+        items = [first]
+        while self.at(word):
+            self.take()
+            items.append(operand())
+        if len(items) == 1:
+            return first
+        return Node(word, word, tuple(items), first.pos, items[-1].end)
+
+    def conjunction(self) -> Node:
+        return self.boolean("and", self.negation)
+
+    def negation(self) -> Node:
+        if self.at("not"):
+            start = self.take().pos
+            inner = self.negation()
+            return Node("not", "not", (inner,), start, inner.end)
+        return self.comparison()
+
+    def comparison(self) -> Node:
+        left = self.arith(("+", "-"), self.product)
+        if self.at(*COMPARISONS):
+            op = self.take().text
+            right = self.arith(("+", "-"), self.product)
+            return Node("cmp", op, (left, right), left.pos, right.end)
+        return left
+
+    def product(self) -> Node:
+        return self.arith(("*", "/"), self.unary)
+
+    def arith(self, ops: tuple, operand) -> Node:
+        left = operand()
+        while self.at(*ops):
+            op = self.take().text
+            right = operand()
+            left = Node("arith", op, (left, right), left.pos, right.end)
+        return left
+
+    def unary(self) -> Node:
+        if self.at("-"):
+            start = self.take().pos
+            inner = self.unary()
+            return Node("neg", "-", (inner,), start, inner.end)
+        return self.atom()
+
+    def atom(self) -> Node:
+        tok = self.take()
+        end = tok.pos + len(tok.text)
+        if tok.kind == "num":
+            value = Fraction(tok.text) if "." in tok.text else int(tok.text)
+            return Node("num", value, (), tok.pos, end)
+        if tok.kind == "str":
+            return Node("str", tok.text[1:-1], (), tok.pos, end)
+        if tok.kind == "kw" and tok.text in ("true", "false"):
+            return Node("bool", tok.text == "true", (), tok.pos, end)
+        if tok.kind == "name":
+            if self.at("("):
+                return self.call(tok)
+            return Node("name", tok.text, (), tok.pos, end)
+        if tok.kind == "op" and tok.text == "(":
+            inner = self.boolean("or", self.conjunction)
+            close = self.expect(")")
+            return inner._replace(pos=tok.pos, end=close.pos + 1)
+        found = tok.text or "the end of the condition"
+        raise ExprError(f"expected a value but found {found!r}", tok.pos)
+
+    def call(self, name: _Tok) -> Node:
+        if name.text not in FUNCTIONS:
+            raise ExprError(f"unknown function {name.text!r}", name.pos, "known functions: " + ", ".join(sorted(FUNCTIONS)))
+        self.expect("(")
+        args = [self.boolean("or", self.conjunction)]
+        while self.at(","):
+            self.take()
+            args.append(self.boolean("or", self.conjunction))
+        close = self.expect(")")
+        return Node("call", name.text, tuple(args), name.pos, close.pos + 1)
+
+
+def parse(source: str) -> Node:
+    """Parse a condition; raise ExprError with the offset of the first problem."""
+    if not isinstance(source, str):
+        raise ExprError("a condition must be text", 0)
+    return _Parser(source).parse()
+
+
+def names(node: Node) -> list[Node]:
+    """Every answer-name node in the tree, left to right."""
+    if node.kind == "name":
+        return [node]
+    found: list[Node] = []
+    for arg in node.args:
+        found.extend(names(arg))
+    return found
+
+
+def check_types(node: Node, types: dict[str, str], want: str = "bool") -> str:
+    """Type-check a tree against answer types ('number', 'bool', 'str').
+
+    Raises ExprError for an unknown name or a type mismatch and returns the
+    type of the whole expression, which must be ``want``.
+    """
+    got = _type_of(node, types)
+    if want and got != want:
+        raise ExprError(f"this is a {_TYPE_WORDS[got]}, but a {_TYPE_WORDS[want]} is needed here", node.pos)
+    return got
+
+
+_TYPE_WORDS = {"bool": "yes/no condition", "number": "number", "str": "text value"}
+
+
+def _type_of(node: Node, types: dict[str, str]) -> str:
+    kind = node.kind
+    if kind == "num":
+        return "number"
+    if kind == "str":
+        return "str"
+    if kind == "bool":
+        return "bool"
+    if kind == "name":
+        if node.value not in types:
+            raise ExprError(f"unknown answer id {node.value!r}", node.pos, _did_you_mean(node.value, types))
+        return types[node.value]
+    if kind == "call":
+        arg_type, result, _ = FUNCTIONS[node.value]
+        for arg in node.args:
+            check_types(arg, types, arg_type)
+        return result
+    if kind in ("neg", "arith"):
+        for arg in node.args:
+            check_types(arg, types, "number")
+        return "number"
+    if kind == "cmp":
+        left, right = (_type_of(arg, types) for arg in node.args)
+        if node.value in ("==", "!="):
+            if left != right:
+                raise ExprError(f"cannot compare a {_TYPE_WORDS[left]} with a {_TYPE_WORDS[right]}", node.pos)
+        elif left != "number" or right != "number":
+            bad = node.args[0] if left != "number" else node.args[1]
+            raise ExprError(f"'{node.value}' compares numbers, not a {_TYPE_WORDS[_type_of(bad, types)]}", bad.pos)
+        return "bool"
+    for arg in node.args:  # not, and, or
+        check_types(arg, types, "bool")
+    return "bool"
+
+
+def _did_you_mean(name: str, known) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+def evaluate(node: Node, answers: dict[str, Any]) -> Any:
+    """Evaluate with three-valued logic. Missing answers are UNKNOWN."""
+    kind = node.kind
+    if kind in ("num", "str", "bool"):
+        return node.value
+    if kind == "name":
+        value = answers.get(node.value)
+        if value is None:
+            return UNKNOWN
+        return Fraction(repr(value)) if type(value) is float else value
+    if kind == "and":
+        result = True
+        for arg in node.args:
+            value = evaluate(arg, answers)
+            if value is False:
+                return False
+            if value is UNKNOWN:
+                result = UNKNOWN
+        return result
+    if kind == "or":
+        result = False
+        for arg in node.args:
+            value = evaluate(arg, answers)
+            if value is True:
+                return True
+            if value is UNKNOWN:
+                result = UNKNOWN
+        return result
+    if kind == "not":
+        value = evaluate(node.args[0], answers)
+        return value if value is UNKNOWN else not value
+    if kind == "call":  # count(): the only function
+        values = [evaluate(arg, answers) for arg in node.args]
+        if any(v is UNKNOWN for v in values):
+            return UNKNOWN
+        return sum(1 for v in values if v is True)
+    values = [evaluate(arg, answers) for arg in node.args]
+    if any(v is UNKNOWN for v in values):
+        return UNKNOWN
+    if any(v is UNDEFINED for v in values):
+        return False if kind == "cmp" else UNDEFINED
+    if kind == "neg":
+        return -values[0]
+    left, right = values
+    if kind == "arith":
+        if node.value == "+":
+            return left + right
+        if node.value == "-":
+            return left - right
+        if node.value == "*":
+            return left * right
+        return UNDEFINED if right == 0 else Fraction(left) / right
+    return _COMPARE[node.value](left, right)
+
+
+_COMPARE = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
