@@ -131,7 +131,10 @@ def _build(node, file: YamlFile):
             out_list.item_style.append(getattr(item, "style", None))
         return out_list
     assert isinstance(node, ScalarNode)
-    return _scalar(tag, node.value)
+    text = node.value
+    if node.style == ">":
+        text = text.replace("\a", "")  # ruamel marks folds with BEL for round-tripping
+    return _scalar(tag, text)
 
 
 def _scalar(tag: str, text: str):

@@ -91,11 +91,12 @@ def _describe_value(node: Node, answers: dict, questions: dict, percent: bool) -
     if _is_ratio(node):
         top, bottom = node.args
         ratio = evaluate(node, answers)
-        shown = format_percent(ratio) if percent else format_number(ratio)
         if ratio is UNKNOWN:
             shown = "unknown"
         elif ratio is UNDEFINED:
             shown = "undefined, since it divides by zero"
+        else:
+            shown = format_percent(ratio) if percent else format_number(ratio)
         return (
             f"{_describe_value(top, answers, questions, False)} out of "
             f"{_describe_value(bottom, answers, questions, False)} = {shown}"
