@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="validate, generate and build the static site into site/")
     build.add_argument("--site-dir", type=Path, default=None, help="where the site goes (default: ROOT/site)")
+    build.add_argument("--site-url", default=None, help="override mkdocs.yml's site_url (where the site will be served)")
     build.set_defaults(run=_build)
 
     serve = commands.add_parser("serve", help="build, serve on loopback and rebuild when sources change")
@@ -81,7 +82,7 @@ def _score(args) -> int:
 def _build(args) -> int:
     from .site.build import build_site
 
-    report = build_site(args.root, args.site_dir)
+    report = build_site(args.root, args.site_dir, args.site_url)
     print(report)
     return EXIT_OK
 

@@ -79,7 +79,8 @@ def _find_pyodide(root: Path) -> Path:
                              "run 'npm ci' (make build does it for you)")])
 
 
-def build_site(root: Path, site_dir: Path | None = None) -> BuildReport:
+def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = None) -> BuildReport:
+    """Build the site; ``site_url`` overrides mkdocs.yml's (instant navigation needs it to match the host)."""
     started = time.perf_counter()
     root = root.resolve()
     site_dir = (site_dir or root / "site").resolve()
@@ -93,7 +94,7 @@ def build_site(root: Path, site_dir: Path | None = None) -> BuildReport:
         written, bundle = generate(root, docs)
         new_site = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
         try:
-            _mkdocs_build(config_file, docs, new_site)
+            _mkdocs_build(config_file, docs, new_site, site_url)
         except BaseException:
             shutil.rmtree(new_site, ignore_errors=True)
             raise
@@ -104,7 +105,7 @@ def build_site(root: Path, site_dir: Path | None = None) -> BuildReport:
     return BuildReport(site_dir, len(written), time.perf_counter() - started, bundle)
 
 
-def _mkdocs_build(config_file: Path, docs: Path, site: Path) -> None:
+def _mkdocs_build(config_file: Path, docs: Path, site: Path, site_url: str | None) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -114,7 +115,8 @@ def _mkdocs_build(config_file: Path, docs: Path, site: Path) -> None:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
-        config = load_config(str(config_file), docs_dir=str(docs), site_dir=str(site), strict=True)
+        overrides = {"site_url": site_url} if site_url else {}
+        config = load_config(str(config_file), docs_dir=str(docs), site_dir=str(site), strict=True, **overrides)
         build(config)
     except (Abort, ConfigurationError) as err:
         messages = collector.messages or [str(err)]

@@ -1,0 +1,68 @@
+"""A real headless Chromium (Debian's) driving the built site over loopback."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require_or_skip
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def site_url(repo_root, tmp_path_factory):
+    """The repository's site, built for and served on a free loopback port.
+
+    Material's instant navigation only intercepts links listed in the sitemap,
+    which holds absolute URLs: the site is built with the server's own URL.
+    """
+    from generator.site.build import build_site
+    from generator.site.serve import make_server
+
+    site = tmp_path_factory.mktemp("browser") / "site"
+    server = make_server(site)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    build_site(repo_root, site, site_url=url)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        require_or_skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require_or_skip("playwright is not installed")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, site_url):
+    """A fresh browser context (cold cache) that records every request it makes."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.requests = []
+    page.errors = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    context.close()

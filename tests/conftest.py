@@ -1,0 +1,35 @@
+"""Shared fixtures: the repository root, and one real site build per test session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def require_or_skip(reason: str) -> None:
+    """Skip locally; fail under CI (KB_REQUIRE_ALL=1), where nothing may be skipped."""
+    if os.environ.get("KB_REQUIRE_ALL") == "1":
+        pytest.fail(f"required test could not run: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The repository's site, built once into a scratch directory with the real pipeline."""
+    from generator.site.build import build_site
+
+    if not (ROOT / "node_modules" / "pyodide").is_dir() and not shutil.which("npm"):
+        require_or_skip("node_modules/pyodide is missing; run `npm ci`")
+    site = tmp_path_factory.mktemp("site") / "site"
+    build_site(ROOT, site)
+    return site
