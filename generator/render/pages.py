@@ -7,11 +7,13 @@ is rendered; a template that names a missing field fails the build
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 
 from ..content import Page
+from ..errors import Problem, UserError
 from ..rules.compile import plain
 from ..rules.load import Rules
 from ..scoring.expr import names, parse
@@ -49,8 +51,27 @@ def render_docs(rules: Rules, pages: dict[str, Page], out: Path, overrides: tupl
     for rel, template, extra in plan:
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(env.get_template(template).render(**ctx, **extra), encoding="utf-8")
+        try:
+            text = env.get_template(template).render(**ctx, **extra)
+        except TemplateError as err:
+            raise UserError([_template_problem(err, template, rel)]) from None
+        target.write_text(text, encoding="utf-8")
     return [rel for rel, _, _ in plan]
+
+
+def _template_problem(err: TemplateError, template: str, rel: str) -> Problem:
+    """Place a template error at its template's line, found in the traceback if need be."""
+    filename, line = getattr(err, "filename", None), getattr(err, "lineno", None)
+    if not isinstance(err, TemplateSyntaxError):
+        tb = err.__traceback__
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            if code.co_filename.endswith(".j2"):
+                filename, line = code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+    shown = os.path.relpath(filename) if filename and not os.path.relpath(filename).startswith("..") else filename
+    hint = "templates use StrictUndefined: every name they use must exist" if isinstance(err, UndefinedError) else ""
+    return Problem(shown or template, line or 1, 1, f"template error while rendering {rel}: {err.message or err}", hint)
 
 
 def _context(rules: Rules, pages: dict[str, Page]) -> dict:

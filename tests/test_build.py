@@ -1,0 +1,101 @@
+"""The real pipeline: rules -> Markdown -> `mkdocs build --strict` -> site/, atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.errors import UserError
+from generator.site.build import PYODIDE_FILES, build_site
+
+MILESTONES = [f"m{i}" for i in range(1, 9)]
+
+
+def test_every_page_is_built(built_site: Path):
+    for rel in ["index.html", "assess/index.html", "milestones/index.html", "questions/index.html", "sources/index.html"]:
+        assert (built_site / rel).is_file(), rel
+    for mid in MILESTONES:
+        assert (built_site / "milestones" / mid / "index.html").is_file()
+    for name in PYODIDE_FILES:
+        assert (built_site / "assets" / "pyodide" / name).is_file()
+    for name in ["assess.js", "worker.js", "assess.css", "engine.zip", "rules.json"]:
+        assert (built_site / "assets" / "kb" / name).is_file()
+
+
+def test_the_assessment_page_carries_the_widget_root(built_site: Path):
+    html = (built_site / "assess" / "index.html").read_text()
+    assert re.search(r'<div id="kb-assess" class="kb-assess" data-kb-state="loading">', html)
+    assert "assets/kb/assess.js" in html
+
+
+def test_milestone_pages_are_cross_linked(built_site: Path):
+    html = (built_site / "milestones" / "m3" / "index.html").read_text()
+    assert 'href="../m2/"' in html and 'href="../m4/"' in html
+    assert 'href="../../questions/#paying_customers"' in html
+    assert 'href="../../questions/#hell_yes_customers"' in html
+    assert "Met when</strong> paying customers at least 5 and hell-yes customers at least 1" in html
+    assert 'href="../../sources/#milestone-ladder"' in html  # the source credit
+
+
+def test_no_page_loads_anything_from_another_host(built_site: Path):
+    for page in built_site.rglob("*.html"):
+        html = page.read_text()
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, page
+        for src in re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', html):
+            assert not re.match(r"https?://(?!127\.0\.0\.1:8000/)", src), (page, src)
+
+
+def copy_kb(source: Path, target: Path) -> Path:
+    for name in ["rules", "content", "site_assets"]:
+        if (source / name).exists():
+            shutil.copytree(source / name, target / name)
+    shutil.copy(source / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
+def tree_digest(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(repo_root: Path, tmp_path: Path):
+    kb = copy_kb(repo_root, tmp_path / "kb")
+    site = tmp_path / "site"
+    build_site(kb, site)
+    before = tree_digest(site)
+    m3 = kb / "rules" / "milestones" / "m3.yaml"
+    m3.write_text(m3.read_text().replace("paying_customers >= 5", "paying_custmers >= 5"))
+    with pytest.raises(UserError) as failure:
+        build_site(kb, site)
+    assert [str(p) for p in failure.value.problems] == [
+        "rules/milestones/m3.yaml:4:12: in condition: unknown answer id 'paying_custmers'; did you mean 'paying_customers'?"
+    ]
+    assert tree_digest(site) == before
+    assert not list(tmp_path.glob(".site.*")), "no scratch directories are left behind"
+
+
+def test_a_broken_template_is_reported_at_its_line_and_nothing_is_replaced(repo_root: Path, tmp_path: Path):
+    kb = copy_kb(repo_root, tmp_path / "kb")
+    site = tmp_path / "site"
+    build_site(kb, site)
+    before = tree_digest(site)
+    overrides = kb / "site_assets" / "templates"
+    overrides.mkdir()
+    (overrides / "milestone.md.j2").write_text("# {{ m.title }}\n\n{{ m.sumary }}\n")
+    with pytest.raises(UserError) as failure:
+        build_site(kb, site)
+    (problem,) = failure.value.problems
+    assert problem.path.endswith("site_assets/templates/milestone.md.j2") and problem.line == 3
+    assert "'dict object' has no attribute 'sumary'" in problem.message
+    assert tree_digest(site) == before
+
+
+def test_two_builds_are_byte_identical(repo_root: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    first, second = tmp_path / "one", tmp_path / "two"
+    build_site(repo_root, first)
+    build_site(repo_root, second)
+    assert tree_digest(first) == tree_digest(second)
