@@ -22,7 +22,8 @@ class Page:
     body: str
 
 
-def load_pages(root: Path) -> dict[str, Page]:
+def load_pages(root: Path, sections: tuple[str, ...] = ()) -> dict[str, Page]:
+    """Load content/pages/; ``sections`` names the optional section pages the rules call for."""
     pages: dict[str, Page] = {}
     problems: list[Problem] = []
     folder = root / "content" / "pages"
@@ -42,7 +43,7 @@ def load_pages(root: Path) -> dict[str, Page]:
         problems.extend(Problem(p.path, p.line + 1, p.col, p.message, p.hint) for p in meta.problems)
         if not meta.problems:
             pages[path.stem] = Page(path.stem, rel, meta.data["title"], text[end + 5:].strip() + "\n")
-    for name in REQUIRED_PAGES:
+    for name in (*REQUIRED_PAGES, *sections):
         if name not in pages and not any(p.path.endswith(f"/{name}.md") for p in problems):
             problems.append(Problem(f"content/pages/{name}.md", 1, 1, "missing page text", "every site needs this page; copy another page's front matter"))
     if problems:

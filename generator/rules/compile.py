@@ -12,7 +12,7 @@ import json
 from ..scoring import RULES_FORMAT, Engine
 from .load import Rules
 
-_QUESTION_KEYS = ("id", "type", "label", "help", "group", "noun", "noun_one", "unit", "min", "max", "step", "choices")
+_QUESTION_KEYS = ("id", "type", "label", "help", "group", "noun", "noun_one", "measure", "unit", "min", "max", "step", "choices", "improves")
 
 
 def plain(value):
@@ -44,6 +44,28 @@ def compile_rules(rules: Rules) -> dict:
             }
             for m in rules.milestones.values()
         ],
+        "frameworks": [
+            {
+                "id": f["id"],
+                "title": f["title"],
+                "page": f"frameworks/{f['id']}/",
+                "stages": [
+                    {k: s[k] for k in ("id", "title", "summary", "focus", "when") if k in s}
+                    | {"page": f"frameworks/{f['id']}/{s['id']}/"}
+                    for s in f["stages"]
+                ],
+            }
+            for f in rules.frameworks.values()
+        ],
+        "checklists": [
+            {"id": c["id"], "title": c["title"], "items": list(c["items"]), "page": f"checklists/{c['id']}/"}
+            for c in rules.checklists.values()
+        ],
+        "flags": [
+            {"id": f["id"], "title": f["title"], "condition": f["condition"], "see": [f"flags/{f['id']}/"], "page": f"flags/{f['id']}/"}
+            for f in rules.flags.values()
+        ],
+        "consistency": [{k: c[k] for k in ("id", "when", "message")} for c in rules.consistency],
     }
     Engine(document)  # proves the engine accepts what it will be given
     return document

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import Problem, UserError, did_you_mean
 from ..scoring.expr import ExprError, check_types, names, parse
 from .model import KINDS, FileKind
+from .structure import check_checklists, check_crosswalk, check_frameworks
 from .validate import Collector, check_mapping
 from .yamlfile import YamlFile, YMap, expr_pos, read_yaml
 
@@ -29,6 +30,11 @@ class Rules:
     constraints: list[YMap] = field(default_factory=list)
     milestones: dict[str, YMap] = field(default_factory=dict)  # in ladder order
     ladder: YMap | None = None
+    frameworks: dict[str, YMap] = field(default_factory=dict)
+    crosswalk: list[YMap] = field(default_factory=list)
+    flags: dict[str, YMap] = field(default_factory=dict)
+    checklists: dict[str, YMap] = field(default_factory=dict)
+    consistency: list[YMap] = field(default_factory=list)
     cases: list[tuple[YamlFile, YMap]] = field(default_factory=list)
     used_questions: set[str] = field(default_factory=set)
     where: dict[tuple[str, str], YamlFile] = field(default_factory=dict)  # (kind, id) -> its file
@@ -50,8 +56,12 @@ def load_rules(root: Path) -> Rules:
     _index(rules, by_kind)
     _resolve_refs(rules, found)
     _check_questions(rules)
-    _check_exprs(rules, found)
+    kind_of = {id(file): kind.name for kind, file in files}
+    _check_exprs(rules, found, kind_of)
     _check_ladder(rules, by_kind)
+    check_frameworks(rules)
+    check_crosswalk(rules, by_kind["crosswalk"])
+    check_checklists(rules)
     for file in (f for _, f in files):
         problems.extend(file.problems)
     if problems:
@@ -80,7 +90,7 @@ def _read_all(root: Path) -> tuple[list[tuple[FileKind, YamlFile]], list[Problem
         files.append((kind, read_yaml(path, rel)))
     present = {kind.name for kind, _ in files}
     for kind in KINDS:
-        if "*" not in kind.pattern and kind.name not in present:
+        if kind.required and kind.name not in present:
             problems.append(Problem(kind.pattern, 1, 1, f"missing {kind.name} file", kind.doc))
     return files, problems
 
@@ -117,6 +127,13 @@ def _index(rules: Rules, by_kind: dict[str, list[YamlFile]]) -> None:
     for f in by_kind["milestone"]:
         rules.where[("milestone", f.data["id"])] = f
     rules.cases = [(f, case) for f in by_kind["cases"] for case in f.data["cases"]]
+    for kind, attr in (("framework", "frameworks"), ("flag", "flags"), ("checklist", "checklists")):
+        for f in by_kind[kind]:
+            rules.where[(kind, f.data["id"])] = f
+        setattr(rules, attr, {f.data["id"]: f.data for f in by_kind[kind]})
+    rules.crosswalk = [row for f in by_kind["crosswalk"] for row in f.data["rows"]]
+    rules.consistency = [c for f in by_kind["consistency"] for c in f.data["checks"]]
+    _unique(((f, c) for f in by_kind["consistency"] for c in f.data["checks"]), "consistency check")
     if by_kind["ladder"]:
         rules.ladder = by_kind["ladder"][0].data
         milestones = {f.data["id"]: f.data for f in by_kind["milestone"]}
@@ -130,6 +147,7 @@ def _resolve_refs(rules: Rules, found: Collector) -> None:
         "source": rules.sources,
         "question": rules.questions,
         "milestone": {ident: None for kind, ident in rules.where if kind == "milestone"},
+        "flag": rules.flags,
     }
     for ref in found.refs:
         ids = known[ref.kind]
@@ -143,8 +161,11 @@ def _check_questions(rules: Rules) -> None:
         numeric = q["type"] in ("integer", "number")
         if q["type"] == "choice" and not q.get("choices"):
             file.problem(q.pos, f"question {qid!r} has type choice but no choices", "list them under choices:")
-        for key in ("min", "max", "step", "noun", "noun_one", "unit"):
-            if key in q and not numeric:
+        if "{}" in q.get("noun", "") and "measure" not in q:
+            file.problem(q.value_pos["noun"], f"question {qid!r} has a '{{}}' in its noun but no measure",
+                         "add measure: the quantity's name for rule text, e.g. 'revenue over the last 12 months'")
+        for key in ("min", "max", "step", "noun", "noun_one", "measure", "unit", "improves"):
+            if key in q.key_pos and not numeric:
                 file.problem(q.key_pos[key], f"{key!r} only applies to integer and number questions, not {q['type']}")
         if "choices" in q and q["type"] != "choice":
             file.problem(q.key_pos["choices"], f"'choices' only applies to choice questions, not {q['type']}")
@@ -154,22 +175,40 @@ def _check_questions(rules: Rules) -> None:
             file.problem(q.pos, f"integer question {qid!r} has a fractional bound or step")
 
 
-def _check_exprs(rules: Rules, found: Collector) -> None:
+# Which functions each kind's conditions may call: milestones and constraints
+# read answers only, stages may build on milestones and checklists, flags on all.
+_REFERENCES_ALLOWED = {
+    "framework": ("milestone", "checklist"),
+    "flag": ("milestone", "framework", "checklist"),
+    "consistency": ("milestone",),
+}
+
+
+def _check_exprs(rules: Rules, found: Collector, kind_of: dict[int, str]) -> None:
     types = {qid: ANSWER_TYPES[q["type"]] for qid, q in rules.questions.items()}
+    every = {
+        "milestone": list(rules.milestones),
+        "framework": {fid: [s["id"] for s in fw["stages"]] for fid, fw in rules.frameworks.items()},
+        "checklist": list(rules.checklists),
+    }
     for expr in found.exprs:
+        kind = kind_of[id(expr.file)]
+        refs = {name: every[name] for name in _REFERENCES_ALLOWED.get(kind, ())}
         try:
             node = parse(expr.source)
-            check_types(node, types)
+            check_types(node, types, refs=refs)
         except ExprError as err:
             expr.file.problem(expr_pos(expr.pos, expr.style, err.pos), f"in condition: {err.message}", err.hint)
             continue
-        if not expr.file.rel.endswith("constraints.yaml"):
+        if kind not in ("constraints", "consistency"):
             rules.used_questions.update(n.value for n in names(node))
+    for checklist in rules.checklists.values():
+        rules.used_questions.update(checklist["items"])
     for qid, q in rules.questions.items():
         if qid not in rules.used_questions:
             rules.where[("question", qid)].problem(
-                q.value_pos["id"], f"question {qid!r} is asked but no condition reads it",
-                "use it in a milestone condition, or remove it so founders are not asked for nothing",
+                q.value_pos["id"], f"question {qid!r} is asked but no condition or checklist reads it",
+                "use it in a rule, or remove it so founders are not asked for nothing",
             )
 
 

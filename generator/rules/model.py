@@ -43,6 +43,7 @@ class FileKind:
     doc: str
     fields: tuple[Field, ...]
     id_is_file_name: bool = False
+    required: bool = False  # single-file kinds only: must the file exist?
 
 
 SOURCE_REF = Field(
@@ -73,11 +74,28 @@ QUESTION = (
         required=False,
     ),
     Field("noun_one", "line", "The singular of `noun`, used when the value is 1.", required=False),
+    Field(
+        "measure", "line", "The quantity's name in rule text ('revenue over the last 12 months'). "
+        "Defaults to `noun`; needed when `noun` has a '{}'.", required=False,
+    ),
     Field("unit", "line", "The unit shown beside the input ('per week', 'USD').", required=False),
     Field("min", "number", "The smallest allowed value (number types).", required=False),
     Field("max", "number", "The largest allowed value (number types).", required=False),
     Field("step", "number", "The input's step in the form (number types); 1 for integers.", required=False),
     Field("choices", "list:line", "The allowed values (choice type only).", required=False),
+    Field(
+        "improves", "enum", "Which way is progress for this number: up (more is better, the default) or down. "
+        "The engine proposes only changes in that direction.", required=False, default="up", choices=("up", "down"),
+    ),
+)
+
+STAGE = (
+    Field("id", "id", "Stable stage id, unique within its framework."),
+    Field("title", "line", "The stage's name, e.g. 'Stage 6: Has some customers'."),
+    Field("summary", "line", "One sentence: what defines the stage."),
+    Field("when", "expr", "When a founder is at least at this stage. The first stage has none: it is where everyone starts.", required=False),
+    Field("focus", "line", "The one thing to focus on while at this stage."),
+    Field("milestones", "list:ref:milestone", "The milestones worked on at this stage, in order.", required=False),
 )
 
 KINDS: tuple[FileKind, ...] = (
@@ -85,6 +103,7 @@ KINDS: tuple[FileKind, ...] = (
         "sources", "rules/sources.yaml",
         "The source documents the knowledge comes from. Every rule cites one.",
         (Field("sources", "list:object", "One entry per document.", fields=SOURCE),),
+        required=True,
     ),
     FileKind(
         "question-group", "rules/questions/*.yaml",
@@ -134,6 +153,73 @@ KINDS: tuple[FileKind, ...] = (
             Field("milestones", "list:ref:milestone", "Every milestone, lowest first."),
             SOURCE_REF,
         ),
+        required=True,
+    ),
+    FileKind(
+        "framework", "rules/frameworks/*.yaml",
+        "A stage model from one source: ordered stages, each entered when its condition holds. "
+        "A founder is at the last stage whose condition is true. The file name is the id.",
+        (
+            Field("id", "id", "Stable framework id; equals the file name. Results use it as a key."),
+            Field("title", "line", "The framework's name."),
+            Field("summary", "text", "What the framework is about and how its stages are told apart (Markdown)."),
+            Field("stages", "list:object", "The stages, earliest first.", fields=STAGE),
+            SOURCE_REF,
+        ),
+        id_is_file_name=True,
+    ),
+    FileKind(
+        "crosswalk", "rules/crosswalk.yaml",
+        "Which stages of different frameworks correspond. Each row is one period of a company's life; "
+        "a stage may appear in one row only, and rows follow every framework's stage order.",
+        (
+            Field(
+                "rows", "list:object", "The periods, earliest first.",
+                fields=(
+                    Field("id", "id", "Stable row id."),
+                    Field("title", "line", "A name for the period."),
+                    Field("stages", "mapping", "Framework id -> the list of its stage ids in this period."),
+                ),
+            ),
+        ),
+    ),
+    FileKind(
+        "flag", "rules/flags/*.yaml",
+        "A warning raised when its condition is true (never while it is unknown). The file name is the id.",
+        (
+            Field("id", "id", "Stable flag id; equals the file name."),
+            Field("title", "line", "A short name for the risk."),
+            Field("condition", "expr", "When the flag is raised. May use met('m1'), stage('framework') and checklist('id')."),
+            Field("explanation", "text", "What the flag means for the founder and what to do about it (Markdown)."),
+            SOURCE_REF,
+        ),
+        id_is_file_name=True,
+    ),
+    FileKind(
+        "checklist", "rules/checklists/*.yaml",
+        "Yes/no questions counted together; the score lists the unanswered ones. The file name is the id.",
+        (
+            Field("id", "id", "Stable checklist id; equals the file name."),
+            Field("title", "line", "The checklist's name."),
+            Field("summary", "text", "What a high or low count tells the founder (Markdown)."),
+            Field("items", "list:ref:question", "The boolean questions it counts, in order."),
+            SOURCE_REF,
+        ),
+        id_is_file_name=True,
+    ),
+    FileKind(
+        "consistency", "rules/consistency.yaml",
+        "Answer combinations that are allowed but suspicious: shown apart from flags, as a prompt to re-check.",
+        (
+            Field(
+                "checks", "list:object", "The checks.",
+                fields=(
+                    Field("id", "id", "Stable id of the check."),
+                    Field("when", "expr", "When the answers look inconsistent."),
+                    Field("message", "line", "What the founder is asked to re-check."),
+                ),
+            ),
+        ),
     ),
     FileKind(
         "cases", "rules/tests/*.yaml",
@@ -150,6 +236,12 @@ KINDS: tuple[FileKind, ...] = (
                             Field("milestones", "mapping", "Milestone id -> met, not_met or unknown.", required=False),
                             Field("next_goal", "ref:milestone", "The expected next goal, or null for none.", required=False, nullable=True),
                             Field("invalid", "list:line", "Answer ids expected to be rejected (an unknown id may be one).", required=False),
+                            Field("stages", "mapping", "Framework id -> expected stage id.", required=False),
+                            Field("flags", "list:ref:flag", "Exactly the flags expected to be raised.", required=False),
+                            Field("flags_include", "list:ref:flag", "Flags that must be among those raised.", required=False),
+                            Field("flags_exclude", "list:ref:flag", "Flags that must not be raised.", required=False),
+                            Field("checklists", "mapping", "Checklist id -> expected number of yes answers.", required=False),
+                            Field("warnings", "list:line", "Exactly the consistency checks expected to fire.", required=False),
                         ),
                     ),
                 ),

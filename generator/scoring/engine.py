@@ -3,6 +3,9 @@
 The compiled rules are plain data (see ``generator.rules.compile``): the same
 JSON document is scored here on CPython and in the browser under Pyodide.
 This module imports only the standard library and does no I/O.
+
+Order of evaluation: milestones and checklists read answers only; stages may
+read both; flags and consistency checks may read everything before them.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ import json
 from typing import Any
 
 from .answers import InvalidAnswers, check_answers
-from .explain import clauses
+from .change import smallest_change
+from .explain import Explainer, describe_answer
 from .expr import UNKNOWN, check_types, evaluate, names, parse
 
 RULES_FORMAT = 1
@@ -27,19 +31,30 @@ class Engine:
             raise ValueError(f"compiled rules have format {rules.get('format')!r}; this engine reads {RULES_FORMAT}")
         self.rules = rules
         self.questions = {q["id"]: q for q in rules["questions"]}
+        self.milestones = rules["milestones"]
+        self.frameworks = rules.get("frameworks", [])
+        self.checklists = rules.get("checklists", [])
+        self.flags = rules.get("flags", [])
+        self.consistency = rules.get("consistency", [])
         types = {qid: _ANSWER_TYPES[q["type"]] for qid, q in self.questions.items()}
-        self.constraints = [self._compile(c, "rule", types) for c in rules["constraints"]]
-        self.milestones = [self._compile(m, "condition", types) for m in rules["milestones"]]
+        refs = {
+            "milestone": [m["id"] for m in self.milestones],
+            "checklist": [c["id"] for c in self.checklists],
+            "framework": {f["id"]: [s["id"] for s in f["stages"]] for f in self.frameworks},
+        }
+        compile_ = _Compiler(types, refs)
+        self.constraints = [compile_(c, "rule") for c in rules["constraints"]]
+        self.milestone_nodes = {m["id"]: compile_(m, "condition")["node"] for m in self.milestones}
+        self.stage_nodes = {
+            (f["id"], s["id"]): compile_(s, "when")["node"] for f in self.frameworks for s in f["stages"] if s.get("when")
+        }
+        self.flag_nodes = {f["id"]: compile_(f, "condition")["node"] for f in self.flags}
+        self.consistency_nodes = {c["id"]: compile_(c, "when")["node"] for c in self.consistency}
+        self.labels = _labels(rules)
 
     @classmethod
     def from_json(cls, text: str) -> "Engine":
         return cls(json.loads(text))
-
-    @staticmethod
-    def _compile(entry: dict, key: str, types: dict) -> dict:
-        node = parse(entry[key])
-        check_types(node, types)
-        return {**entry, "node": node, "names": [n.value for n in names(node)]}
 
     def check(self, answers: Any):
         """(clean answers, problems) without scoring."""
@@ -50,15 +65,40 @@ class Engine:
         clean, problems = self.check(answers)
         if problems:
             raise InvalidAnswers(problems)
-        milestones = {m["id"]: self._milestone(m, clean) for m in self.milestones}
+        derived: dict = {}
+        milestones = {}
+        for m in self.milestones:
+            node = self.milestone_nodes[m["id"]]
+            value = evaluate(node, clean)
+            derived[("met", m["id"])] = value
+            milestones[m["id"]] = {"status": _status(value), "why": _why(_status(value), Explainer(clean, self.questions).clauses(node), self.questions)}
+        checklists = {c["id"]: self._checklist(c, clean, derived) for c in self.checklists}
+        stage_details = {f["id"]: self._stage(f, clean, derived) for f in self.frameworks}
+        explainer = Explainer(clean, self.questions, derived, self.labels, facts=True)
+        flags = []
+        for flag in self.flags:
+            node = self.flag_nodes[flag["id"]]
+            if evaluate(node, clean, derived) is True:
+                held = [c.text for c in explainer.clauses(node) if c.value is True]
+                flags.append({"id": flag["id"], "title": flag["title"], "why": _sentence("Raised because", held), "see": flag["see"]})
+        warnings = []
+        for check in self.consistency:
+            node = self.consistency_nodes[check["id"]]
+            if evaluate(node, clean, derived) is True:
+                given = [describe_answer(qid, clean[qid], self.questions[qid]) for qid in dict.fromkeys(n.value for n in names(node))]
+                warnings.append({"id": check["id"], "message": check["message"], "why": _sentence("You gave", given)})
         next_goal = _next_goal(self.milestones, milestones)
+        goal_node = self.milestone_nodes.get(next_goal) if next_goal else None
         return {
             "milestones": milestones,
             "next_goal": next_goal,
             "next_goal_why": _next_goal_why(self.milestones, milestones, next_goal),
-            "stages": {},
-            "flags": [],
-            "checklists": {},
+            "next_goal_change": smallest_change(goal_node, clean, self.questions, self.constraints) if goal_node else None,
+            "stages": {fid: detail["stage"] for fid, detail in stage_details.items()},
+            "stage_details": stage_details,
+            "flags": flags,
+            "checklists": checklists,
+            "warnings": warnings,
         }
 
     def score_json(self, answers_json: str) -> str:
@@ -75,11 +115,64 @@ class Engine:
             result = {"ok": False, "problems": [{"id": "", "message": f"answers are not valid JSON: {err}"}]}
         return json.dumps(result, ensure_ascii=False)
 
-    def _milestone(self, milestone: dict, answers: dict) -> dict:
-        parts = clauses(milestone["node"], answers, self.questions)
-        value = evaluate(milestone["node"], answers)
-        status = "met" if value is True else "not_met" if value is False else "unknown"
-        return {"status": status, "why": _why(status, parts, self.questions)}
+    def _checklist(self, checklist: dict, answers: dict, derived: dict) -> dict:
+        items = checklist["items"]
+        unanswered = [qid for qid in items if answers.get(qid) is None]
+        yes = sum(1 for qid in items if answers.get(qid) is True)
+        derived[("checklist", checklist["id"])] = UNKNOWN if unanswered else yes
+        return {"yes": yes, "of": len(items), "answered": len(items) - len(unanswered), "unanswered": unanswered}
+
+    def _stage(self, framework: dict, answers: dict, derived: dict) -> dict:
+        """The last stage whose condition is true; settled unless a later one is still unknown."""
+        stages = framework["stages"]
+        values = [True] + [evaluate(self.stage_nodes[(framework["id"], s["id"])], answers, derived) for s in stages[1:]]
+        reached = max(i for i, v in enumerate(values) if v is True)
+        open_above = [stages[i]["id"] for i in range(reached + 1, len(stages)) if values[i] is UNKNOWN]
+        stage = stages[reached]
+        derived[("stage", framework["id"])] = UNKNOWN if open_above else stage["id"]
+        explainer = Explainer(answers, self.questions, derived, self.labels)
+        if reached == 0:
+            why = f"Everyone starts at {stage['title']}."
+        else:
+            facts = Explainer(answers, self.questions, derived, self.labels, facts=True)
+            held = [c.text for c in facts.clauses(self.stage_nodes[(framework["id"], stage["id"])]) if c.value is True]
+            why = _sentence(f"{stage['title']}, because", held)
+        following = stages[reached + 1] if reached + 1 < len(stages) else None
+        if following:
+            parts = explainer.clauses(self.stage_nodes[(framework["id"], following["id"])])
+            if values[reached + 1] is False:
+                why += " " + _sentence(f"To reach {following['title']}", [p.text for p in parts if p.value is False])
+            else:
+                why += " " + _sentence(f"Whether you are at {following['title']} is unknown until you answer", _missing(parts, self.questions))
+        return {"stage": stage["id"], "settled": not open_above, "why": why, "next": following["id"] if following else None}
+
+
+class _Compiler:
+    def __init__(self, types: dict, refs: dict) -> None:
+        self.types = types
+        self.refs = refs
+
+    def __call__(self, entry: dict, key: str) -> dict:
+        node = parse(entry[key])
+        check_types(node, self.types, refs=self.refs)
+        return {**entry, "node": node, "names": [n.value for n in names(node)]}
+
+
+def _labels(rules: dict) -> dict:
+    labels: dict = {}
+    for m in rules["milestones"]:
+        labels[("met", m["id"])] = f"{m['id']} ({m['title']})"
+    for c in rules.get("checklists", []):
+        labels[("checklist", c["id"])] = c["title"]
+    for f in rules.get("frameworks", []):
+        labels[("stage", f["id"])] = f"{f['title']} stage"
+        for s in f["stages"]:
+            labels[("stage-of", f["id"], s["id"])] = s["title"]
+    return labels
+
+
+def _status(value: Any) -> str:
+    return "met" if value is True else "not_met" if value is False else "unknown"
 
 
 def _why(status: str, parts: list, questions: dict) -> str:
@@ -90,10 +183,14 @@ def _why(status: str, parts: list, questions: dict) -> str:
     if status == "not_met":
         text = _sentence("Not met", failed)
         return text + (" " + _sentence("Already there", held) if held else "")
-    missing = dict.fromkeys(qid for p in parts if p.value is UNKNOWN for qid in p.missing)
-    labels = [f"“{questions[qid]['label']}”" for qid in missing]
-    text = _sentence("Unknown until you answer", labels)
+    text = _sentence("Unknown until you answer", _missing(parts, questions))
     return text + (" " + _sentence("Already there", held) if held else "")
+
+
+def _missing(parts: list, questions: dict) -> list[str]:
+    """The questions still to answer, or the unsettled clauses when no answer is missing."""
+    missing = dict.fromkeys(qid for p in parts if p.value is UNKNOWN for qid in p.missing)
+    return [f"“{questions[qid]['label']}”" for qid in missing] or [p.text for p in parts if p.value is UNKNOWN]
 
 
 def _sentence(lead: str, items: list[str]) -> str:

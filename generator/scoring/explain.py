@@ -31,16 +31,109 @@ class Clause(NamedTuple):
     missing: tuple  # answer ids this clause still needs
 
 
-def clauses(node: Node, answers: dict, questions: dict) -> list[Clause]:
-    """The leaf clauses of a condition, each with its value and wording."""
-    if node.kind in ("and", "or"):
-        out: list[Clause] = []
-        for arg in node.args:
-            out.extend(clauses(arg, answers, questions))
-        return out
-    value = evaluate(node, answers)
-    missing = tuple(dict.fromkeys(n for n in _names(node) if answers.get(n) is None))
-    return [Clause(_describe_condition(node, answers, questions), value, missing)]
+class Explainer:
+    """Words for conditions, given the answers and what the engine derived from them.
+
+    ``derived`` holds the values of met(), stage() and checklist(); ``labels``
+    names what they refer to, e.g. {('met', 'm1'): 'm1 (5+ sales calls a week)'}.
+    """
+
+    def __init__(self, answers: dict, questions: dict, derived: dict | None = None, labels: dict | None = None,
+                 facts: bool = False) -> None:
+        self.answers = answers
+        self.questions = questions
+        self.derived = derived or {}
+        self.labels = labels or {}
+        self.facts = facts  # state what holds ("…, which is at least 5") rather than what is needed
+
+    def value(self, node: Node) -> Any:
+        return evaluate(node, self.answers, self.derived)
+
+    def clauses(self, node: Node) -> list[Clause]:
+        """The leaf clauses of a condition, each with its value and wording."""
+        if node.kind in ("and", "or"):
+            out: list[Clause] = []
+            for arg in node.args:
+                out.extend(self.clauses(arg))
+            return out
+        missing = tuple(dict.fromkeys(n for n in _names(node) if self.answers.get(n) is None))
+        return [Clause(self.condition(node), self.value(node), missing)]
+
+    def condition(self, node: Node) -> str:
+        if node.kind == "name":
+            return self._yes_no(node.value, negated=False)
+        if node.kind == "not" and node.args[0].kind == "name":
+            return self._yes_no(node.args[0].value, negated=True)
+        if node.kind == "call" and node.value == "met":
+            return self._met(node, negated=False)
+        if node.kind == "not" and node.args[0].kind == "call" and node.args[0].value == "met":
+            return self._met(node.args[0], negated=True)
+        if node.kind == "cmp":
+            left, right = node.args
+            if left.kind == "call" and left.value == "stage" and right.kind == "str":
+                return self._stage(left, node.value, right.value)
+            percent = _is_ratio(left) and right.kind == "num" and 0 < right.value <= 1
+            threshold = self.describe(right, percent)
+            if left.kind == "name" and right.kind == "num":
+                threshold = format_like(right.value, self.questions[left.value])
+            bar = f"{_OP_WORDS[node.value]} {threshold}"
+            return f"{self.describe(left, percent)}, which is {bar}" if self.facts else f"{self.describe(left, percent)} (needs {bar})"
+        if node.kind == "not":
+            return "not (" + "; ".join(c.text for c in self.clauses(node.args[0])) + ")"
+        return self.describe(node, False)
+
+    def _yes_no(self, qid: str, negated: bool) -> str:
+        label = self.questions[qid]["label"]
+        value = self.answers.get(qid)
+        wanted = "no" if negated else "yes"
+        if value is None:
+            return f"“{label}” is not answered yet (needs {wanted})"
+        said = f"you answered {'yes' if value else 'no'} to “{label}”"
+        return said if self.facts else f"{said} (needs {wanted})"
+
+    def _met(self, node: Node, negated: bool) -> str:
+        key = ("met", node.args[0].value)
+        value = self.derived.get(key, UNKNOWN)
+        state = "unknown" if value is UNKNOWN else "met" if value else "not met"
+        return f"{self.labels.get(key, key[1])} is {state}"
+
+    def _stage(self, call: Node, op: str, wanted: str) -> str:
+        key = ("stage", call.args[0].value)
+        value = self.derived.get(key, UNKNOWN)
+        name = self.labels.get(key, key[1])
+        wanted_name = ("" if op == "==" else "anything but ") + self.labels.get(("stage-of", key[1], wanted), wanted)
+        if value is UNKNOWN:
+            return f"{name}: not settled yet (needs {wanted_name})"
+        shown = self.labels.get(("stage-of", key[1], value), value)
+        return f"{name} is {shown}" if self.facts else f"{name} is {shown} (needs {wanted_name})"
+
+    def describe(self, node: Node, percent: bool) -> str:
+        if node.kind == "num":
+            return format_percent(node.value) if percent else format_number(node.value)
+        if node.kind == "bool":
+            return "yes" if node.value else "no"
+        if node.kind == "str":
+            return f"“{node.value}”"
+        if node.kind == "name":
+            return describe_answer(node.value, self.answers.get(node.value), self.questions[node.value])
+        if _is_ratio(node):
+            top, bottom = node.args
+            ratio = self.value(node)
+            if ratio is UNKNOWN:
+                shown = "unknown"
+            elif ratio is UNDEFINED:
+                shown = "undefined, since it divides by zero"
+            else:
+                shown = format_percent(ratio) if percent else format_number(ratio)
+            return f"{self.describe(top, False)} out of {self.describe(bottom, False)} = {shown}"
+        if node.kind == "call" and node.value == "checklist":
+            key = ("checklist", node.args[0].value)
+            value = self.derived.get(key, UNKNOWN)
+            counted = "not fully answered yet" if value is UNKNOWN else f"{format_number(value)} yes"
+            return f"{self.labels.get(key, key[1])}: {counted}"
+        if node.kind == "call" and node.value == "count":
+            return f"{_number(self.value(node))} of {len(node.args)} answered yes"
+        return _number(self.value(node))
 
 
 def _names(node: Node):
@@ -50,63 +143,11 @@ def _names(node: Node):
         yield from _names(arg)
 
 
-def _describe_condition(node: Node, answers: dict, questions: dict) -> str:
-    if node.kind == "name":
-        return _describe_yes_no(node.value, answers, questions, negated=False)
-    if node.kind == "not" and node.args[0].kind == "name":
-        return _describe_yes_no(node.args[0].value, answers, questions, negated=True)
-    if node.kind == "cmp":
-        left, right = node.args
-        percent = _is_ratio(left) and right.kind == "num" and 0 < right.value <= 1
-        threshold = _describe_value(right, answers, questions, percent)
-        return f"{_describe_value(left, answers, questions, percent)} (needs {_OP_WORDS[node.value]} {threshold})"
-    if node.kind == "not":
-        return "not (" + _describe_condition(node.args[0], answers, questions) + ")"
-    return _describe_value(node, answers, questions, False)
-
-
-def _describe_yes_no(qid: str, answers: dict, questions: dict, negated: bool) -> str:
-    label = questions[qid]["label"]
-    value = answers.get(qid)
-    wanted = "no" if negated else "yes"
-    if value is None:
-        return f"“{label}” is not answered yet (needs {wanted})"
-    said = "yes" if value else "no"
-    return f"you answered {said} to “{label}” (needs {wanted})"
-
-
 def _is_ratio(node: Node) -> bool:
     return node.kind == "arith" and node.value == "/"
 
 
-def _describe_value(node: Node, answers: dict, questions: dict, percent: bool) -> str:
-    if node.kind == "num":
-        return format_percent(node.value) if percent else format_number(node.value)
-    if node.kind == "bool":
-        return "yes" if node.value else "no"
-    if node.kind == "str":
-        return f"“{node.value}”"
-    if node.kind == "name":
-        return describe_answer(node.value, answers.get(node.value), questions[node.value])
-    if _is_ratio(node):
-        top, bottom = node.args
-        ratio = evaluate(node, answers)
-        if ratio is UNKNOWN:
-            shown = "unknown"
-        elif ratio is UNDEFINED:
-            shown = "undefined, since it divides by zero"
-        else:
-            shown = format_percent(ratio) if percent else format_number(ratio)
-        return (
-            f"{_describe_value(top, answers, questions, False)} out of "
-            f"{_describe_value(bottom, answers, questions, False)} = {shown}"
-        )
-    if node.kind == "call":
-        return f"{_describe_number(evaluate(node, answers))} of {len(node.args)} answered yes"
-    return _describe_number(evaluate(node, answers))
-
-
-def _describe_number(value: Any) -> str:
+def _number(value: Any) -> str:
     if value is UNKNOWN:
         return "unknown"
     if value is UNDEFINED:
@@ -120,13 +161,20 @@ def describe_answer(qid: str, value: Any, question: dict) -> str:
     if value is None:
         return f"{noun} (not answered yet)"
     if isinstance(value, bool):
-        return f"{question['label']}: {'yes' if value else 'no'}"
+        return f"{'yes' if value else 'no'} to “{question['label']}”"
     if value == 1 and question.get("noun_one"):
         noun = question["noun_one"]
     shown = format_number(value)
     if "{}" in noun:
         return noun.replace("{}", shown)
     return f"{shown} {noun}"
+
+
+def format_like(value: Any, question: dict) -> str:
+    """A bare number in a question's style: '$1,000,000' when its noun is '${} of revenue…'."""
+    noun = question.get("noun") or ""
+    prefix = noun[: noun.index("{}")] if "{}" in noun else ""
+    return (prefix if prefix and not any(ch.isalpha() for ch in prefix) else "") + format_number(value)
 
 
 def format_number(value: Any) -> str:

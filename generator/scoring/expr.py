@@ -38,7 +38,7 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 __all__ = [
-    "ExprError", "Node", "UNKNOWN", "UNDEFINED", "parse", "names", "check_types", "evaluate",
+    "ExprError", "Node", "UNKNOWN", "UNDEFINED", "parse", "names", "references", "check_types", "evaluate",
 ]
 
 
@@ -85,9 +85,14 @@ class Node(NamedTuple):
 
 COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
 FUNCTIONS = {
-    # name: (argument type, result type, description)
-    "count": ("bool", "number", "how many of the given yes/no answers are yes"),
+    # name: (argument, result type, description). An argument in REFERENCE_KINDS
+    # is one quoted id of that kind: met('m1'), stage('spinning-plates').
+    "count": ("bool...", "number", "how many of the given yes/no conditions are true; unknown while any is unknown"),
+    "met": ("milestone", "bool", "whether a milestone is met; unknown while its answers are missing"),
+    "stage": ("framework", "str", "the framework's stage id; unknown while a later stage cannot be ruled out"),
+    "checklist": ("checklist", "number", "how many items of a checklist are yes; unknown until every item is answered"),
 }
+REFERENCE_KINDS = ("milestone", "framework", "checklist")
 
 _TOKEN = re.compile(
     r"""
@@ -261,13 +266,25 @@ def names(node: Node) -> list[Node]:
     return found
 
 
-def check_types(node: Node, types: dict[str, str], want: str = "bool") -> str:
+def references(node: Node) -> list[tuple[str, str]]:
+    """Every (function, id) reference such as ('met', 'm1'), left to right."""
+    found: list[tuple[str, str]] = []
+    if node.kind == "call" and FUNCTIONS[node.value][0] in REFERENCE_KINDS:
+        found.append((node.value, node.args[0].value))
+    for arg in node.args:
+        found.extend(references(arg))
+    return found
+
+
+def check_types(node: Node, types: dict[str, str], want: str = "bool", refs: dict | None = None) -> str:
     """Type-check a tree against answer types ('number', 'bool', 'str').
 
-    Raises ExprError for an unknown name or a type mismatch and returns the
-    type of the whole expression, which must be ``want``.
+    ``refs`` maps each reference kind to the ids it may name (for 'framework',
+    to each framework's stage ids); where a kind is absent, its function is
+    not available. Raises ExprError for an unknown name or a type mismatch
+    and returns the type of the whole expression, which must be ``want``.
     """
-    got = _type_of(node, types)
+    got = _type_of(node, types, refs or {})
     if want and got != want:
         raise ExprError(f"this is a {_TYPE_WORDS[got]}, but a {_TYPE_WORDS[want]} is needed here", node.pos)
     return got
@@ -276,7 +293,7 @@ def check_types(node: Node, types: dict[str, str], want: str = "bool") -> str:
 _TYPE_WORDS = {"bool": "yes/no condition", "number": "number", "str": "text value"}
 
 
-def _type_of(node: Node, types: dict[str, str]) -> str:
+def _type_of(node: Node, types: dict[str, str], refs: dict) -> str:
     kind = node.kind
     if kind == "num":
         return "number"
@@ -289,26 +306,58 @@ def _type_of(node: Node, types: dict[str, str]) -> str:
             raise ExprError(f"unknown answer id {node.value!r}", node.pos, _did_you_mean(node.value, types))
         return types[node.value]
     if kind == "call":
-        arg_type, result, _ = FUNCTIONS[node.value]
-        for arg in node.args:
-            check_types(arg, types, arg_type)
+        arg, result, _ = FUNCTIONS[node.value]
+        if arg in REFERENCE_KINDS:
+            _check_reference(node, arg, refs)
+        else:
+            for item in node.args:
+                _want(item, types, refs, "bool")
         return result
     if kind in ("neg", "arith"):
-        for arg in node.args:
-            check_types(arg, types, "number")
+        for item in node.args:
+            _want(item, types, refs, "number")
         return "number"
     if kind == "cmp":
-        left, right = (_type_of(arg, types) for arg in node.args)
+        left, right = (_type_of(item, types, refs) for item in node.args)
         if node.value in ("==", "!="):
             if left != right:
                 raise ExprError(f"cannot compare a {_TYPE_WORDS[left]} with a {_TYPE_WORDS[right]}", node.pos)
+            _check_stage_literal(node, refs)
         elif left != "number" or right != "number":
             bad = node.args[0] if left != "number" else node.args[1]
-            raise ExprError(f"'{node.value}' compares numbers, not a {_TYPE_WORDS[_type_of(bad, types)]}", bad.pos)
+            raise ExprError(f"'{node.value}' compares numbers, not a {_TYPE_WORDS[_type_of(bad, types, refs)]}", bad.pos)
         return "bool"
-    for arg in node.args:  # not, and, or
-        check_types(arg, types, "bool")
+    for item in node.args:  # not, and, or
+        _want(item, types, refs, "bool")
     return "bool"
+
+
+def _want(node: Node, types: dict, refs: dict, want: str) -> None:
+    got = _type_of(node, types, refs)
+    if got != want:
+        raise ExprError(f"this is a {_TYPE_WORDS[got]}, but a {_TYPE_WORDS[want]} is needed here", node.pos)
+
+
+def _check_reference(node: Node, kind: str, refs: dict) -> None:
+    if kind not in refs:
+        raise ExprError(f"{node.value}() cannot be used here", node.pos, "conditions here may only read answers")
+    if len(node.args) != 1 or node.args[0].kind != "str":
+        raise ExprError(f"{node.value}() takes one quoted {kind} id, e.g. {node.value}('{next(iter(refs[kind]), 'id')}')", node.pos)
+    ident = node.args[0].value
+    if ident not in refs[kind]:
+        raise ExprError(f"unknown {kind} {ident!r}", node.args[0].pos, _did_you_mean(ident, refs[kind]))
+
+
+def _check_stage_literal(node: Node, refs: dict) -> None:
+    """In stage('fw') == 'x', x must be one of fw's stages."""
+    left, right = node.args
+    if right.kind == "call" and right.value == "stage":
+        left, right = right, left
+    if left.kind == "call" and left.value == "stage" and right.kind == "str":
+        stages = refs["framework"][left.args[0].value]
+        if right.value not in stages:
+            hint = _did_you_mean(right.value, stages) or "its stages: " + ", ".join(stages)
+            raise ExprError(f"{left.args[0].value!r} has no stage {right.value!r}", right.pos, hint)
 
 
 def _did_you_mean(name: str, known) -> str:
@@ -316,8 +365,12 @@ def _did_you_mean(name: str, known) -> str:
     return f"did you mean {close[0]!r}?" if close else ""
 
 
-def evaluate(node: Node, answers: dict[str, Any]) -> Any:
-    """Evaluate with three-valued logic. Missing answers are UNKNOWN."""
+def evaluate(node: Node, answers: dict[str, Any], derived: dict | None = None) -> Any:
+    """Evaluate with three-valued logic. Missing answers are UNKNOWN.
+
+    ``derived`` holds the values of met(), stage() and checklist() references,
+    keyed by (function, id); what it lacks is UNKNOWN.
+    """
     kind = node.kind
     if kind in ("num", "str", "bool"):
         return node.value
@@ -329,7 +382,7 @@ def evaluate(node: Node, answers: dict[str, Any]) -> Any:
     if kind == "and":
         result = True
         for arg in node.args:
-            value = evaluate(arg, answers)
+            value = evaluate(arg, answers, derived)
             if value is False:
                 return False
             if value is UNKNOWN:
@@ -338,21 +391,23 @@ def evaluate(node: Node, answers: dict[str, Any]) -> Any:
     if kind == "or":
         result = False
         for arg in node.args:
-            value = evaluate(arg, answers)
+            value = evaluate(arg, answers, derived)
             if value is True:
                 return True
             if value is UNKNOWN:
                 result = UNKNOWN
         return result
     if kind == "not":
-        value = evaluate(node.args[0], answers)
+        value = evaluate(node.args[0], answers, derived)
         return value if value is UNKNOWN else not value
-    if kind == "call":  # count(): the only function
-        values = [evaluate(arg, answers) for arg in node.args]
+    if kind == "call":
+        if node.value != "count":
+            return (derived or {}).get((node.value, node.args[0].value), UNKNOWN)
+        values = [evaluate(arg, answers, derived) for arg in node.args]
         if any(v is UNKNOWN for v in values):
             return UNKNOWN
         return sum(1 for v in values if v is True)
-    values = [evaluate(arg, answers) for arg in node.args]
+    values = [evaluate(arg, answers, derived) for arg in node.args]
     if any(v is UNKNOWN for v in values):
         return UNKNOWN
     if any(v is UNDEFINED for v in values):

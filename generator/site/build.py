@@ -44,7 +44,7 @@ class BuildReport:
 def generate(root: Path, docs: Path) -> tuple[list[str], int]:
     """Validate everything under root and write the docs tree; return (pages, bundle bytes)."""
     rules = load_rules(root)
-    pages = load_pages(root)
+    pages = load_pages(root, tuple(kind for kind in ("frameworks", "flags", "checklists") if getattr(rules, kind)))
     compiled = compile_rules(rules)
     overrides = tuple(p for p in [root / "site_assets" / "templates"] if p.is_dir())
     written = render_docs(rules, pages, docs, overrides)
