@@ -233,20 +233,85 @@
     }
     results.append(el("section", { class: "kb-milestones" }, el("h2", { text: "Milestones" }), ladder));
 
-    const stages = Object.entries(result.stages || {});
+    if (result.next_goal_change) {
+      next.append(el("p", { class: "kb-next__change", "data-kb": "next-change" }, el("strong", { text: "Smallest step: " }), el("span", { text: result.next_goal_change.text })));
+    }
+
+    const frameworks = new Map((rules.frameworks || []).map((f) => [f.id, f]));
+    const stages = Object.entries(result.stage_details || {});
     if (stages.length) {
       const list = el("ul", { class: "kb-stages" });
-      for (const [framework, stage] of stages) {
-        list.append(el("li", { "data-kb": "stage", "data-framework": framework, "data-value": stage, text: `${framework}: ${stage}` }));
+      for (const [fid, detail] of stages) {
+        const framework = frameworks.get(fid);
+        const stage = framework.stages.find((s) => s.id === detail.stage);
+        const row = (rules.crosswalk || []).find((r) => (r.stages[fid] || []).includes(detail.stage));
+        const same = row
+          ? Object.entries(row.stages)
+              .filter(([other]) => other !== fid && frameworks.has(other))
+              .map(([other, ids]) => `${frameworks.get(other).title}: ${ids.map((id) => frameworks.get(other).stages.find((s) => s.id === id).title).join(", ")}`)
+          : [];
+        list.append(
+          el(
+            "li",
+            { class: "kb-stage", "data-kb": "stage", "data-framework": fid, "data-value": detail.stage, "data-settled": String(detail.settled) },
+            el("span", { class: "kb-stage__framework", text: framework.title }),
+            el("a", { class: "kb-stage__title", href: new URL(stage.page, siteRoot).href, text: stage.title }),
+            el("p", { class: "kb-stage__why", text: detail.why }),
+            same.length ? el("p", { class: "kb-stage__crosswalk", text: `Same period elsewhere: ${same.join("; ")}.` }) : null,
+          ),
+        );
       }
-      results.append(el("section", {}, el("h2", { text: "Your stage" }), list));
+      results.append(el("section", { class: "kb-section" }, el("h2", { text: "Your stage in each framework" }), list));
     }
 
     const flags = result.flags || [];
+    const flagSection = el("section", { class: "kb-section" }, el("h2", { text: "Warnings" }));
     if (flags.length) {
       const list = el("ul", { class: "kb-flags" });
-      for (const flag of flags) list.append(el("li", { "data-kb": "flag", "data-id": flag.id }, el("strong", { text: flag.id }), el("span", { text: ` ${flag.why}` })));
-      results.append(el("section", {}, el("h2", { text: "Warnings" }), list));
+      for (const flag of flags) {
+        list.append(
+          el(
+            "li",
+            { class: "kb-flag", "data-kb": "flag", "data-id": flag.id },
+            el("a", { class: "kb-flag__title", href: new URL(flag.see[0], siteRoot).href, text: flag.title }),
+            el("p", { class: "kb-flag__why", text: flag.why }),
+          ),
+        );
+      }
+      flagSection.append(list);
+    } else {
+      flagSection.append(el("p", { class: "kb-muted", text: "None raised by the answers so far." }));
+    }
+    results.append(flagSection);
+
+    const checklists = Object.entries(result.checklists || {});
+    if (checklists.length) {
+      const titles = new Map((rules.checklists || []).map((c) => [c.id, c]));
+      const labels = new Map(rules.questions.map((q) => [q.id, q.label]));
+      const list = el("ul", { class: "kb-checklists" });
+      for (const [cid, score] of checklists) {
+        const checklist = titles.get(cid);
+        const item = el(
+          "li",
+          { "data-kb": "checklist", "data-id": cid, "data-yes": score.yes, "data-of": score.of },
+          el("a", { href: new URL(checklist.page, siteRoot).href, text: checklist.title }),
+          el("span", { text: `: ${score.yes} of ${score.of} yes` + (score.unanswered.length ? `, ${score.unanswered.length} not answered` : "") }),
+        );
+        if (score.unanswered.length) {
+          const open = el("ul", { class: "kb-checklists__open" });
+          score.unanswered.forEach((qid) => open.append(el("li", { text: labels.get(qid) || qid })));
+          item.append(el("details", {}, el("summary", { text: "Not answered yet" }), open));
+        }
+        list.append(item);
+      }
+      results.append(el("section", { class: "kb-section" }, el("h2", { text: "Checklists" }), list));
+    }
+
+    const warnings = result.warnings || [];
+    if (warnings.length) {
+      const list = el("ul", { class: "kb-warnings" });
+      warnings.forEach((w) => list.append(el("li", { "data-kb": "warning", "data-id": w.id }, el("strong", { text: w.message }), el("span", { text: ` ${w.why}` }))));
+      results.append(el("section", { class: "kb-section" }, el("h2", { text: "Answers to double-check" }), list));
     }
 
     const announcement = goal ? `Next goal: ${goal.id}, ${goal.title}.` : "Every milestone is met.";

@@ -66,6 +66,10 @@ def compile_rules(rules: Rules) -> dict:
             for f in rules.flags.values()
         ],
         "consistency": [{k: c[k] for k in ("id", "when", "message")} for c in rules.consistency],
+        "crosswalk": [
+            {"id": row["id"], "title": row["title"], "stages": {fid: list(sids) for fid, sids in row["stages"].items()}}
+            for row in rules.crosswalk
+        ],
     }
     Engine(document)  # proves the engine accepts what it will be given
     return document
