@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--site-url", default=None, help="override mkdocs.yml's site_url (where the site will be served)")
     build.set_defaults(run=_build)
 
+    schemas = commands.add_parser("schemas", help="write the JSON Schemas of rules files and each file's schema line")
+    schemas.set_defaults(run=_schemas)
+
     serve = commands.add_parser("serve", help="build, serve on loopback and rebuild when sources change")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--host", default="127.0.0.1")
@@ -84,6 +87,14 @@ def _build(args) -> int:
 
     report = build_site(args.root, args.site_dir, args.site_url)
     print(report)
+    return EXIT_OK
+
+
+def _schemas(args) -> int:
+    from .rules.schema import write_schemas
+
+    changed = write_schemas(args.root.resolve())
+    print("\n".join(f"wrote {rel}" for rel in changed) or "schemas and schema lines are up to date")
     return EXIT_OK
 
 

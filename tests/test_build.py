@@ -71,7 +71,7 @@ def test_a_failed_build_leaves_the_previous_site_untouched(repo_root: Path, tmp_
     with pytest.raises(UserError) as failure:
         build_site(kb, site)
     assert [str(p) for p in failure.value.problems] == [
-        "rules/milestones/m3.yaml:4:12: in condition: unknown answer id 'paying_custmers'; did you mean 'paying_customers'?"
+        "rules/milestones/m3.yaml:5:12: in condition: unknown answer id 'paying_custmers'; did you mean 'paying_customers'?"
     ]
     assert tree_digest(site) == before
     assert not list(tmp_path.glob(".site.*")), "no scratch directories are left behind"

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import Problem, UserError, did_you_mean
 from ..scoring.expr import ExprError, check_types, names, parse
 from .model import KINDS, FileKind
+from .schema import SCHEMA_DIR, schema_line, schema_text
 from .structure import check_checklists, check_crosswalk, check_frameworks
 from .validate import Collector, check_mapping
 from .yamlfile import YamlFile, YMap, expr_pos, read_yaml
@@ -82,17 +83,34 @@ def _read_all(root: Path) -> tuple[list[tuple[FileKind, YamlFile]], list[Problem
             continue
         if path.suffix != ".yaml":
             continue
-        kind = next((k for k in KINDS if fnmatch.fnmatch(rel, k.pattern)), None)
+        kind = kind_of_path(rel)
         if kind is None:
             patterns = ", ".join(k.pattern for k in KINDS)
             problems.append(Problem(rel, 1, 1, "not a known kind of rules file", f"rules files live at: {patterns}"))
             continue
-        files.append((kind, read_yaml(path, rel)))
+        file = read_yaml(path, rel)
+        expected = schema_line(rel, kind)
+        if not file.lines or file.lines[0] != expected:
+            found = file.lines[0] if file.lines and file.lines[0].startswith("# yaml-language-server:") else "nothing"
+            file.problem((1, 1), f"the first line should be '{expected}', found {found if found == 'nothing' else repr(found)}",
+                         "run 'python -m generator schemas' to add it")
+        files.append((kind, file))
+    for kind in KINDS:
+        schema = rules_dir / "schemas" / f"{kind.name}.schema.json"
+        if not schema.is_file() or schema.read_text(encoding="utf-8") != schema_text(kind):
+            state = "is out of date" if schema.is_file() else "is missing"
+            problems.append(Problem(f"{SCHEMA_DIR}/{kind.name}.schema.json", 1, 1, f"the JSON Schema for {kind.name} files {state}",
+                                    "run 'python -m generator schemas' to regenerate it from generator/rules/model.py"))
     present = {kind.name for kind, _ in files}
     for kind in KINDS:
         if kind.required and kind.name not in present:
             problems.append(Problem(kind.pattern, 1, 1, f"missing {kind.name} file", kind.doc))
     return files, problems
+
+
+def kind_of_path(rel: str) -> FileKind | None:
+    """The kind of rules file at a path relative to the root, if any."""
+    return next((k for k in KINDS if fnmatch.fnmatch(rel, k.pattern)), None)
 
 
 def _unique(items, what: str) -> dict[str, YMap]:
