@@ -54,10 +54,30 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _check(args) -> int:
-    from .rules.load import load_rules
+    import time
 
+    from .content import load_pages
+    from .errors import Problem
+    from .rules.cases import case_failures
+    from .rules.compile import compile_rules
+    from .rules.load import load_rules
+    from .scoring import Engine
+
+    started = time.perf_counter()
     rules = load_rules(args.root)
-    print(f"ok: {len(rules.milestones)} milestones, {len(rules.questions)} questions, {len(rules.cases)} rule cases")
+    load_pages(args.root.resolve(), tuple(kind for kind in ("frameworks", "flags", "checklists") if getattr(rules, kind)))
+    engine = Engine(compile_rules(rules))
+    problems = []
+    for file, case in rules.cases:
+        for failure in case_failures(engine, case):
+            problems.append(Problem(file.rel, case.pos[0], case.pos[1], f"rule case {case['name']!r} fails: {failure}"))
+    if problems:
+        raise UserError(problems)
+    counts = (
+        f"{len(rules.milestones)} milestones, {len(rules.frameworks)} frameworks, {len(rules.flags)} flags, "
+        f"{len(rules.checklists)} checklists, {len(rules.questions)} questions; {len(rules.cases)} rule cases pass"
+    )
+    print(f"ok: {counts} ({time.perf_counter() - started:.2f}s)")
     return EXIT_OK
 
 

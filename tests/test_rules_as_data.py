@@ -1,0 +1,37 @@
+"""Every rule case in rules/tests/*.yaml, one pytest test each, on CPython.
+
+(The Pyodide parity test scores the same answers in the browser's runtime.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.rules.cases import case_failures
+from generator.rules.compile import compile_rules
+from generator.rules.load import load_rules
+from generator.scoring import Engine
+
+ROOT = Path(__file__).resolve().parents[1]
+RULES = load_rules(ROOT)
+ENGINE = Engine(compile_rules(RULES))
+CASES = [pytest.param(case, id=f"{Path(file.rel).stem}: {case['name']}") for file, case in RULES.cases]
+
+
+def test_there_are_enough_cases_on_both_sides():
+    assert len(CASES) >= 60
+    flags_seen = {f for _, c in RULES.cases for key in ("flags", "flags_include") for f in c["expect"].get(key, [])}
+    flags_cleared = {f for _, c in RULES.cases for f in c["expect"].get("flags_exclude", [])} | {
+        f for _, c in RULES.cases if c["expect"].get("flags") == [] for f in RULES.flags
+    }
+    assert flags_seen == set(RULES.flags), "every flag needs a case that raises it"
+    assert flags_cleared == set(RULES.flags), "every flag needs a case that does not raise it"
+    stages_seen = {(fid, sid) for _, c in RULES.cases for fid, sid in c["expect"].get("stages", {}).items()}
+    assert stages_seen == {(fid, s["id"]) for fid, f in RULES.frameworks.items() for s in f["stages"]}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_rule_case(case):
+    assert case_failures(ENGINE, case) == []
