@@ -11,16 +11,32 @@ def text_report(result: dict, rules: dict) -> str:
     goal = result["next_goal"]
     lines.append(f"Next goal: {goal} — {titles[goal]}" if goal else "Next goal: none, every milestone is met")
     lines.append(f"  {result['next_goal_why']}")
-    lines.append("")
-    lines.append("Milestones:")
+    if result.get("next_goal_change"):
+        lines.append(f"  Smallest step: {result['next_goal_change']['text']}")
+    lines += ["", "Milestones:"]
     for mid, outcome in result["milestones"].items():
         lines.append(f"  {_MARKS[outcome['status']]} {mid} {titles[mid]}")
         lines.append(f"      {outcome['why']}")
-    for framework, stage in result["stages"].items():
-        lines.append(f"Stage in {framework}: {stage}")
+    frameworks = {f["id"]: f for f in rules.get("frameworks", [])}
+    if result["stages"]:
+        lines += ["", "Stages:"]
+        for fid, detail in result.get("stage_details", {}).items():
+            stage = next(s for s in frameworks[fid]["stages"] if s["id"] == detail["stage"])
+            lines.append(f"  {frameworks[fid]['title']}: {stage['title']}{'' if detail['settled'] else ' (not settled)'}")
+            lines.append(f"      {detail['why']}")
     if result["flags"]:
-        lines.append("")
-        lines.append("Flags:")
+        lines += ["", "Warnings:"]
         for flag in result["flags"]:
-            lines.append(f"  ! {flag['id']}: {flag['why']}")
+            lines.append(f"  ! {flag['title']} ({flag['id']})")
+            lines.append(f"      {flag['why']}")
+    checklists = {c["id"]: c for c in rules.get("checklists", [])}
+    if result["checklists"]:
+        lines += ["", "Checklists:"]
+        for cid, score in result["checklists"].items():
+            open_items = f", {len(score['unanswered'])} not answered" if score["unanswered"] else ""
+            lines.append(f"  {checklists[cid]['title']}: {score['yes']} of {score['of']} yes{open_items}")
+    if result.get("warnings"):
+        lines += ["", "Answers to double-check:"]
+        for warning in result["warnings"]:
+            lines.append(f"  ? {warning['message']} {warning['why']}")
     return "\n".join(lines)
