@@ -39,6 +39,7 @@ class Rules:
     cases: list[tuple[YamlFile, YMap]] = field(default_factory=list)
     used_questions: set[str] = field(default_factory=set)
     where: dict[tuple[str, str], YamlFile] = field(default_factory=dict)  # (kind, id) -> its file
+    broken: dict[str, set[str]] = field(default_factory=dict)  # kind -> ids whose files failed to load
 
 
 def load_rules(root: Path) -> Rules:
@@ -46,7 +47,10 @@ def load_rules(root: Path) -> Rules:
     files, problems = _read_all(root)
     found = Collector()
     by_kind: dict[str, list[YamlFile]] = {kind.name: [] for kind in KINDS}
+    broken: dict[str, set[str]] = {kind.name: set() for kind in KINDS}  # ids of files too broken to load
     for kind, file in files:
+        if kind.id_is_file_name:
+            broken[kind.name].add(file.path.stem)
         if file.data is not None and check_mapping(file.data, kind.fields, file, (1, 1), kind.name, found):
             if kind.id_is_file_name and file.data["id"] != file.path.stem:
                 file.problem(file.data.value_pos["id"], f"id {file.data['id']!r} does not match the file name {file.path.name!r}",
@@ -55,6 +59,8 @@ def load_rules(root: Path) -> Rules:
                 by_kind[kind.name].append(file)
     rules = Rules(root)
     _index(rules, by_kind)
+    for name, ids in broken.items():  # a broken file is reported once, not again at every reference to it
+        rules.broken[name] = ids - {f.data.get("id") for f in by_kind[name]}
     _resolve_refs(rules, found)
     _check_questions(rules)
     kind_of = {id(file): kind.name for kind, file in files}
@@ -169,7 +175,7 @@ def _resolve_refs(rules: Rules, found: Collector) -> None:
     }
     for ref in found.refs:
         ids = known[ref.kind]
-        if ref.id not in ids:
+        if ref.id not in ids and ref.id not in rules.broken.get(ref.kind, ()):
             ref.file.problem(ref.pos, f"unknown {ref.kind} {ref.id!r}", did_you_mean(ref.id, ids) or f"no {ref.kind} has this id")
 
 
@@ -205,9 +211,9 @@ _REFERENCES_ALLOWED = {
 def _check_exprs(rules: Rules, found: Collector, kind_of: dict[int, str]) -> None:
     types = {qid: ANSWER_TYPES[q["type"]] for qid, q in rules.questions.items()}
     every = {
-        "milestone": list(rules.milestones),
+        "milestone": [*rules.milestones, *sorted(rules.broken.get("milestone", ()))],
         "framework": {fid: [s["id"] for s in fw["stages"]] for fid, fw in rules.frameworks.items()},
-        "checklist": list(rules.checklists),
+        "checklist": [*rules.checklists, *sorted(rules.broken.get("checklist", ()))],
     }
     for expr in found.exprs:
         kind = kind_of[id(expr.file)]
