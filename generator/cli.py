@@ -56,16 +56,15 @@ def _parser() -> argparse.ArgumentParser:
 def _check(args) -> int:
     import time
 
-    from .content import load_pages
     from .errors import Problem
+    from .knowledge import load_knowledge
     from .rules.cases import case_failures
     from .rules.compile import compile_rules
-    from .rules.load import load_rules
     from .scoring import Engine
 
     started = time.perf_counter()
-    rules = load_rules(args.root)
-    load_pages(args.root.resolve(), tuple(kind for kind in ("frameworks", "flags", "checklists") if getattr(rules, kind)))
+    knowledge = load_knowledge(args.root)
+    rules = knowledge.rules
     engine = Engine(compile_rules(rules))
     problems = []
     for file, case in rules.cases:
@@ -75,7 +74,8 @@ def _check(args) -> int:
         raise UserError(problems)
     counts = (
         f"{len(rules.milestones)} milestones, {len(rules.frameworks)} frameworks, {len(rules.flags)} flags, "
-        f"{len(rules.checklists)} checklists, {len(rules.questions)} questions; {len(rules.cases)} rule cases pass"
+        f"{len(rules.checklists)} checklists, {len(rules.questions)} questions, {len(knowledge.articles)} articles; "
+        f"{len(rules.cases)} rule cases pass"
     )
     print(f"ok: {counts} ({time.perf_counter() - started:.2f}s)")
     return EXIT_OK

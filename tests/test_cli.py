@@ -80,7 +80,7 @@ def test_missing_answers_file_exits_2():
 def test_check_passes_on_the_repository():
     result = run("check")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ok: 8 milestones, 3 frameworks, 8 flags, 2 checklists, 33 questions; ")
+    assert result.stdout.startswith("ok: 8 milestones, 3 frameworks, 8 flags, 2 checklists, 33 questions, ")
 
 
 def test_check_from_elsewhere_says_where_it_looked(tmp_path: Path):

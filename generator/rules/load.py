@@ -36,6 +36,7 @@ class Rules:
     flags: dict[str, YMap] = field(default_factory=dict)
     checklists: dict[str, YMap] = field(default_factory=dict)
     consistency: list[YMap] = field(default_factory=list)
+    outline: YMap | None = None
     cases: list[tuple[YamlFile, YMap]] = field(default_factory=list)
     used_questions: set[str] = field(default_factory=set)
     where: dict[tuple[str, str], YamlFile] = field(default_factory=dict)  # (kind, id) -> its file
@@ -157,6 +158,7 @@ def _index(rules: Rules, by_kind: dict[str, list[YamlFile]]) -> None:
         setattr(rules, attr, {f.data["id"]: f.data for f in by_kind[kind]})
     rules.crosswalk = [row for f in by_kind["crosswalk"] for row in f.data["rows"]]
     rules.consistency = [c for f in by_kind["consistency"] for c in f.data["checks"]]
+    rules.outline = by_kind["outline"][0].data if by_kind["outline"] else None
     _unique(((f, c) for f in by_kind["consistency"] for c in f.data["checks"]), "consistency check")
     if by_kind["ladder"]:
         rules.ladder = by_kind["ladder"][0].data

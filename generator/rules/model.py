@@ -89,6 +89,11 @@ QUESTION = (
     ),
 )
 
+ARTICLES = Field(
+    "articles", "list:line", "Numbers of the articles that explain it (V.CCSSAA, e.g. '1.030106'); each must exist.",
+    required=False,
+)
+
 STAGE = (
     Field("id", "id", "Stable stage id, unique within its framework."),
     Field("title", "line", "The stage's name, e.g. 'Stage 6: Has some customers'."),
@@ -96,6 +101,7 @@ STAGE = (
     Field("when", "expr", "When a founder is at least at this stage. The first stage has none: it is where everyone starts.", required=False),
     Field("focus", "line", "The one thing to focus on while at this stage."),
     Field("milestones", "list:ref:milestone", "The milestones worked on at this stage, in order.", required=False),
+    ARTICLES,
 )
 
 KINDS: tuple[FileKind, ...] = (
@@ -140,6 +146,7 @@ KINDS: tuple[FileKind, ...] = (
             Field("condition", "expr", "When the milestone is met."),
             Field("optional", "bool", "Optional milestones are only next goal once every required one is met.", required=False, default=False),
             Field("why", "text", "Why it matters and why it comes here in the order, in our own words (Markdown)."),
+            ARTICLES,
             SOURCE_REF,
         ),
         id_is_file_name=True,
@@ -191,6 +198,7 @@ KINDS: tuple[FileKind, ...] = (
             Field("title", "line", "A short name for the risk."),
             Field("condition", "expr", "When the flag is raised. May use met('m1'), stage('framework') and checklist('id')."),
             Field("explanation", "text", "What the flag means for the founder and what to do about it (Markdown)."),
+            ARTICLES,
             SOURCE_REF,
         ),
         id_is_file_name=True,
@@ -203,6 +211,7 @@ KINDS: tuple[FileKind, ...] = (
             Field("title", "line", "The checklist's name."),
             Field("summary", "text", "What a high or low count tells the founder (Markdown)."),
             Field("items", "list:ref:question", "The boolean questions it counts, in order."),
+            ARTICLES,
             SOURCE_REF,
         ),
         id_is_file_name=True,
@@ -217,6 +226,34 @@ KINDS: tuple[FileKind, ...] = (
                     Field("id", "id", "Stable id of the check."),
                     Field("when", "expr", "When the answers look inconsistent."),
                     Field("message", "line", "What the founder is asked to re-check."),
+                ),
+            ),
+        ),
+    ),
+    FileKind(
+        "outline", "rules/outline.yaml",
+        "The numbering of articles: volumes, chapters and sections, each with a title. "
+        "Article 1.030106 is volume 1, chapter 03, section 01, article 06.",
+        (
+            Field(
+                "volumes", "list:object", "The volumes, in order.",
+                fields=(
+                    Field("number", "line", "The volume number, as text: '1'."),
+                    Field("title", "line", "The volume's title."),
+                    Field(
+                        "chapters", "list:object", "The volume's chapters.",
+                        fields=(
+                            Field("number", "line", "Two digits, as text: '03'."),
+                            Field("title", "line", "The chapter's title."),
+                            Field(
+                                "sections", "list:object", "The chapter's sections.",
+                                fields=(
+                                    Field("number", "line", "Two digits, as text: '01'."),
+                                    Field("title", "line", "The section's title."),
+                                ),
+                            ),
+                        ),
+                    ),
                 ),
             ),
         ),
@@ -251,3 +288,15 @@ KINDS: tuple[FileKind, ...] = (
 )
 
 KIND_BY_NAME = {kind.name: kind for kind in KINDS}
+
+ARTICLE_NUMBER = r"^(\d+)\.(\d{2})(\d{2})(\d{2})$"
+
+ARTICLE = (
+    Field("number", "line", "V.CCSSAA: volume, chapter, section, article, e.g. '1.030106'. The file name starts with it."),
+    Field("title", "line", "The article's title."),
+    Field("summary", "line", "The quick summary: one sentence."),
+    Field("tags", "list:line", "Key-word tags, e.g. Scalability."),
+    Field("stages", "list:line", "The stages it is for, as framework/stage, e.g. cxo-atlas/has-some-customers.", required=False),
+    Field("sources", "list:ref:source", "The source documents it draws on; each is credited on the page."),
+    Field("related", "list:line", "Numbers of related articles.", required=False),
+)

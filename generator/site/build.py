@@ -15,11 +15,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..content import load_pages
 from ..errors import Problem, UserError
 from ..render.pages import render_docs
 from ..rules.compile import compile_rules, rules_json
-from ..rules.load import load_rules
+from ..knowledge import load_knowledge
 from .bundle import write_engine_zip
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
@@ -43,11 +42,11 @@ class BuildReport:
 
 def generate(root: Path, docs: Path) -> tuple[list[str], int]:
     """Validate everything under root and write the docs tree; return (pages, bundle bytes)."""
-    rules = load_rules(root)
-    pages = load_pages(root, tuple(kind for kind in ("frameworks", "flags", "checklists") if getattr(rules, kind)))
+    knowledge = load_knowledge(root)
+    rules, pages = knowledge.rules, knowledge.pages
     compiled = compile_rules(rules)
     overrides = tuple(p for p in [root / "site_assets" / "templates"] if p.is_dir())
-    written = render_docs(rules, pages, docs, overrides)
+    written = render_docs(knowledge, docs, overrides)
     assets = docs / ASSETS_DIR
     assets.mkdir(parents=True, exist_ok=True)
     (assets / "rules.json").write_text(rules_json(compiled), encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Hand-written content under content/: page texts and numbered articles."""

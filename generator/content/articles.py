@@ -1,0 +1,122 @@
+"""Numbered articles under content/articles/: ``V.CCSSAA-slug.md`` with front matter.
+
+Articles are validated like rules: every field against ``model.ARTICLE``,
+numbers against the outline (rules/outline.yaml), and references (sources,
+stages, related articles) once everything is loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Problem, did_you_mean
+from ..rules.model import ARTICLE, ARTICLE_NUMBER
+from ..rules.yamlfile import YamlFile, YMap
+from .frontmatter import read_markdown
+
+_NUMBER = re.compile(ARTICLE_NUMBER)
+
+
+@dataclass
+class Article:
+    number: str
+    title: str
+    summary: str
+    tags: list[str]
+    stages: list[str]
+    sources: list[str]
+    related: list[str]
+    body: str
+    rel: str
+    volume: str
+    chapter: str
+    section: str
+    meta: YMap = field(repr=False, default=None)
+    file: YamlFile = field(repr=False, default=None)
+
+    @property
+    def page(self) -> str:
+        return f"articles/{self.number}/"
+
+
+def load_articles(root: Path) -> tuple[dict[str, Article], list[YamlFile]]:
+    """Every article by number (sorted), and the files whose problems to report."""
+    articles: dict[str, Article] = {}
+    files: list[YamlFile] = []
+    folder = root / "content" / "articles"
+    for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+        rel = path.relative_to(root).as_posix()
+        doc = read_markdown(path, rel, ARTICLE, "article")
+        files.append(doc.source)
+        meta = doc.meta
+        if meta is None:
+            continue
+        number = meta["number"]
+        match = _NUMBER.match(number)
+        if not match:
+            doc.source.problem(meta.value_pos["number"], f"article number {number!r} is not V.CCSSAA",
+                               "volume, then two digits each for chapter, section and article, e.g. '1.030106'")
+            continue
+        if not path.name.startswith(number + "-") and path.stem != number:
+            doc.source.problem(meta.value_pos["number"], f"the file name should start with the number {number!r}",
+                               f"rename it to {number}-{path.stem.split('-', 1)[-1]}.md")
+        if number in articles:
+            first = articles[number]
+            doc.source.problem(meta.value_pos["number"], f"article number {number} is already used by {first.rel}",
+                               "give one of them the next free number in its section")
+            continue
+        volume, chapter, section, _ = match.groups()
+        articles[number] = Article(
+            number, meta["title"], meta["summary"], list(meta["tags"]), list(meta.get("stages", [])),
+            list(meta["sources"]), list(meta.get("related", [])), doc.body, rel,
+            volume, f"{volume}.{chapter}", f"{volume}.{chapter}{section}", meta, doc.source,
+        )
+    return dict(sorted(articles.items(), key=lambda item: _sort_key(item[0]))), files
+
+
+def _sort_key(number: str) -> tuple:
+    volume, rest = number.split(".")
+    return int(volume), rest
+
+
+def check_articles(articles: dict[str, Article], outline: dict, sources: dict, stages: set[str]) -> None:
+    """References from articles: sections, sources, stages, related articles."""
+    for article in articles.values():
+        meta, file = article.meta, article.file
+        if article.section not in outline["sections"]:
+            known = sorted(outline["sections"])
+            file.problem(meta.value_pos["number"], f"section {article.section} of article {article.number} is not in rules/outline.yaml",
+                         did_you_mean(article.section, known) or "declare the section there first")
+        for key, known, what in (("sources", sources, "source"), ("stages", stages, "stage"), ("related", articles, "article")):
+            values = meta.get(key) or []
+            for index, value in enumerate(values):
+                if value not in known:
+                    hint = did_you_mean(value, known) or (f"write it as framework/stage" if key == "stages" else "")
+                    file.problem(values.item_pos[index], f"unknown {what} {value!r}", hint)
+        if article.number in article.related:
+            file.problem(meta.value_pos["related"], "an article cannot be related to itself")
+
+
+def outline_index(outline_data: YMap | None) -> dict:
+    """{'volumes': {'1': title}, 'chapters': {'1.03': title}, 'sections': {'1.0301': title}}."""
+    index: dict = {"volumes": {}, "chapters": {}, "sections": {}}
+    for volume in (outline_data or {}).get("volumes", []):
+        index["volumes"][volume["number"]] = volume["title"]
+        for chapter in volume["chapters"]:
+            cid = f"{volume['number']}.{chapter['number']}"
+            index["chapters"][cid] = chapter["title"]
+            for section in chapter["sections"]:
+                index["sections"][f"{cid}{section['number']}"] = section["title"]
+    return index
+
+
+def reference_problems(rel: str, values, pos_list, articles: dict) -> list[Problem]:
+    """Problems for article numbers that do not exist."""
+    out = []
+    for index, number in enumerate(values):
+        if number not in articles:
+            line, col = pos_list[index]
+            out.append(Problem(rel, line, col, f"unknown article {number!r}", did_you_mean(number, articles) or "no article has this number"))
+    return out

@@ -1,0 +1,81 @@
+"""Load the whole knowledge base, rules and content, and check how they refer to each other.
+
+One call gathers every problem from every file before anything is rendered:
+``load_knowledge(root)`` returns a complete ``Knowledge`` or raises UserError.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content.articles import Article, check_articles, load_articles, outline_index, reference_problems
+from .content.pages import Page, load_pages
+from .errors import Problem, UserError
+from .rules.load import Rules, load_rules
+
+SECTION_KINDS = ("frameworks", "flags", "checklists")
+
+
+@dataclass
+class Knowledge:
+    rules: Rules
+    pages: dict[str, Page]
+    articles: dict[str, Article]
+    outline: dict
+
+
+def load_knowledge(root: Path) -> Knowledge:
+    root = root.resolve()
+    if not (root / "rules").is_dir():
+        load_rules(root)  # raises the one problem that matters: this is not a knowledge base's root
+    problems: list[Problem] = []
+    rules = None
+    try:
+        rules = load_rules(root)
+    except UserError as err:
+        problems.extend(err.problems)
+    articles, article_files = load_articles(root)
+    sections = tuple(kind for kind in SECTION_KINDS if rules is not None and getattr(rules, kind))
+    pages, page_problems = load_pages(root, sections + (("articles",) if articles else ()))
+    problems.extend(page_problems)
+    outline = outline_index(rules.outline if rules else None)
+    if rules is not None:
+        stages = {f"{fid}/{s['id']}" for fid, f in rules.frameworks.items() for s in f["stages"]}
+        check_articles(articles, outline, rules.sources, stages)
+        problems.extend(_rule_references(rules, articles))
+        if articles and rules.outline is None:
+            problems.append(Problem("rules/outline.yaml", 1, 1, "articles need an outline", "declare volumes, chapters and sections there"))
+    for file in article_files:
+        problems.extend(file.problems)
+    if problems:
+        raise UserError(sorted(set(problems)))
+    return Knowledge(rules, pages, articles, outline)
+
+
+def article_refs(rules: Rules):
+    """(kind, id, file, YList of numbers) for every rules entity that lists articles."""
+    for kind, table in (("milestone", rules.milestones), ("flag", rules.flags), ("checklist", rules.checklists)):
+        for ident, entity in table.items():
+            if entity.get("articles"):
+                yield kind, ident, rules.where[(kind, ident)], entity["articles"]
+    for fid, framework in rules.frameworks.items():
+        for stage in framework["stages"]:
+            if stage.get("articles"):
+                yield "stage", f"{fid}/{stage['id']}", rules.where[("framework", fid)], stage["articles"]
+
+
+def _rule_references(rules: Rules, articles: dict[str, Article]) -> list[Problem]:
+    problems: list[Problem] = []
+    linked: set[str] = set()
+    for _, _, file, numbers in article_refs(rules):
+        problems.extend(reference_problems(file.rel, numbers, numbers.item_pos, articles))
+        linked.update(numbers)
+    for article in articles.values():
+        linked.update(n for n in article.related if n != article.number)
+    for number, article in articles.items():
+        if number not in linked:
+            line, col = article.meta.value_pos["number"]
+            problems.append(Problem(article.rel, line, col, f"article {number} is not linked from any rule or article",
+                                    "list it under articles: of the milestone, stage, flag or checklist it explains, or under related: of another article"))
+    return problems

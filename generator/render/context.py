@@ -1,0 +1,207 @@
+"""Everything the templates show, gathered and cross-linked before any page renders.
+
+Links run both ways: whatever lists an article (a milestone, stage, flag,
+checklist or another article) appears on that article's page as a backlink.
+"""
+
+from __future__ import annotations
+
+from ..knowledge import Knowledge, article_refs
+from ..rules.compile import plain
+from ..rules.load import Rules
+from ..scoring.expr import names, parse
+from .conditions import in_words
+
+_TYPE_WORDS = {"integer": "a whole number", "number": "a number", "boolean": "yes or no", "choice": "one of a list"}
+
+
+def build_context(knowledge: Knowledge) -> dict:
+    rules = knowledge.rules
+    questions = {qid: plain(q) for qid, q in rules.questions.items()}
+    sources = {sid: {**plain(s), "used_by": []} for sid, s in rules.sources.items()}
+    milestones = []
+    for m in rules.milestones.values():
+        reads = list(dict.fromkeys(n.value for n in names(parse(m["condition"]))))
+        milestones.append({
+            **plain(m),
+            "in_words": in_words(m["condition"], questions),
+            "reads": [questions[qid] for qid in reads],
+            "source": {"source": sources[m["source"]["id"]], "point": m["source"]["point"]},
+        })
+    for before, after in zip(milestones, milestones[1:]):
+        before["next"], after["prev"] = after, before
+    for m in milestones:
+        m.setdefault("prev", None)
+        m.setdefault("next", None)
+        sources[m["source"]["source"]["id"]]["used_by"].append({"title": f"{m['id']}: {m['title']}", "path": f"milestones/{m['id']}.md"})
+    ladder = plain(rules.ladder)
+    ladder["source"] = {"source": sources[ladder["source"]["id"]], "point": ladder["source"]["point"]}
+    sources[ladder["source"]["source"]["id"]]["used_by"].insert(0, {"title": ladder["title"], "path": "milestones/index.md"})
+    for q in questions.values():
+        q["type_words"] = _type_words(q)
+        q["read_by"] = [m for m in milestones if q in m["reads"]]
+    groups = [{"title": g["title"], "questions": [questions[q["id"]] for q in g["questions"]]} for g in rules.groups]
+    by_id = {m["id"]: m for m in milestones}
+
+    def credit(ref, title: str, path: str) -> dict:
+        sources[ref["id"]]["used_by"].append({"title": title, "path": path})
+        return {"source": sources[ref["id"]], "point": ref["point"]}
+
+    flags = []
+    for flag in rules.flags.values():
+        item = {**plain(flag), "in_words": in_words(flag["condition"], questions, _labels(rules)), "stages": []}
+        item["source"] = credit(flag["source"], flag["title"], f"flags/{flag['id']}.md")
+        flags.append(item)
+    checklists = []
+    for c in rules.checklists.values():
+        item = {**plain(c), "questions": [questions[q] for q in c["items"]]}
+        item["source"] = credit(c["source"], c["title"], f"checklists/{c['id']}.md")
+        checklists.append(item)
+    frameworks = []
+    for f in rules.frameworks.values():
+        item = {**plain(f), "source": credit(f["source"], f["title"], f"frameworks/{f['id']}/index.md")}
+        for number, stage in enumerate(item["stages"], 1):
+            stage["number"] = number
+            stage["framework"] = f["id"]
+            stage["in_words"] = in_words(stage["when"], questions, _labels(rules)) if stage.get("when") else "you start here"
+            stage["milestones"] = [by_id[m] for m in stage.get("milestones", [])]
+            stage["flags"] = [flag for flag in flags if _names_stage(rules.flags[flag["id"]]["condition"], f["id"], stage["id"])]
+            for flag in stage["flags"]:
+                flag["stages"].append(stage)
+            stage["crosswalk"] = None
+        for before, after in zip(item["stages"], item["stages"][1:]):
+            before["next"], after["prev"] = after, before
+        for stage in item["stages"]:
+            stage.setdefault("prev", None)
+            stage.setdefault("next", None)
+        frameworks.append(item)
+    fw_by_id = {f["id"]: f for f in frameworks}
+    crosswalk = []
+    for row in rules.crosswalk:
+        cells = {fid: [s for s in fw_by_id[fid]["stages"] if s["id"] in row["stages"].get(fid, [])] for fid in fw_by_id}
+        crosswalk.append({
+            "title": row["title"],
+            "cells": [", ".join(f"[{s['title']}]({fid}/{s['id']}.md)" for s in cells[fid]) or "—" for fid in fw_by_id],
+        })
+        for fid, stages in cells.items():
+            for stage in stages:
+                others = [{"framework": fw_by_id[o], "stages": cells[o]} for o in fw_by_id if o != fid and cells[o]]
+                stage["crosswalk"] = {"title": row["title"], "others": others} if others else None
+    articles = _articles(knowledge, sources, fw_by_id)
+
+    def link(item: dict, title: str, path: str) -> None:
+        item["articles"] = [articles[n] for n in item.get("articles", [])]
+        for article in item["articles"]:
+            article["referenced_by"].append({"title": title, "path": path})
+
+    for m in milestones:
+        link(m, f"{m['id']}: {m['title']}", f"milestones/{m['id']}.md")
+    for flag in flags:
+        link(flag, flag["title"], f"flags/{flag['id']}.md")
+    for c in checklists:
+        link(c, c["title"], f"checklists/{c['id']}.md")
+    for f in frameworks:
+        for stage in f["stages"]:
+            link(stage, f"{f['title']}: {stage['title']}", f"frameworks/{f['id']}/{stage['id']}.md")
+    for article in articles.values():
+        for other in article["related"]:
+            other["referenced_by"].append({"title": f"{article['number']} {article['title']}", "path": f"articles/{article['number']}.md"})
+    return {
+        "ladder": ladder,
+        "articles": list(articles.values()),
+        "outline": _outline(knowledge, articles),
+        "milestones": milestones,
+        "groups": groups,
+        "sources": list(sources.values()),
+        "flags": flags,
+        "checklists": checklists,
+        "frameworks": frameworks,
+        "crosswalk": crosswalk,
+    }
+
+
+def _articles(knowledge: Knowledge, sources: dict, frameworks: dict) -> dict:
+    outline = knowledge.outline
+    items = {}
+    for number, a in knowledge.articles.items():
+        items[number] = {
+            "number": number,
+            "title": a.title,
+            "summary": a.summary,
+            "tags": a.tags,
+            "body": a.body,
+            "volume": {"id": a.volume, "title": outline["volumes"].get(a.volume, "")},
+            "chapter": {"id": a.chapter, "title": outline["chapters"].get(a.chapter, "")},
+            "section": {"id": a.section, "title": outline["sections"].get(a.section, "")},
+            "stages": [_stage_ref(ref, frameworks) for ref in a.stages],
+            "sources": [sources[sid] for sid in a.sources],
+            "referenced_by": [],
+        }
+        for sid in a.sources:
+            sources[sid]["used_by"].append({"title": f"{number} {a.title}", "path": f"articles/{number}.md"})
+    for number, a in knowledge.articles.items():
+        items[number]["related"] = [items[n] for n in a.related]
+    return items
+
+
+def _stage_ref(ref: str, frameworks: dict) -> dict:
+    fid, sid = ref.split("/", 1)
+    stage = next(s for s in frameworks[fid]["stages"] if s["id"] == sid)
+    return {"framework": frameworks[fid], "stage": stage, "path": f"frameworks/{fid}/{sid}.md"}
+
+
+def _outline(knowledge: Knowledge, articles: dict) -> list[dict]:
+    """Volumes > chapters > sections, each with the articles in it (empty branches left out)."""
+    outline = knowledge.outline
+    volumes = []
+    for vid, vtitle in outline["volumes"].items():
+        chapters = []
+        for cid, ctitle in outline["chapters"].items():
+            if not cid.startswith(vid + "."):
+                continue
+            sections = []
+            for sec_id, sec_title in outline["sections"].items():
+                if sec_id.startswith(cid) and len(sec_id) == len(cid) + 2:
+                    listed = [a for a in articles.values() if a["section"]["id"] == sec_id]
+                    if listed:
+                        sections.append({"id": sec_id, "title": sec_title, "articles": listed})
+            if sections:
+                chapters.append({"id": cid, "title": ctitle, "sections": sections})
+        if chapters:
+            volumes.append({"id": vid, "title": vtitle, "chapters": chapters})
+    return volumes
+
+
+def _labels(rules: Rules) -> dict:
+    """Names for met(), stage() and checklist() references in page text."""
+    labels = {("met", mid): f"{mid} ({m['title']})" for mid, m in rules.milestones.items()}
+    labels.update({("checklist", cid): c["title"] for cid, c in rules.checklists.items()})
+    for fid, f in rules.frameworks.items():
+        labels[("stage", fid)] = f"the {f['title']} stage"
+        labels.update({("stage-of", fid, s["id"]): s["title"] for s in f["stages"]})
+    return labels
+
+
+def _names_stage(condition: str, framework: str, stage: str) -> bool:
+    """Does a condition test for this stage, as in stage('framework') == 'stage'?"""
+
+    def walk(node) -> bool:
+        if node.kind == "cmp" and node.value == "==":
+            sides = {(a.kind, a.value if a.kind != "call" else (a.value, a.args[0].value)) for a in node.args}
+            if ("call", ("stage", framework)) in sides and ("str", stage) in sides:
+                return True
+        return any(walk(arg) for arg in node.args)
+
+    return walk(parse(condition))
+
+
+def _type_words(q: dict) -> str:
+    words = _TYPE_WORDS[q["type"]]
+    bounds = []
+    if "min" in q:
+        bounds.append(f"at least {q['min']:g}")
+    if "max" in q:
+        bounds.append(f"at most {q['max']:g}")
+    if q.get("unit"):
+        words += f", {q['unit']}"
+    return words + (f" ({', '.join(bounds)})" if bounds else "")
