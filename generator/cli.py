@@ -65,7 +65,7 @@ def _check(args) -> int:
     started = time.perf_counter()
     knowledge = load_knowledge(args.root)
     rules = knowledge.rules
-    engine = Engine(compile_rules(rules))
+    engine = Engine(compile_rules(rules, knowledge.articles))
     problems = []
     for file, case in rules.cases:
         for failure in case_failures(engine, case):
@@ -84,11 +84,12 @@ def _check(args) -> int:
 def _score(args) -> int:
     from .answers_file import read_answers
     from .report import text_report
+    from .knowledge import load_knowledge
     from .rules.compile import compile_rules
-    from .rules.load import load_rules
     from .scoring import Engine
 
-    rules = compile_rules(load_rules(args.root))
+    knowledge = load_knowledge(args.root)
+    rules = compile_rules(knowledge.rules, knowledge.articles)
     answers, locate = read_answers(args.answers)
     engine = Engine(rules)
     clean, problems = engine.check(answers)

@@ -35,6 +35,10 @@ def text_report(result: dict, rules: dict) -> str:
         for cid, score in result["checklists"].items():
             open_items = f", {len(score['unanswered'])} not answered" if score["unanswered"] else ""
             lines.append(f"  {checklists[cid]['title']}: {score['yes']} of {score['of']} yes{open_items}")
+    if result.get("reading"):
+        lines += ["", "Read next:"]
+        for item in result["reading"]:
+            lines.append(f"  - {item['number']} {item['title']} ({item['why']})")
     if result.get("warnings"):
         lines += ["", "Answers to double-check:"]
         for warning in result["warnings"]:

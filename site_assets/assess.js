@@ -314,6 +314,22 @@
       results.append(el("section", { class: "kb-section" }, el("h2", { text: "Answers to double-check" }), list));
     }
 
+    const reading = result.reading || [];
+    if (reading.length) {
+      const list = el("ul", { class: "kb-reading" });
+      for (const item of reading) {
+        list.append(
+          el(
+            "li",
+            { "data-kb": "reading", "data-id": item.number },
+            el("a", { href: new URL(item.page, siteRoot).href, text: `${item.number} ${item.title}` }),
+            el("span", { class: "kb-muted", text: ` (${item.why})` }),
+          ),
+        );
+      }
+      results.append(el("section", { class: "kb-section" }, el("h2", { text: "Read next" }), list));
+    }
+
     const announcement = goal ? `Next goal: ${goal.id}, ${goal.title}.` : "Every milestone is met.";
     if (view.announcer.textContent !== announcement) view.announcer.textContent = announcement;
   }

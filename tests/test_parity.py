@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.rules.compile import compile_rules, plain, rules_json
-from generator.rules.load import load_rules
+from generator.knowledge import load_knowledge
 from generator.scoring import Engine
 from generator.site.bundle import write_engine_zip
 from tests.answer_corpus import answer_sets
@@ -28,8 +28,9 @@ def test_pyodide_scores_exactly_like_cpython(tmp_path: Path):
     node = shutil.which("node")
     if node is None or not (ROOT / "node_modules" / "pyodide" / "pyodide.mjs").is_file():
         require_or_skip("node and node_modules/pyodide are needed (run `npm ci`)")
-    rules = load_rules(ROOT)
-    document = compile_rules(rules)
+    knowledge = load_knowledge(ROOT)
+    rules = knowledge.rules
+    document = compile_rules(rules, knowledge.articles)
     sets = [plain(case["answers"]) for _, case in rules.cases] + answer_sets(document["questions"], 400, seed=2026)
     write_engine_zip(tmp_path / "engine.zip")
     (tmp_path / "rules.json").write_text(rules_json(document))

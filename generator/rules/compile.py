@@ -24,7 +24,16 @@ def plain(value):
     return value
 
 
-def compile_rules(rules: Rules) -> dict:
+def compile_rules(rules: Rules, articles: dict | None = None) -> dict:
+    """``articles`` (number -> Article) lets the document name the articles rules point to."""
+    articles = articles or {}
+
+    def reading(entity) -> list[dict]:
+        return [
+            {"number": n, "title": articles[n].title, "page": f"articles/{n}/"}
+            for n in entity.get("articles", []) if n in articles
+        ]
+
     document = {
         "format": RULES_FORMAT,
         "groups": [{"id": g["id"], "title": g["title"]} for g in rules.groups],
@@ -41,6 +50,7 @@ def compile_rules(rules: Rules) -> dict:
                 "condition": m["condition"],
                 "optional": m["optional"],
                 "page": f"milestones/{m['id']}/",
+                "articles": reading(m),
             }
             for m in rules.milestones.values()
         ],
@@ -51,7 +61,7 @@ def compile_rules(rules: Rules) -> dict:
                 "page": f"frameworks/{f['id']}/",
                 "stages": [
                     {k: s[k] for k in ("id", "title", "summary", "focus", "when") if k in s}
-                    | {"page": f"frameworks/{f['id']}/{s['id']}/"}
+                    | {"page": f"frameworks/{f['id']}/{s['id']}/", "articles": reading(s)}
                     for s in f["stages"]
                 ],
             }
@@ -62,7 +72,11 @@ def compile_rules(rules: Rules) -> dict:
             for c in rules.checklists.values()
         ],
         "flags": [
-            {"id": f["id"], "title": f["title"], "condition": f["condition"], "see": [f"flags/{f['id']}/"], "page": f"flags/{f['id']}/"}
+            {
+                "id": f["id"], "title": f["title"], "condition": f["condition"], "page": f"flags/{f['id']}/",
+                "articles": reading(f),
+                "see": [a["page"] for a in reading(f)] or [f"flags/{f['id']}/"],
+            }
             for f in rules.flags.values()
         ],
         "consistency": [{k: c[k] for k in ("id", "when", "message")} for c in rules.consistency],

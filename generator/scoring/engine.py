@@ -99,6 +99,7 @@ class Engine:
             "flags": flags,
             "checklists": checklists,
             "warnings": warnings,
+            "reading": self._reading(next_goal, flags, stage_details),
         }
 
     def score_json(self, answers_json: str) -> str:
@@ -114,6 +115,25 @@ class Engine:
         except ValueError as err:
             result = {"ok": False, "problems": [{"id": "", "message": f"answers are not valid JSON: {err}"}]}
         return json.dumps(result, ensure_ascii=False)
+
+    def _reading(self, next_goal: str | None, flags: list, stages: dict, limit: int = 6) -> list[dict]:
+        """What to read next, chosen by the rules: the next goal's articles, then each raised
+        flag's, then those of the stage in each framework; each with the reason it is listed."""
+        picks: list[tuple[dict, str]] = []
+        if next_goal:
+            goal = next(m for m in self.milestones if m["id"] == next_goal)
+            picks += [(a, f"explains your next goal, {goal['id']}") for a in goal.get("articles", [])]
+        by_flag = {f["id"]: f for f in self.flags}
+        for flag in flags:
+            picks += [(a, f"about the warning “{flag['title']}”") for a in by_flag[flag["id"]].get("articles", [])]
+        for framework in self.frameworks:
+            stage = next(s for s in framework["stages"] if s["id"] == stages[framework["id"]]["stage"])
+            picks += [(a, f"for your stage in {framework['title']}: {stage['title']}") for a in stage.get("articles", [])]
+        reading: dict[str, dict] = {}
+        for article, why in picks:
+            if article["number"] not in reading:
+                reading[article["number"]] = {**article, "why": why}
+        return list(reading.values())[:limit]
 
     def _checklist(self, checklist: dict, answers: dict, derived: dict) -> dict:
         items = checklist["items"]

@@ -44,7 +44,7 @@ def generate(root: Path, docs: Path) -> tuple[list[str], int]:
     """Validate everything under root and write the docs tree; return (pages, bundle bytes)."""
     knowledge = load_knowledge(root)
     rules, pages = knowledge.rules, knowledge.pages
-    compiled = compile_rules(rules)
+    compiled = compile_rules(rules, knowledge.articles)
     overrides = tuple(p for p in [root / "site_assets" / "templates"] if p.is_dir())
     written = render_docs(knowledge, docs, overrides)
     assets = docs / ASSETS_DIR
