@@ -37,7 +37,9 @@ def load_knowledge(root: Path) -> Knowledge:
         problems.extend(err.problems)
     articles, article_files = load_articles(root)
     sections = tuple(kind for kind in SECTION_KINDS if rules is not None and getattr(rules, kind))
-    pages, page_problems = load_pages(root, sections + (("articles",) if articles else ()))
+    sections += ("articles",) if articles else ()
+    sections += ("glossary",) if rules is not None and rules.glossary else ()
+    pages, page_problems = load_pages(root, sections)
     problems.extend(page_problems)
     outline = outline_index(rules.outline if rules else None)
     if rules is not None:
@@ -73,9 +75,11 @@ def _rule_references(rules: Rules, articles: dict[str, Article]) -> list[Problem
         linked.update(numbers)
     for article in articles.values():
         linked.update(n for n in article.related if n != article.number)
+        if article.stages:
+            linked.add(article.number)  # listed on the page of every stage it is tagged with
     for number, article in articles.items():
         if number not in linked:
             line, col = article.meta.value_pos["number"]
             problems.append(Problem(article.rel, line, col, f"article {number} is not linked from any rule or article",
-                                    "list it under articles: of the milestone, stage, flag or checklist it explains, or under related: of another article"))
+                                    "list it under articles: of the milestone, stage, flag or checklist it explains, tag it with a stage, or relate another article to it"))
     return problems

@@ -103,12 +103,19 @@ def build_context(knowledge: Knowledge) -> dict:
     for f in frameworks:
         for stage in f["stages"]:
             link(stage, f"{f['title']}: {stage['title']}", f"frameworks/{f['id']}/{stage['id']}.md")
+            listed = {a["number"] for a in stage["articles"]}
+            stage["tagged"] = [a for a in articles.values()
+                               if any(ref["stage"] is stage for ref in a["stages"]) and a["number"] not in listed]
     for article in articles.values():
         for other in article["related"]:
             other["referenced_by"].append({"title": f"{article['number']} {article['title']}", "path": f"articles/{article['number']}.md"})
     return {
         "ladder": ladder,
         "articles": list(articles.values()),
+        "glossary": sorted(
+            ({"aliases": [], **plain(t), "source": sources[t["source"]] if t.get("source") else None} for t in rules.glossary),
+            key=lambda t: t["term"].lower(),
+        ),
         "outline": _outline(knowledge, articles),
         "milestones": milestones,
         "groups": groups,

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from ..errors import Problem, UserError
 from ..knowledge import Knowledge
 from .context import build_context
+from .glossary import GlossaryLinker
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -62,6 +63,9 @@ def render_docs(knowledge: Knowledge, out: Path, overrides: tuple[Path, ...] = (
     for f in ctx["frameworks"]:
         plan.append((f"frameworks/{f['id']}/index.md", "framework.md.j2", {"f": f}))
         plan += [(f"frameworks/{f['id']}/{s['id']}.md", "stage.md.j2", {"f": f, "s": s}) for s in f["stages"]]
+    if ctx["glossary"]:
+        plan.append(("glossary.md", "glossary.md.j2", {"page": pages["glossary"]}))
+    linker = GlossaryLinker(ctx["glossary"])
     for rel, template, extra in plan:
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -69,6 +73,8 @@ def render_docs(knowledge: Knowledge, out: Path, overrides: tuple[Path, ...] = (
             text = env.get_template(template).render(**ctx, **extra)
         except (TemplateError, TypeError, ValueError, KeyError, AttributeError) as err:
             raise UserError([_template_problem(err, template, rel)]) from None
+        if ctx["glossary"] and rel != "glossary.md":
+            text = linker.link(text, "../" * rel.count("/") + "glossary.md")
         target.write_text(text, encoding="utf-8")
     return [rel for rel, _, _ in plan]
 

@@ -37,6 +37,7 @@ class Rules:
     checklists: dict[str, YMap] = field(default_factory=dict)
     consistency: list[YMap] = field(default_factory=list)
     outline: YMap | None = None
+    glossary: list[YMap] = field(default_factory=list)
     cases: list[tuple[YamlFile, YMap]] = field(default_factory=list)
     used_questions: set[str] = field(default_factory=set)
     where: dict[tuple[str, str], YamlFile] = field(default_factory=dict)  # (kind, id) -> its file
@@ -159,6 +160,8 @@ def _index(rules: Rules, by_kind: dict[str, list[YamlFile]]) -> None:
     rules.crosswalk = [row for f in by_kind["crosswalk"] for row in f.data["rows"]]
     rules.consistency = [c for f in by_kind["consistency"] for c in f.data["checks"]]
     rules.outline = by_kind["outline"][0].data if by_kind["outline"] else None
+    rules.glossary = [t for f in by_kind["glossary"] for t in f.data["terms"]]
+    _unique(((f, t) for f in by_kind["glossary"] for t in f.data["terms"]), "glossary term")
     _unique(((f, c) for f in by_kind["consistency"] for c in f.data["checks"]), "consistency check")
     if by_kind["ladder"]:
         rules.ladder = by_kind["ladder"][0].data

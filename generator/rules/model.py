@@ -231,6 +231,22 @@ KINDS: tuple[FileKind, ...] = (
         ),
     ),
     FileKind(
+        "glossary", "rules/glossary.yaml",
+        "Terms of art, defined once. The first use of a term on each page links to its definition.",
+        (
+            Field(
+                "terms", "list:object", "The terms, in any order (the glossary page sorts them).",
+                fields=(
+                    Field("id", "id", "Stable anchor on the glossary page."),
+                    Field("term", "line", "The term as it is usually written."),
+                    Field("aliases", "list:line", "Other spellings and abbreviations that link to it.", required=False),
+                    Field("definition", "text", "The definition, in our own words (Markdown)."),
+                    Field("source", "ref:source", "The source document that uses the term, if any.", required=False),
+                ),
+            ),
+        ),
+    ),
+    FileKind(
         "outline", "rules/outline.yaml",
         "The numbering of articles: volumes, chapters and sections, each with a title. "
         "Article 1.030106 is volume 1, chapter 03, section 01, article 06.",
