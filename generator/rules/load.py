@@ -217,7 +217,8 @@ def _check_exprs(rules: Rules, found: Collector, kind_of: dict[int, str]) -> Non
     types = {qid: ANSWER_TYPES[q["type"]] for qid, q in rules.questions.items()}
     every = {
         "milestone": [*rules.milestones, *sorted(rules.broken.get("milestone", ()))],
-        "framework": {fid: [s["id"] for s in fw["stages"]] for fid, fw in rules.frameworks.items()},
+        "framework": {fid: [s["id"] for s in fw["stages"]] for fid, fw in rules.frameworks.items()}
+        | {fid: None for fid in rules.broken.get("framework", ())},  # None: stages unknown, not checked
         "checklist": [*rules.checklists, *sorted(rules.broken.get("checklist", ()))],
     }
     for expr in found.exprs:
@@ -233,6 +234,8 @@ def _check_exprs(rules: Rules, found: Collector, kind_of: dict[int, str]) -> Non
             rules.used_questions.update(n.value for n in names(node))
     for checklist in rules.checklists.values():
         rules.used_questions.update(checklist["items"])
+    if any(rules.broken.values()):
+        return  # a broken file may be the one that reads a question: do not guess
     for qid, q in rules.questions.items():
         if qid not in rules.used_questions:
             rules.where[("question", qid)].problem(

@@ -100,6 +100,7 @@ STAGE = (
     Field("summary", "line", "One sentence: what defines the stage."),
     Field("when", "expr", "When a founder is at least at this stage. The first stage has none: it is where everyone starts.", required=False),
     Field("focus", "line", "The one thing to focus on while at this stage."),
+    Field("this_week", "list:line", "Three to five concrete actions a founder at this stage can take this week.", required=False),
     Field("milestones", "list:ref:milestone", "The milestones worked on at this stage, in order.", required=False),
     ARTICLES,
 )

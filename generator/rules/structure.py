@@ -44,7 +44,8 @@ def check_crosswalk(rules: "Rules", files: list[YamlFile]) -> None:
         for fid in mapping:
             pos = mapping.key_pos[fid]
             if fid not in rules.frameworks:
-                file.problem(pos, f"unknown framework {fid!r}", did_you_mean(fid, rules.frameworks) or "")
+                if fid not in rules.broken.get("framework", ()):
+                    file.problem(pos, f"unknown framework {fid!r}", did_you_mean(fid, rules.frameworks) or "")
                 continue
             order = [s["id"] for s in rules.frameworks[fid]["stages"]]
             listed = mapping[fid]

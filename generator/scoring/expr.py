@@ -355,7 +355,7 @@ def _check_stage_literal(node: Node, refs: dict) -> None:
         left, right = right, left
     if left.kind == "call" and left.value == "stage" and right.kind == "str":
         stages = refs["framework"][left.args[0].value]
-        if right.value not in stages:
+        if stages is not None and right.value not in stages:
             hint = _did_you_mean(right.value, stages) or "its stages: " + ", ".join(stages)
             raise ExprError(f"{left.args[0].value!r} has no stage {right.value!r}", right.pos, hint)
 
