@@ -76,7 +76,7 @@ CASES = [
     ("checklist item type", "rules/checklists/pmf-repeatability.yaml", "  - junior_reps_close", "  - paying_customers",
      "rules/checklists/pmf-repeatability.yaml:17:5: checklist item 'paying_customers' is a integer question; checklists count yes answers: use boolean questions"),
     ("stage without condition", "rules/frameworks/cxo-atlas.yaml", "    when: has_working_demo\n", "",
-     "rules/frameworks/cxo-atlas.yaml:15:5: stage 'can-demo' has no 'when' condition; only the first stage may do without one: say what puts a founder at this stage"),
+     "rules/frameworks/cxo-atlas.yaml:19:5: stage 'can-demo' has no 'when' condition; only the first stage may do without one: say what puts a founder at this stage"),
     ("bounds", "rules/questions/customers.yaml", "    min: 0\n  - id: hell_yes", "    min: 5\n    max: 1\n  - id: hell_yes",
      "rules/questions/customers.yaml:13:10: max 1 is below min 5"),
     ("missing schema line", M3, "# yaml-language-server: $schema=../schemas/milestone.schema.json\n", "",
