@@ -160,3 +160,16 @@ def test_a_runtime_that_never_answers_times_out(page, site_url):
     page.goto(site_url + "assess/")
     page.wait_for_selector("#kb-assess[data-kb-state=error]", state="attached", timeout=20_000)
     assert "did not start within 2 seconds" in page.inner_text("[data-kb=status]")
+
+
+def test_stages_flags_and_reading_are_marked_up(page, site_url):
+    open_assess(page, site_url)
+    answer(page, {"paying_customers": 8, "annual_revenue_usd": 1200000, "products_count": 3, "product_market_fit": False,
+                  "scale_commitment": True, "demand_vs_forecast": 0.25})
+    stages = page.eval_on_selector_all("[data-kb=stage]", "els => Object.fromEntries(els.map(e => [e.dataset.framework, e.dataset.value]))")
+    assert stages == {"cxo-atlas": "has-some-customers", "four-steps": "customer-discovery", "spinning-plates": "stage-1"}
+    flags = page.eval_on_selector_all("[data-kb=flag]", "els => els.map(e => e.dataset.id)")
+    assert sorted(flags) == ["premature-scaling", "products-before-fit", "revenue-without-fit"]
+    assert "Raised because: 3 products, which is at least 2" in page.inner_text("[data-kb=flag][data-id=products-before-fit]")
+    assert page.locator("[data-kb=reading]").count() >= 1
+    assert page.get_attribute("[data-kb=checklist][data-id=pmf-repeatability]", "data-yes") == "0"
