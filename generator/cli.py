@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--site-url", default=None, help="override mkdocs.yml's site_url (where the site will be served)")
     build.set_defaults(run=_build)
 
+    diff = commands.add_parser("diff", help="show which founder profiles a rules change moves, against a git ref")
+    diff.add_argument("--base", required=True, help="the git commit, branch or tag to compare the working tree with")
+    diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    diff.set_defaults(run=_diff)
+
     schemas = commands.add_parser("schemas", help="write the JSON Schemas of rules files and each file's schema line")
     schemas.set_defaults(run=_schemas)
 
@@ -108,6 +113,14 @@ def _build(args) -> int:
 
     report = build_site(args.root, args.site_dir, args.site_url)
     print(report)
+    return EXIT_OK
+
+
+def _diff(args) -> int:
+    from .diff import compare, markdown
+
+    report = compare(args.root.resolve(), args.base)
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.format == "json" else markdown(report), end="")
     return EXIT_OK
 
 

@@ -16,7 +16,7 @@ from generator.rules.compile import compile_rules, plain, rules_json
 from generator.knowledge import load_knowledge
 from generator.scoring import Engine
 from generator.site.bundle import write_engine_zip
-from tests.answer_corpus import answer_sets
+from generator.corpus import answer_sets
 from tests.conftest import require_or_skip
 
 pytestmark = pytest.mark.pyodide
