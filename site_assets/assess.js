@@ -355,14 +355,19 @@
   }
 
   // ---- the widget ----
-  async function update(view) {
+  function currentAnswers(view, localErrors = []) {
     const answers = Object.assign({}, view.extra);
-    const localErrors = [];
     for (const [id, field] of view.inputs) {
       const read = field.read();
       if (read.error) localErrors.push([id, read.error]);
       else if (read.value !== undefined) answers[id] = read.value;
     }
+    return answers;
+  }
+
+  async function update(view) {
+    const localErrors = [];
+    const answers = currentAnswers(view, localErrors);
     writeHash(answers);
     if (!view.ready) return;
     const ticket = ++view.ticket;
@@ -379,7 +384,10 @@
     if (ticket !== view.ticket || view.root.dataset.kbState === "error") return; // a newer change is on its way
     view.root.dataset.kbScoreMs = (performance.now() - started).toFixed(1);
     showProblems(view, problems, localErrors);
-    if (reply.ok) renderResults(view, reply.result);
+    if (reply.ok) {
+      view.lastResult = reply.result;
+      renderResults(view, reply.result);
+    }
     view.root.dataset.kbScores = String(Number(view.root.dataset.kbScores || 0) + 1);
   }
 
@@ -419,14 +427,14 @@
     const current = { root, rules, inputs, results, problems, announcer, ticket: 0, ready: false, extra: {} };
     view = current;
 
-    const applyHash = () => {
-      const answers = readHash(inputs);
+    const applyAnswers = (answers) => {
       current.extra = {};
       for (const [id, field] of inputs) field.write(answers[id]);
       for (const [id, value] of Object.entries(answers)) if (!inputs.has(id)) current.extra[id] = value;
       // Values the form cannot hold (text in a number box) still reach the engine, which names the problem.
       for (const [id, value] of Object.entries(answers)) if (inputs.has(id) && typeof value === "string") current.extra[id] = value;
     };
+    const applyHash = () => applyAnswers(readHash(inputs));
     applyHash();
     const refresh = () => update(current).catch((error) => fail(root, error));
     form.addEventListener("input", () => {
@@ -440,6 +448,17 @@
       refresh();
     };
     window.addEventListener("hashchange", onHashChange);
+    if (window.kbKeep) {
+      const keep = window.kbKeep.toolbar({
+        answers: () => currentAnswers(current),
+        result: () => current.lastResult,
+        apply: (answers) => {
+          applyAnswers(answers);
+          refresh();
+        },
+      });
+      root.querySelector(".kb-assess__side").prepend(keep);
+    }
 
     try {
       await state.ready;

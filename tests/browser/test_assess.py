@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
 from urllib.parse import urlsplit
@@ -173,3 +174,62 @@ def test_stages_flags_and_reading_are_marked_up(page, site_url):
     assert "Raised because: 3 products, which is at least 2" in page.inner_text("[data-kb=flag][data-id=products-before-fit]")
     assert page.locator("[data-kb=reading]").count() >= 1
     assert page.get_attribute("[data-kb=checklist][data-id=pmf-repeatability]", "data-yes") == "0"
+
+
+def test_save_snapshots_and_see_them_after_a_reload(page, site_url):
+    open_assess(page, site_url)
+    answer(page, {"sales_calls_per_week": 6, "paying_customers": 1})
+    page.click("[data-kb=save]")
+    answer(page, {"paying_customers": 5, "hell_yes_customers": 1})
+    page.click("[data-kb=save]")
+    assert "2 snapshots" in page.inner_text("[data-kb=keep-message]")
+    page.goto(site_url + "assess/")
+    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    page.click(".kb-keep__history summary")
+    snapshots = page.locator("[data-kb=snapshot]")
+    assert snapshots.count() == 2
+    assert "3 milestones met, next goal m4" in snapshots.nth(0).inner_text()  # newest first
+    assert page.get_attribute(".kb-history__chart", "aria-label") == "Milestones met over 2 snapshots: 2, 3"
+    snapshots.nth(1).locator("text=Restore").click()
+    page.wait_for_function("document.querySelector('[data-kb=next-goal]').dataset.value === 'm3'")
+    assert page.input_value("input[name=paying_customers]") == "1"
+    assert off_origin(page, site_url) == []
+
+
+def test_export_then_import_restores_the_answers(page, site_url, tmp_path):
+    open_assess(page, site_url)
+    answer(page, {"sales_calls_per_week": 7, "paying_customers": 21, "hell_yes_customers": 19, "product_market_fit": True})
+    with page.expect_download() as download:
+        page.click("[data-kb=export]")
+    exported = tmp_path / "answers.json"
+    download.value.save_as(exported)
+    data = json.loads(exported.read_text())
+    assert data["format"] == "founder-kb-answers/1"
+    assert data["answers"] == {"sales_calls_per_week": 7, "paying_customers": 21, "hell_yes_customers": 19, "product_market_fit": True}
+
+    page.goto(site_url + "assess/")
+    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    assert next_goal(page) == "m1"
+    page.set_input_files("[data-kb=import]", str(exported))
+    page.wait_for_function("document.querySelector('[data-kb=next-goal]').dataset.value === 'm6'")
+    assert page.is_checked("input[name=product_market_fit][value=true]")
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"paying_customers": 2, "hell_yes_customers": 9, "<script>": 1}))
+    page.set_input_files("[data-kb=import]", str(bad))
+    page.wait_for_selector("[data-question=hell_yes_customers] .kb-q__error:not([hidden])")
+    assert "unknown answer id" in page.inner_text("[data-kb=problems]")
+    assert page.locator("#kb-assess script").count() == 0
+
+
+def test_print_view_shows_the_report_not_the_form(page, site_url):
+    open_assess(page, site_url)
+    answer(page, {"sales_calls_per_week": 6, "paying_customers": 3})
+    page.emulate_media(media="print")
+    assert not page.is_visible(".kb-form")
+    assert not page.is_visible(".kb-keep")
+    assert not page.is_visible(".md-header")
+    assert page.is_visible("[data-kb=next-goal]")
+    assert page.is_visible("[data-kb=milestone][data-id=m3]")
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")

@@ -1,0 +1,158 @@
+// Keeping answers, privately: dated snapshots in this browser's localStorage with a
+// small chart of milestones over time, JSON export and import, and a printable report.
+// Nothing here talks to a server. Loaded before assess.js, which calls kbKeep.toolbar().
+(function () {
+  "use strict";
+
+  const KEY = "founder-kb:snapshots:v1";
+  const FORMAT = "founder-kb-answers/1";
+  const SVG = "http://www.w3.org/2000/svg";
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "text") node.textContent = value;
+      else if (key === "class") node.className = value;
+      else node.setAttribute(key, value === true ? "" : String(value));
+    }
+    children.forEach((child) => child && node.append(child));
+    return node;
+  }
+
+  function load() {
+    try {
+      const list = JSON.parse(localStorage.getItem(KEY) || "[]");
+      return Array.isArray(list) ? list.filter((s) => s && typeof s.saved === "string" && s.answers && typeof s.answers === "object") : [];
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function store(list) {
+    localStorage.setItem(KEY, JSON.stringify(list));
+  }
+
+  function chart(snapshots) {
+    // Milestones met per snapshot, oldest first: a tiny line chart built with DOM calls only.
+    const width = 260;
+    const height = 70;
+    const pad = 6;
+    const svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    svg.setAttribute("class", "kb-history__chart");
+    svg.setAttribute("role", "img");
+    const values = snapshots.map((s) => s.met);
+    svg.setAttribute("aria-label", `Milestones met over ${snapshots.length} snapshots: ${values.join(", ")}`);
+    const max = Math.max(8, ...values);
+    const x = (i) => pad + (snapshots.length === 1 ? (width - 2 * pad) / 2 : (i * (width - 2 * pad)) / (snapshots.length - 1));
+    const y = (v) => height - pad - (v * (height - 2 * pad)) / max;
+    const line = document.createElementNS(SVG, "polyline");
+    line.setAttribute("points", values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" "));
+    line.setAttribute("class", "kb-history__line");
+    svg.append(line);
+    values.forEach((v, i) => {
+      const dot = document.createElementNS(SVG, "circle");
+      dot.setAttribute("cx", x(i).toFixed(1));
+      dot.setAttribute("cy", y(v).toFixed(1));
+      dot.setAttribute("r", "3");
+      dot.setAttribute("class", "kb-history__dot");
+      svg.append(dot);
+    });
+    return svg;
+  }
+
+  function renderHistory(box, hooks) {
+    const snapshots = load();
+    box.replaceChildren();
+    if (!snapshots.length) {
+      box.append(el("p", { class: "kb-muted", text: "No saved snapshots yet. Save one each month to see your progress." }));
+      return;
+    }
+    box.append(chart(snapshots));
+    const list = el("ol", { class: "kb-history__list", reversed: true });
+    snapshots
+      .slice()
+      .reverse()
+      .forEach((snapshot, reverseIndex) => {
+        const index = snapshots.length - 1 - reverseIndex;
+        const date = new Date(snapshot.saved);
+        const label = `${date.toLocaleDateString()}: ${snapshot.met} milestones met, next goal ${snapshot.next_goal || "none"}`;
+        const restore = el("button", { type: "button", class: "md-button kb-button--small", text: "Restore" });
+        restore.addEventListener("click", () => hooks.apply(snapshot.answers));
+        const remove = el("button", { type: "button", class: "md-button kb-button--small", text: "Delete", "aria-label": `Delete snapshot ${label}` });
+        remove.addEventListener("click", () => {
+          const all = load();
+          all.splice(index, 1);
+          store(all);
+          renderHistory(box, hooks);
+        });
+        list.append(el("li", { "data-kb": "snapshot" }, el("span", { text: label }), restore, remove));
+      });
+    box.append(list);
+  }
+
+  function download(answers) {
+    const body = JSON.stringify({ format: FORMAT, exported: new Date().toISOString(), answers }, null, 2);
+    const url = URL.createObjectURL(new Blob([body], { type: "application/json" }));
+    const link = el("a", { href: url, download: `founder-answers-${new Date().toISOString().slice(0, 10)}.json` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  function readImport(text) {
+    const data = JSON.parse(text);
+    if (data && typeof data === "object" && !Array.isArray(data) && data.format === FORMAT) return data.answers;
+    return data; // a plain mapping of answers; the engine validates whatever it is
+  }
+
+  function toolbar(hooks) {
+    const message = el("p", { class: "kb-keep__message", role: "status", "data-kb": "keep-message" });
+    const history = el("div", { class: "kb-history", "data-kb": "history" });
+    const save = el("button", { type: "button", class: "md-button md-button--primary", "data-kb": "save", text: "Save snapshot" });
+    const exportButton = el("button", { type: "button", class: "md-button", "data-kb": "export", text: "Export JSON" });
+    const fileInput = el("input", { type: "file", accept: "application/json,.json", class: "kb-visually-hidden", id: "kb-import-file", "data-kb": "import" });
+    const importLabel = el("label", { for: "kb-import-file", class: "md-button", text: "Import JSON" });
+    const print = el("button", { type: "button", class: "md-button", "data-kb": "print", text: "Print report" });
+
+    save.addEventListener("click", () => {
+      const result = hooks.result();
+      if (!result) {
+        message.textContent = "Answer a question first: there is nothing to save yet.";
+        return;
+      }
+      const met = Object.values(result.milestones).filter((m) => m.status === "met").length;
+      const all = load();
+      all.push({ saved: new Date().toISOString(), answers: hooks.answers(), met, next_goal: result.next_goal });
+      store(all);
+      message.textContent = `Saved in this browser only (${all.length} snapshot${all.length === 1 ? "" : "s"}).`;
+      renderHistory(history, hooks);
+    });
+    exportButton.addEventListener("click", () => download(hooks.answers()));
+    fileInput.addEventListener("change", async () => {
+      const file = fileInput.files && fileInput.files[0];
+      if (!file) return;
+      try {
+        hooks.apply(readImport(await file.text()));
+        message.textContent = `Imported ${file.name}. Check any answer marked as a problem.`;
+      } catch (error) {
+        message.textContent = `${file.name} is not a JSON answers file (${error.message}).`;
+      }
+      fileInput.value = "";
+    });
+    print.addEventListener("click", () => window.print());
+
+    renderHistory(history, hooks);
+    return el(
+      "section",
+      { class: "kb-keep", "aria-label": "Keep your answers" },
+      el("div", { class: "kb-keep__buttons" }, save, exportButton, fileInput, importLabel, print),
+      message,
+      el("details", { class: "kb-keep__history" }, el("summary", { text: "Your progress over time" }), history),
+    );
+  }
+
+  window.kbKeep = { toolbar, readImport, FORMAT };
+})();
