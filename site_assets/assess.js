@@ -457,7 +457,7 @@
           refresh();
         },
       });
-      root.querySelector(".kb-assess__side").prepend(keep);
+      root.querySelector(".kb-assess__side").append(keep);
     }
 
     try {
