@@ -22,7 +22,13 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def site_url(repo_root, tmp_path_factory):
+def browser_site(tmp_path_factory) -> Path:
+    """Where the browser tests' site is built."""
+    return tmp_path_factory.mktemp("browser") / "site"
+
+
+@pytest.fixture(scope="session")
+def site_url(repo_root, browser_site):
     """The repository's site, built for and served on a free loopback port.
 
     Material's instant navigation only intercepts links listed in the sitemap,
@@ -31,7 +37,7 @@ def site_url(repo_root, tmp_path_factory):
     from generator.site.build import build_site
     from generator.site.serve import make_server
 
-    site = tmp_path_factory.mktemp("browser") / "site"
+    site = browser_site
     server = make_server(site)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     build_site(repo_root, site, site_url=url)
