@@ -48,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
     diff.set_defaults(run=_diff)
 
+    bench = commands.add_parser("bench", help="run a benchmark and print JSON (ratios against a baseline from the same run)")
+    bench.add_argument("what", choices=("assess",), help="assess: the self-assessment against a bare Pyodide page")
+    bench.set_defaults(run=_bench)
+
     schemas = commands.add_parser("schemas", help="write the JSON Schemas of rules files and each file's schema line")
     schemas.set_defaults(run=_schemas)
 
@@ -121,6 +125,13 @@ def _diff(args) -> int:
 
     report = compare(args.root.resolve(), args.base)
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.format == "json" else markdown(report), end="")
+    return EXIT_OK
+
+
+def _bench(args) -> int:
+    from .bench import main as bench_main
+
+    print(bench_main(args.root.resolve(), args.what))
     return EXIT_OK
 
 

@@ -18,6 +18,7 @@
 
   function startEngine() {
     if (engine) return engine;
+    window.kbEngineStarted = true; // boot.js must not start a second runtime on a later visit
     const state = { progress: "Loading the self-assessment…", listeners: new Set(), pending: new Map(), nextId: 1 };
     state.rules = fetch(new URL("rules.json", assets)).then((response) => {
       if (!response.ok) throw new Error(`the rules could not be downloaded (HTTP ${response.status})`);
@@ -26,7 +27,9 @@
     state.ready = new Promise((resolve, reject) => {
       let worker;
       try {
-        worker = new Worker(new URL("worker.js", assets), { type: "module" });
+        // boot.js, on the assessment page itself, may have started the worker before the theme's scripts ran.
+        worker = window.kbEarlyWorker || new Worker(new URL("worker.js", assets), { type: "module" });
+        window.kbEarlyWorker = null;
       } catch (error) {
         reject(new Error(`this browser cannot start the scoring worker (${error.message})`));
         return;

@@ -14,6 +14,20 @@
 const here = new URL(".", import.meta.url);
 let engine = null;
 
+// Start the Python runtime at once; the rules arrive with the "init" message.
+const runtime = (async () => {
+  const { loadPyodide } = await import(new URL("../pyodide/pyodide.mjs", here).href);
+  const pyodide = await loadPyodide({ indexURL: new URL("../pyodide/", here).href, stdout: () => {}, stderr: () => {} });
+  const response = await fetch(new URL("engine.zip", here));
+  if (!response.ok) {
+    throw new Error(`the scoring engine could not be downloaded (HTTP ${response.status})`);
+  }
+  pyodide.unpackArchive(new Uint8Array(await response.arrayBuffer()), "zip", { extractDir: "/home/pyodide/kb" });
+  pyodide.runPython('import sys; sys.path.insert(0, "/home/pyodide/kb")');
+  return pyodide;
+})();
+runtime.catch(() => {}); // reported when "init" awaits it
+
 function post(message) {
   self.postMessage(message);
 }
@@ -21,26 +35,10 @@ function post(message) {
 async function init(rulesText) {
   const started = performance.now();
   post({ type: "progress", text: "Downloading the Python runtime (about 4 MB, cached after the first visit)…" });
-  const { loadPyodide } = await import(new URL("../pyodide/pyodide.mjs", here).href);
-  const pyodide = await loadPyodide({
-    indexURL: new URL("../pyodide/", here).href,
-    stdout: () => {},
-    stderr: () => {},
-  });
+  const pyodide = await runtime;
   post({ type: "progress", text: "Starting the scoring engine…" });
-  const response = await fetch(new URL("engine.zip", here));
-  if (!response.ok) {
-    throw new Error(`the scoring engine could not be downloaded (HTTP ${response.status})`);
-  }
-  const archive = new Uint8Array(await response.arrayBuffer());
-  pyodide.unpackArchive(archive, "zip", { extractDir: "/home/pyodide/kb" });
   pyodide.globals.set("KB_RULES_JSON", rulesText);
-  engine = pyodide.runPython(`
-import sys
-sys.path.insert(0, "/home/pyodide/kb")
-from scoring import Engine
-Engine.from_json(KB_RULES_JSON)
-`);
+  engine = pyodide.runPython("from scoring import Engine\nEngine.from_json(KB_RULES_JSON)");
   pyodide.globals.delete("KB_RULES_JSON");
   post({ type: "ready", ms: Math.round(performance.now() - started) });
 }

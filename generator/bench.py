@@ -1,0 +1,104 @@
+"""Benchmarks that print JSON: ratios against a baseline measured in the same run.
+
+``python -m generator bench assess`` builds the site, adds a bare page that
+does nothing but start Pyodide in a worker (the floor no assessment can beat),
+and in headless Chromium measures, cold (fresh browser context) and warm
+(second visit, same context), the time from navigation to ``ready`` for both,
+plus the time of one re-score. Needs the test extra (playwright) and Debian's
+chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from .errors import Problem, UserError
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+_BARE_PAGE = """<!doctype html><meta charset="utf-8"><title>bare Pyodide</title>
+<p id="state" data-state="loading">loading</p>
+<script type="module">
+const worker = new Worker(new URL("bare-worker.js", location.href), { type: "module" });
+worker.onmessage = () => { const p = document.getElementById("state"); p.dataset.state = "ready"; p.textContent = "ready"; };
+</script>
+"""
+_BARE_WORKER = """import { loadPyodide } from "../assets/pyodide/pyodide.mjs";
+const pyodide = await loadPyodide({ indexURL: new URL("../assets/pyodide/", import.meta.url).href });
+pyodide.runPython("1 + 1");
+self.postMessage("ready");
+"""
+
+
+def bench_assess(root: Path, runs: int = 3) -> dict:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise UserError([Problem("pyproject.toml", 1, 1, "the benchmark needs playwright", "pip install -e '.[test]' (make test does it)")]) from None
+    from .site.build import build_site
+    from .site.serve import make_server
+
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as scratch:
+        site = Path(scratch) / "site"
+        server = make_server(site)
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        report = build_site(root, site, site_url=url)
+        (site / "bench").mkdir()
+        (site / "bench" / "index.html").write_text(_BARE_PAGE)
+        (site / "bench" / "bare-worker.js").write_text(_BARE_WORKER)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                samples = {key: [] for key in ("bare_cold", "bare_warm", "assess_cold", "assess_warm")}
+                rescore: list[float] = []
+                for _ in range(runs):
+                    for name, path, selector in (("bare", "bench/", "#state[data-state=ready]"),
+                                                 ("assess", "assess/", "#kb-assess[data-kb-state=ready]")):
+                        context = browser.new_context()
+                        page = context.new_page()
+                        for visit in ("cold", "warm"):
+                            started = time.perf_counter()
+                            page.goto(url + path)
+                            page.wait_for_selector(selector, state="attached", timeout=60_000)
+                            samples[f"{name}_{visit}"].append((time.perf_counter() - started) * 1000)
+                        if name == "assess":
+                            rescore += _rescore_times(page)
+                        context.close()
+                browser.close()
+        finally:
+            server.shutdown()
+    medians = {key: round(statistics.median(values), 1) for key, values in samples.items()}
+    return {
+        "runs": runs,
+        "ready_ms": medians,
+        "ratio_cold": round(medians["assess_cold"] / medians["bare_cold"], 3),
+        "ratio_warm": round(medians["assess_warm"] / medians["bare_warm"], 3),
+        "rescore_median_ms": round(statistics.median(rescore), 2),
+        "rescore_max_ms": round(max(rescore), 2),
+        "bundle_bytes": report.bundle_bytes,
+        "targets": {"ratio": 1.15, "rescore_median_ms": 20},
+    }
+
+
+def _rescore_times(page) -> list[float]:
+    times = []
+    for calls in range(1, 21):
+        before = int(page.get_attribute("#kb-assess", "data-kb-scores") or 0)
+        page.fill("input[name=sales_calls_per_week]", str(calls))
+        page.wait_for_function("n => Number(document.querySelector('#kb-assess').dataset.kbScores || 0) > n", arg=before)
+        times.append(float(page.get_attribute("#kb-assess", "data-kb-score-ms")))
+    return times
+
+
+def main(root: Path, what: str) -> str:
+    if what == "assess":
+        return json.dumps(bench_assess(root), indent=2)
+    raise UserError([f"unknown benchmark {what!r}; try: assess"])
