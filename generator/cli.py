@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("what", choices=("assess",), help="assess: the self-assessment against a bare Pyodide page")
     bench.set_defaults(run=_bench)
 
-    schemas = commands.add_parser("schemas", help="write the JSON Schemas of rules files and each file's schema line")
+    schemas = commands.add_parser("schemas", help="write the JSON Schemas, the maintainer reference (rules/README.md) and each rules file's schema line")
     schemas.set_defaults(run=_schemas)
 
     serve = commands.add_parser("serve", help="build, serve on loopback and rebuild when sources change")

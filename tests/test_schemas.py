@@ -44,3 +44,28 @@ def test_the_schema_rejects_what_check_rejects():
         "Additional properties are not allowed ('conditon' was unexpected)"
     ]
     assert [e.message for e in validator.iter_errors({**good, "optional": "yes"})] == ["'yes' is not of type 'boolean'"]
+
+
+def test_maintainer_reference_is_current_and_complete():
+    from generator.cli import _parser
+    from generator.reference import reference_markdown
+    from generator.rules.model import ARTICLE
+
+    committed = (ROOT / "rules" / "README.md").read_text()
+    assert committed == reference_markdown(), "run `python -m generator schemas` and commit rules/README.md"
+
+    def field_names(fields, prefix=""):
+        for f in fields:
+            yield prefix + f.name
+            if f.fields:
+                yield from field_names(f.fields, f"{prefix}{f.name}{'[]' if f.type.startswith('list:') else ''}.")
+
+    for kind in KINDS:
+        assert f"### {kind.name}\n" in committed and kind.pattern in committed
+        for name in field_names(kind.fields):
+            assert f"| `{name}` |" in committed, f"{kind.name}.{name} is not documented"
+    for name in field_names(ARTICLE):
+        assert f"| `{name}` |" in committed
+    commands = _parser()._subparsers._group_actions[0].choices
+    for command in commands:
+        assert f"### `python -m generator {command}`" in committed

@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from ..errors import Problem, UserError
 from ..knowledge import Knowledge
+from ..reference import reference_markdown
 from .context import build_context
 from .glossary import GlossaryLinker
 
@@ -65,6 +66,7 @@ def render_docs(knowledge: Knowledge, out: Path, overrides: tuple[Path, ...] = (
         plan += [(f"frameworks/{f['id']}/{s['id']}.md", "stage.md.j2", {"f": f, "s": s}) for s in f["stages"]]
     if ctx["glossary"]:
         plan.append(("glossary.md", "glossary.md.j2", {"page": pages["glossary"]}))
+    plan.append(("maintainers/reference.md", "reference.md.j2", {"reference": reference_markdown()}))
     linker = GlossaryLinker(ctx["glossary"])
     for rel, template, extra in plan:
         target = out / rel

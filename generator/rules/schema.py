@@ -77,7 +77,7 @@ def schema_line(rel: str, kind: FileKind) -> str:
 
 
 def write_schemas(root: Path) -> list[str]:
-    """Write every schema and fix every rules file's first line; return what changed."""
+    """Write every schema, the maintainer reference and every rules file's first line; return what changed."""
     from .load import kind_of_path  # local: load imports this module's neighbours
 
     changed = []
@@ -89,6 +89,13 @@ def write_schemas(root: Path) -> list[str]:
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
             changed.append(path.relative_to(root).as_posix())
+    from ..reference import reference_markdown
+
+    readme = root / "rules" / "README.md"
+    text = reference_markdown()
+    if not readme.is_file() or readme.read_text(encoding="utf-8") != text:
+        readme.write_text(text, encoding="utf-8")
+        changed.append("rules/README.md")
     for path in sorted((root / "rules").rglob("*.yaml")):
         rel = path.relative_to(root).as_posix()
         kind = kind_of_path(rel)
