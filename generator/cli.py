@@ -52,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("what", choices=("assess",), help="assess: the self-assessment against a bare Pyodide page")
     bench.set_defaults(run=_bench)
 
+    new = commands.add_parser("new", help="scaffold a milestone, flag, article, stage or question with TODO markers")
+    new.add_argument("kind", choices=("milestone", "flag", "article", "stage", "question"))
+    new.add_argument("--name", help="the id (flag, stage, question; optional for a milestone) or the article's slug")
+    new.add_argument("--framework", "--group", dest="framework", help="a stage's framework, or a question's form group")
+    new.add_argument("--section", help="for an article: its section, e.g. 5.0203")
+    new.set_defaults(run=_new)
+
     schemas = commands.add_parser("schemas", help="write the JSON Schemas, the maintainer reference (rules/README.md) and each rules file's schema line")
     schemas.set_defaults(run=_schemas)
 
@@ -132,6 +139,13 @@ def _bench(args) -> int:
     from .bench import main as bench_main
 
     print(bench_main(args.root.resolve(), args.what))
+    return EXIT_OK
+
+
+def _new(args) -> int:
+    from .scaffold import new as scaffold
+
+    print("\n".join(scaffold(args.root.resolve(), args.kind, args.name, args.framework, args.section)))
     return EXIT_OK
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import Problem, did_you_mean
 from ..rules.model import ARTICLE, ARTICLE_NUMBER
-from ..rules.yamlfile import YamlFile, YMap
+from ..rules.yamlfile import YamlFile, YMap, todo_markers
 from .frontmatter import read_markdown
 
 _NUMBER = re.compile(ARTICLE_NUMBER)
@@ -50,6 +50,7 @@ def load_articles(root: Path) -> tuple[dict[str, Article], list[YamlFile]]:
         rel = path.relative_to(root).as_posix()
         doc = read_markdown(path, rel, ARTICLE, "article")
         files.append(doc.source)
+        todo_markers(doc.source, path.read_text(encoding="utf-8").splitlines())
         meta = doc.meta
         if meta is None:
             continue

@@ -17,7 +17,7 @@ from .model import KINDS, FileKind
 from .schema import SCHEMA_DIR, schema_line, schema_text
 from .structure import check_checklists, check_crosswalk, check_frameworks
 from .validate import Collector, check_mapping
-from .yamlfile import YamlFile, YMap, expr_pos, read_yaml
+from .yamlfile import YamlFile, YMap, expr_pos, read_yaml, todo_markers
 
 ANSWER_TYPES = {"integer": "number", "number": "number", "boolean": "bool", "choice": "str"}
 
@@ -97,6 +97,7 @@ def _read_all(root: Path) -> tuple[list[tuple[FileKind, YamlFile]], list[Problem
             problems.append(Problem(rel, 1, 1, "not a known kind of rules file", f"rules files live at: {patterns}"))
             continue
         file = read_yaml(path, rel)
+        todo_markers(file, file.lines)
         expected = schema_line(rel, kind)
         if not file.lines or file.lines[0] != expected:
             found = file.lines[0] if file.lines and file.lines[0].startswith("# yaml-language-server:") else "nothing"

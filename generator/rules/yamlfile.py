@@ -91,6 +91,14 @@ def parse_yaml(text: str, path: Path, rel: str) -> YamlFile:
     return result
 
 
+def todo_markers(file: YamlFile, lines: list[str], first_line: int = 1) -> None:
+    """Refuse unfinished scaffolding: every TODO left by `python -m generator new`."""
+    for number, line in enumerate(lines, first_line):
+        col = line.find("TODO")
+        if col >= 0:
+            file.problem((number, col + 1), "unfinished: replace this TODO", "scaffolded files must be filled in before check passes")
+
+
 def _pos(node) -> Pos:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
