@@ -98,7 +98,63 @@ def _rescore_times(page) -> list[float]:
     return times
 
 
+_MEASURE = """
+import json, resource, sys, time
+from pathlib import Path
+started = time.perf_counter()
+if sys.argv[1] == "ours":
+    from generator.site.build import build_site
+    build_site(Path(sys.argv[2]), Path(sys.argv[3]))
+else:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    build(load_config(str(Path(sys.argv[2]) / "mkdocs.yml"), site_dir=sys.argv[3]))
+print(json.dumps({"seconds": time.perf_counter() - started, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _measure(mode: str, root: Path, site: Path) -> dict:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    run = subprocess.run([sys.executable, "-c", _MEASURE, mode, str(root), str(site)], capture_output=True, text=True, env=env)
+    if run.returncode != 0:
+        raise UserError([f"benchmark build ({mode}) failed: {run.stderr.strip().splitlines()[-1] if run.stderr.strip() else run.returncode}"])
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def bench_site(root: Path, sizes: tuple[int, ...] = (100, 1000, 5000)) -> dict:
+    """Our full build against a bare `mkdocs build` of the tree we generated, for N synthetic articles."""
+    from .synthetic import make_synthetic_kb
+
+    results = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix=f"kb-bench-{size}-") as scratch:
+            kb = make_synthetic_kb(root, Path(scratch) / "kb", size)
+            ours = _measure("ours", kb, Path(scratch) / "site")
+            bare = _measure("bare", kb, Path(scratch) / "bare-site")  # the tree our build left in kb/build/docs
+            pages = sorted(p.stat().st_size for p in (Path(scratch) / "site").rglob("*.html"))
+            results.append({
+                "articles": size,
+                "pages": len(pages),
+                "ours_s": round(ours["seconds"], 2),
+                "bare_mkdocs_s": round(bare["seconds"], 2),
+                "ratio_to_bare": round(ours["seconds"] / bare["seconds"], 3),
+                "median_page_kb": round(statistics.median(pages) / 1024, 1),
+                "max_page_kb": round(pages[-1] / 1024, 1),
+                "peak_mb": round(ours["peak_mb"], 1),
+            })
+    by_size = {r["articles"]: r for r in results}
+    scaling = round(by_size[5000]["ours_s"] / by_size[1000]["ours_s"], 2) if {1000, 5000} <= set(by_size) else None
+    return {"sizes": results, "time_5000_over_1000": scaling,
+            "targets": {"ratio_to_bare": 1.3, "median_page_kb": 25, "time_5000_over_1000": 5.5}}
+
+
 def main(root: Path, what: str) -> str:
     if what == "assess":
         return json.dumps(bench_assess(root), indent=2)
-    raise UserError([f"unknown benchmark {what!r}; try: assess"])
+    if what == "site":
+        return json.dumps(bench_site(root), indent=2)
+    raise UserError([f"unknown benchmark {what!r}; try: assess, site"])

@@ -49,7 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     diff.set_defaults(run=_diff)
 
     bench = commands.add_parser("bench", help="run a benchmark and print JSON (ratios against a baseline from the same run)")
-    bench.add_argument("what", choices=("assess",), help="assess: the self-assessment against a bare Pyodide page")
+    bench.add_argument("what", choices=("assess", "site"),
+                       help="assess: the self-assessment against a bare Pyodide page; site: builds of 100, 1,000 and 5,000 "
+                            "synthetic articles against bare MkDocs")
     bench.set_defaults(run=_bench)
 
     new = commands.add_parser("new", help="scaffold a milestone, flag, article, stage or question with TODO markers")

@@ -16,17 +16,22 @@ _PROTECTED = re.compile(r"`[^`]*`|!?\[[^\]]*\]\([^)]*\)|<[^>]*>|\{[^}]*\}|https?
 class GlossaryLinker:
     def __init__(self, terms: list[dict]) -> None:
         names = []
+        self.ids: dict[str, str] = {}  # exact spelling of an abbreviation, or lower-cased term -> id
         for term in terms:
             for name in [term["term"], *term.get("aliases", [])]:
-                names.append((name, term["id"]))
+                sensitive = any(c.isupper() for c in name)
+                self.ids[name if sensitive else name.lower()] = term["id"]
+                names.append((name, sensitive))
         names.sort(key=lambda pair: -len(pair[0]))  # longest first: "SQLs" before "SQL"
-        self.patterns = [
-            (re.compile(rf"(?<![\w/-]){re.escape(name)}(?![\w/-])", 0 if any(c.isupper() for c in name) else re.IGNORECASE), tid)
-            for name, tid in names
-        ]
+        # A cheap pre-filter: (lower-cased spelling, id) pairs to look for with `in` before any regex runs.
+        self.spellings = [(name.lower(), self.ids[name if sensitive else name.lower()]) for name, sensitive in names]
+        alternatives = "|".join(re.escape(name) if sensitive else f"(?i:{re.escape(name)})" for name, sensitive in names)
+        self.pattern = re.compile(rf"(?<![\w/-])(?:{alternatives})(?![\w/-])") if names else None
 
     def link(self, markdown: str, glossary_href: str) -> str:
         """``glossary_href`` is the relative path from this page to the glossary page."""
+        if self.pattern is None:
+            return markdown
         done: set[str] = set()
         out = []
         fenced = False
@@ -43,32 +48,33 @@ class GlossaryLinker:
             if fenced or stripped.startswith(("#", "<", "```")) or not stripped:
                 out.append(line)
                 continue
+            lowered = line.lower()
+            if not any(tid not in done and spelling in lowered for spelling, tid in self.spellings):
+                out.append(line)
+                continue
             out.append(self._link_line(line, glossary_href, done))
         return "\n".join(out)
 
     def _link_line(self, line: str, href: str, done: set[str]) -> str:
-        pieces = []
+        result = []
         last = 0
         for match in _PROTECTED.finditer(line):
-            pieces.append((line[last:match.start()], True))
-            pieces.append((match.group(), False))
+            result.append(self._link_text(line[last:match.start()], href, done))
+            result.append(match.group())
             last = match.end()
-        pieces.append((line[last:], True))
-        result = []
-        for text, open_ in pieces:
-            if open_:
-                text = self._link_text(text, href, done)
-            result.append(text)
+        result.append(self._link_text(line[last:], href, done))
         return "".join(result)
 
     def _link_text(self, text: str, href: str, done: set[str]) -> str:
-        for pattern, tid in self.patterns:
-            if tid in done:
-                continue
-            match = pattern.search(text)
-            if match:
-                done.add(tid)
-                link = f"[{match.group()}]({href}#{tid})"
-                # link the rest of the text too, without touching the new link
-                return self._link_text(text[: match.start()], href, done) + link + self._link_text(text[match.end():], href, done)
-        return text
+        if not text:
+            return text
+
+        def replace(match: re.Match) -> str:
+            word = match.group()
+            tid = self.ids.get(word) or self.ids.get(word.lower())
+            if tid is None or tid in done:
+                return word
+            done.add(tid)
+            return f"[{word}]({href}#{tid})"
+
+        return self.pattern.sub(replace, text)

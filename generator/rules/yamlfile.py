@@ -23,6 +23,9 @@ _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
 
 
+_PARSER = YAML(typ="rt")  # one instance: building a YAML() costs more than composing a small file
+
+
 class YMap(dict):
     """A mapping with the position of itself, each key and each value."""
 
@@ -74,7 +77,7 @@ def parse_yaml(text: str, path: Path, rel: str) -> YamlFile:
     result = YamlFile(path, rel)
     result.lines = text.splitlines()
     try:
-        node = YAML(typ="rt").compose(text)
+        node = _PARSER.compose(text)
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
