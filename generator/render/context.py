@@ -89,26 +89,21 @@ def build_context(knowledge: Knowledge) -> dict:
                 stage["crosswalk"] = {"title": row["title"], "others": others} if others else None
     articles = _articles(knowledge, sources, fw_by_id)
 
-    def link(item: dict, title: str, path: str) -> None:
+    def link(item: dict) -> None:
         item["articles"] = [articles[n] for n in item.get("articles", [])]
-        for article in item["articles"]:
-            article["referenced_by"].append({"title": title, "path": path})
 
     for m in milestones:
-        link(m, f"{m['id']}: {m['title']}", f"milestones/{m['id']}.md")
+        link(m)
     for flag in flags:
-        link(flag, flag["title"], f"flags/{flag['id']}.md")
+        link(flag)
     for c in checklists:
-        link(c, c["title"], f"checklists/{c['id']}.md")
+        link(c)
     for f in frameworks:
         for stage in f["stages"]:
-            link(stage, f"{f['title']}: {stage['title']}", f"frameworks/{f['id']}/{stage['id']}.md")
+            link(stage)
             listed = {a["number"] for a in stage["articles"]}
             stage["tagged"] = [a for a in articles.values()
                                if any(ref["stage"] is stage for ref in a["stages"]) and a["number"] not in listed]
-    for article in articles.values():
-        for other in article["related"]:
-            other["referenced_by"].append({"title": f"{article['number']} {article['title']}", "path": f"articles/{article['number']}.md"})
     return {
         "ladder": ladder,
         "articles": list(articles.values()),
@@ -142,7 +137,6 @@ def _articles(knowledge: Knowledge, sources: dict, frameworks: dict) -> dict:
             "section": {"id": a.section, "title": outline["sections"].get(a.section, "")},
             "stages": [_stage_ref(ref, frameworks) for ref in a.stages],
             "sources": [sources[sid] for sid in a.sources],
-            "referenced_by": [],
         }
         for sid in a.sources:
             sources[sid]["used_by"].append({"title": f"{number} {a.title}", "path": f"articles/{number}.md"})

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from ..errors import Problem, UserError
 from ..knowledge import Knowledge
 from ..reference import reference_markdown
+from .backlinks import add_backlinks
 from .context import build_context
 from .glossary import GlossaryLinker
 
@@ -68,17 +69,19 @@ def render_docs(knowledge: Knowledge, out: Path, overrides: tuple[Path, ...] = (
         plan.append(("glossary.md", "glossary.md.j2", {"page": pages["glossary"]}))
     plan.append(("maintainers/reference.md", "reference.md.j2", {"reference": reference_markdown()}))
     linker = GlossaryLinker(ctx["glossary"])
+    rendered: dict[str, str] = {}
     for rel, template, extra in plan:
-        target = out / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            text = env.get_template(template).render(**ctx, **extra)
+            rendered[rel] = env.get_template(template).render(**ctx, **extra)
         except (TemplateError, TypeError, ValueError, KeyError, AttributeError) as err:
             raise UserError([_template_problem(err, template, rel)]) from None
+    for rel, text in add_backlinks(rendered).items():
         if ctx["glossary"] and rel != "glossary.md":
             text = linker.link(text, "../" * rel.count("/") + "glossary.md")
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    return [rel for rel, _, _ in plan]
+    return list(rendered)
 
 
 def _template_problem(err: Exception, template: str, rel: str) -> Problem:
