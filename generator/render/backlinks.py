@@ -14,7 +14,7 @@ import re
 
 _LINK = re.compile(r"\]\(([^)#\s]+\.md)(?:#[^)\s]*)?\)")
 _TITLE = re.compile(r"^# (.+)$", re.M)
-HUBS = ("index.md", "sources.md", "glossary.md", "maintainers/reference.md", "assess/index.md", "questions.md")
+HUBS = ("index.md", "sources.md", "glossary.md", "maintainers/reference.md", "assess/index.md", "questions.md", "tags.md")
 
 
 def _is_hub(rel: str) -> bool:

@@ -82,6 +82,7 @@ def build_context(knowledge: Knowledge) -> dict:
         crosswalk.append({
             "title": row["title"],
             "cells": [", ".join(f"[{s['title']}]({fid}/{s['id']}.md)" for s in cells[fid]) or "—" for fid in fw_by_id],
+            "home_cells": [", ".join(f"[{s['title']}](frameworks/{fid}/{s['id']}.md)" for s in cells[fid]) or "—" for fid in fw_by_id],
         })
         for fid, stages in cells.items():
             for stage in stages:

@@ -60,6 +60,7 @@ def render_docs(knowledge: Knowledge, out: Path, overrides: tuple[Path, ...] = (
     if ctx["articles"]:
         plan.append(("articles/index.md", "articles-index.md.j2", {"page": pages["articles"]}))
         plan += [(f"articles/{a['number']}.md", "article.md.j2", {"a": a}) for a in ctx["articles"]]
+        plan.append(("tags.md", "tags.md.j2", {}))
     if ctx["frameworks"]:
         plan.append(("frameworks/index.md", "frameworks-index.md.j2", {"page": pages["frameworks"]}))
     for f in ctx["frameworks"]:

@@ -1,28 +1,133 @@
-// Score many answer sets with the engine under Pyodide in Node, exactly as the browser does.
-// Usage: node score_many.mjs ENGINE_ZIP RULES_JSON ANSWERS_JSON  (prints a JSON list of results)
+// Score many answer sets with the engine under Pyodide in Node, the way the browser does:
+// the engine zip unpacked into the Pyodide file system, one Engine built from rules.json,
+// and score_json() called from JavaScript with a JSON string for each answer set.
+//
+// Usage: node score_many.mjs ENGINE_ZIP RULES_JSON ANSWERS_JSON
+//   ANSWERS_JSON holds a JSON list of answer sets (usually objects).
+//   stdout: a JSON list with one score_json() result object per answer set, in order.
+//   stderr: "pyodide python <sys.version>", then timings; on failure a message, exit 1.
+//
+// Only strings cross between JavaScript and Python. Each answer set is serialised by
+// Python's json.dumps, as CPython's side of the parity test does, and each result is
+// written out as the exact text score_json() returned (never re-serialised by
+// JavaScript, which would turn 5.0 into 5 and round integers above 2**53).
+// Pyodide is loaded from this repository's node_modules: nothing is downloaded.
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
-const [enginePath, rulesPath, answersPath] = process.argv.slice(2);
-if (!answersPath) {
-  console.error("usage: node score_many.mjs ENGINE_ZIP RULES_JSON ANSWERS_JSON");
-  process.exit(2);
+const LOAD_TIMEOUT_MS = 120_000; // loadPyodide hangs rather than failing in some setups
+const EXTRACT_DIR = "/home/pyodide/kb";
+
+function fail(message) {
+  console.error(`score_many.mjs: ${message}`);
+  process.exit(1);
 }
-const here = path.dirname(fileURLToPath(import.meta.url));
-const pyodideDir = path.resolve(here, "..", "..", "node_modules", "pyodide");
-const { loadPyodide } = await import(path.join(pyodideDir, "pyodide.mjs"));
 
-const pyodide = await loadPyodide({ indexURL: pyodideDir + path.sep, stdout: () => {}, stderr: (line) => console.error(line) });
-pyodide.unpackArchive(new Uint8Array(await readFile(enginePath)), "zip", { extractDir: "/home/pyodide/kb" });
-pyodide.globals.set("RULES_JSON", await readFile(rulesPath, "utf8"));
-pyodide.globals.set("ANSWER_SETS_JSON", await readFile(answersPath, "utf8"));
-const output = pyodide.runPython(`
+async function readInput(file, what, encoding) {
+  try {
+    return await readFile(file, encoding);
+  } catch (error) {
+    throw new Error(`cannot read the ${what} ${file}: ${error.message}`);
+  }
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function main(argv) {
+  if (argv.length !== 3) {
+    throw new Error("usage: node score_many.mjs ENGINE_ZIP RULES_JSON ANSWERS_JSON");
+  }
+  const [enginePath, rulesPath, answersPath] = argv;
+  const engineZip = await readInput(enginePath, "engine zip", undefined);
+  const rulesText = await readInput(rulesPath, "compiled rules", "utf8");
+  const answersText = await readInput(answersPath, "answer sets", "utf8");
+
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const pyodideDir = path.resolve(here, "..", "..", "node_modules", "pyodide");
+  let loadPyodide;
+  try {
+    ({ loadPyodide } = await import(pathToFileURL(path.join(pyodideDir, "pyodide.mjs")).href));
+  } catch (error) {
+    throw new Error(`cannot import Pyodide from ${pyodideDir} (run \`npm ci\`): ${error.message}`);
+  }
+
+  const started = performance.now();
+  const pyodide = await withTimeout(
+    loadPyodide({
+      indexURL: pyodideDir + path.sep,
+      // Python's own output goes to stderr: stdout carries only the JSON results.
+      stdout: (line) => console.error(line),
+      stderr: (line) => console.error(line),
+    }),
+    LOAD_TIMEOUT_MS,
+    "loadPyodide()",
+  );
+  const loaded = performance.now();
+  console.error(`pyodide python ${pyodide.runPython("import sys; sys.version")}`);
+
+  // A Node Buffer is rejected by unpackArchive: pass a Uint8Array.
+  pyodide.unpackArchive(new Uint8Array(engineZip), "zip", { extractDir: EXTRACT_DIR });
+
+  const helpers = pyodide.runPython(`
 import json, sys
-sys.path.insert(0, "/home/pyodide/kb")
+sys.path.insert(0, ${JSON.stringify(EXTRACT_DIR)})
 from scoring import Engine
-print(f"pyodide python {sys.version.split()[0]}", file=sys.stderr)
-engine = Engine.from_json(RULES_JSON)
-json.dumps([json.loads(engine.score_json(json.dumps(answers))) for answers in json.loads(ANSWER_SETS_JSON)])
+
+def build_engine(rules_text):
+    return Engine.from_json(rules_text)
+
+def answer_texts(answers_text):
+    """The answer sets as a JSON list of JSON texts, each made by json.dumps as on CPython."""
+    sets = json.loads(answers_text)
+    if not isinstance(sets, list):
+        raise ValueError(f"the answer sets file must hold a JSON list, not {type(sets).__name__}")
+    return json.dumps([json.dumps(answers) for answers in sets])
+
+{"build_engine": build_engine, "answer_texts": answer_texts}
 `);
-process.stdout.write(output);
+  let engine;
+  let texts;
+  const results = [];
+  try {
+    const buildEngine = helpers.get("build_engine");
+    const answerTexts = helpers.get("answer_texts");
+    try {
+      engine = buildEngine(rulesText);
+      texts = JSON.parse(answerTexts(answersText));
+    } finally {
+      buildEngine.destroy();
+      answerTexts.destroy();
+    }
+    for (const [index, text] of texts.entries()) {
+      let output;
+      try {
+        output = engine.score_json(text);
+      } catch (error) {
+        throw new Error(`answer set ${index} (${text}) raised in Python:\n${error.message}`);
+      }
+      if (typeof output !== "string") {
+        throw new Error(`answer set ${index}: score_json returned ${typeof output}, not a string`);
+      }
+      results.push(output);
+    }
+  } finally {
+    if (engine) engine.destroy();
+    helpers.destroy();
+  }
+  const done = performance.now();
+  console.error(
+    `loaded Pyodide in ${((loaded - started) / 1000).toFixed(2)} s; ` +
+      `scored ${results.length} answer sets in ${((done - loaded) / 1000).toFixed(2)} s`,
+  );
+  // Each result is already a JSON object's text: join them into a list unchanged.
+  process.stdout.write(`[${results.join(",\n")}]\n`, () => process.exit(0));
+}
+
+main(process.argv.slice(2)).catch((error) => fail(error && error.message ? error.message : String(error)));
