@@ -95,9 +95,9 @@ def answer_texts(answers_text):
   let engine;
   let texts;
   const results = [];
+  const buildEngine = helpers.get("build_engine");
+  const answerTexts = helpers.get("answer_texts");
   try {
-    const buildEngine = helpers.get("build_engine");
-    const answerTexts = helpers.get("answer_texts");
     try {
       engine = buildEngine(rulesText);
       texts = JSON.parse(answerTexts(answersText));
