@@ -73,7 +73,11 @@ async function main(argv) {
   console.error(`pyodide python ${pyodide.runPython("import sys; sys.version")}`);
 
   // A Node Buffer is rejected by unpackArchive: pass a Uint8Array.
-  pyodide.unpackArchive(new Uint8Array(engineZip), "zip", { extractDir: EXTRACT_DIR });
+  try {
+    pyodide.unpackArchive(new Uint8Array(engineZip), "zip", { extractDir: EXTRACT_DIR });
+  } catch (error) {
+    throw new Error(`cannot unpack the engine zip ${enginePath}:\n${error.message}`);
+  }
 
   const helpers = pyodide.runPython(`
 import json, sys
@@ -99,8 +103,16 @@ def answer_texts(answers_text):
   const answerTexts = helpers.get("answer_texts");
   try {
     try {
-      engine = buildEngine(rulesText);
-      texts = JSON.parse(answerTexts(answersText));
+      try {
+        engine = buildEngine(rulesText);
+      } catch (error) {
+        throw new Error(`cannot build the engine from ${rulesPath}:\n${error.message}`);
+      }
+      try {
+        texts = JSON.parse(answerTexts(answersText));
+      } catch (error) {
+        throw new Error(`cannot read the answer sets in ${answersPath}:\n${error.message}`);
+      }
     } finally {
       buildEngine.destroy();
       answerTexts.destroy();
