@@ -20,7 +20,7 @@ def answer_sets(questions: list[dict], n: int, seed: int, constraints: list[dict
     """``constraints`` (compiled, as {"rule": "a <= b"}) let half the profiles set ``a`` as a
     share of ``b``, so ratios between related answers are spread evenly, not left to chance."""
     rng = random.Random(seed)
-    pairs = _bounded_pairs(constraints)
+    pairs = bounded_pairs(constraints)
     sets = []
     for index in range(n):
         missing = rng.choice([0.0, 0.2, 0.5, 0.8])
@@ -42,7 +42,7 @@ def answer_sets(questions: list[dict], n: int, seed: int, constraints: list[dict
     return sets
 
 
-def _bounded_pairs(constraints) -> list[tuple[str, str]]:
+def bounded_pairs(constraints) -> list[tuple[str, str]]:
     """(a, b) for every constraint of the form 'a <= b' between two answers."""
     from .scoring.expr import parse
 

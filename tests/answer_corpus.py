@@ -27,7 +27,7 @@ from __future__ import annotations
 import random
 
 from generator.rules.compile import plain
-from generator.scoring.expr import parse
+from generator.corpus import bounded_pairs as _bounded_pairs
 
 __all__ = ["answer_sets", "rule_case_answers"]
 
@@ -133,16 +133,6 @@ def _break(answers: dict, questions: list[dict], pairs: list[tuple[str, str]], r
     else:
         kind = "number" if q["type"] in ("integer", "number") else q["type"]
         answers[q["id"]] = rng.choice(_WRONG[kind])
-
-
-def _bounded_pairs(constraints) -> list[tuple[str, str]]:
-    """(a, b) for every constraint of the form 'a <= b' or 'a < b' between two answers."""
-    pairs = []
-    for constraint in constraints:
-        node = parse(constraint["rule"])
-        if node.kind == "cmp" and node.value in ("<=", "<") and all(arg.kind == "name" for arg in node.args):
-            pairs.append((node.args[0].value, node.args[1].value))
-    return pairs
 
 
 def _is_count(value) -> bool:

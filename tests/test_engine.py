@@ -132,7 +132,7 @@ def test_score_json_round_trip_and_determinism():
     assert json.loads(ENGINE.score_json("[1, 2]")) == {
         "ok": False, "problems": [{"id": "", "message": "answers must be a mapping of answer id to value, not a list"}]
     }
-    assert json.loads(ENGINE.score_json("{oops"))["problems"][0]["message"].startswith("answers are not valid JSON")
+    assert json.loads(ENGINE.score_json("{oops"))["problems"][0]["message"] == "answers are not valid JSON (line 1, column 2)"
 
 
 ENGINE_FILES = sorted((ROOT / "generator" / "scoring").glob("*.py"))

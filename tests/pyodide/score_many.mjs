@@ -32,6 +32,14 @@ async function readInput(file, what, encoding) {
   }
 }
 
+function explained(call, context) {
+  try {
+    return call();
+  } catch (error) {
+    throw new Error(`${context}:\n${error.message}`);
+  }
+}
+
 function withTimeout(promise, ms, what) {
   let timer;
   const timeout = new Promise((_, reject) => {
@@ -73,13 +81,14 @@ async function main(argv) {
   console.error(`pyodide python ${pyodide.runPython("import sys; sys.version")}`);
 
   // A Node Buffer is rejected by unpackArchive: pass a Uint8Array.
-  try {
-    pyodide.unpackArchive(new Uint8Array(engineZip), "zip", { extractDir: EXTRACT_DIR });
-  } catch (error) {
-    throw new Error(`cannot unpack the engine zip ${enginePath}:\n${error.message}`);
-  }
+  explained(
+    () => pyodide.unpackArchive(new Uint8Array(engineZip), "zip", { extractDir: EXTRACT_DIR }),
+    `cannot unpack the engine zip ${enginePath}`,
+  );
 
-  const helpers = pyodide.runPython(`
+  const helpers = explained(
+    () =>
+      pyodide.runPython(`
 import json, sys
 sys.path.insert(0, ${JSON.stringify(EXTRACT_DIR)})
 from scoring import Engine
@@ -95,43 +104,33 @@ def answer_texts(answers_text):
     return json.dumps([json.dumps(answers) for answers in sets])
 
 {"build_engine": build_engine, "answer_texts": answer_texts}
-`);
+`),
+    `cannot import the engine (package scoring/) from ${enginePath}`,
+  );
+  // Every proxy made here is destroyed: only strings cross into JavaScript.
   let engine;
   let texts;
-  const results = [];
   const buildEngine = helpers.get("build_engine");
   const answerTexts = helpers.get("answer_texts");
   try {
-    try {
-      try {
-        engine = buildEngine(rulesText);
-      } catch (error) {
-        throw new Error(`cannot build the engine from ${rulesPath}:\n${error.message}`);
-      }
-      try {
-        texts = JSON.parse(answerTexts(answersText));
-      } catch (error) {
-        throw new Error(`cannot read the answer sets in ${answersPath}:\n${error.message}`);
-      }
-    } finally {
-      buildEngine.destroy();
-      answerTexts.destroy();
-    }
+    engine = explained(() => buildEngine(rulesText), `cannot build the engine from ${rulesPath}`);
+    texts = JSON.parse(explained(() => answerTexts(answersText), `cannot read the answer sets in ${answersPath}`));
+  } finally {
+    buildEngine.destroy();
+    answerTexts.destroy();
+    helpers.destroy();
+  }
+  const results = [];
+  try {
     for (const [index, text] of texts.entries()) {
-      let output;
-      try {
-        output = engine.score_json(text);
-      } catch (error) {
-        throw new Error(`answer set ${index} (${text}) raised in Python:\n${error.message}`);
-      }
+      const output = explained(() => engine.score_json(text), `answer set ${index} (${text}) raised in Python`);
       if (typeof output !== "string") {
         throw new Error(`answer set ${index}: score_json returned ${typeof output}, not a string`);
       }
       results.push(output);
     }
   } finally {
-    if (engine) engine.destroy();
-    helpers.destroy();
+    engine.destroy();
   }
   const done = performance.now();
   console.error(
