@@ -73,6 +73,17 @@ def _rule_references(rules: Rules, articles: dict[str, Article]) -> list[Problem
     for _, _, file, numbers in article_refs(rules):
         problems.extend(reference_problems(file.rel, numbers, numbers.item_pos, articles))
         linked.update(numbers)
+    for qid, question in rules.questions.items():
+        if "article" in question:
+            file = rules.where[("question", qid)]
+            problems.extend(reference_problems(file.rel, [question["article"]], [question.value_pos["article"]], articles))
+            linked.add(question["article"])
+    tagged = {ref for a in articles.values() for ref in a.stages}
+    for fid, framework in rules.frameworks.items():
+        for stage in framework["stages"]:
+            if not stage.get("milestones") and not stage.get("articles") and f"{fid}/{stage['id']}" not in tagged:
+                problems.append(Problem(rules.where[("framework", fid)].rel, *stage.pos, f"stage {fid}/{stage['id']} has no milestones and no articles",
+                                        "a stage page must give a founder something to work on or read: list milestones or articles"))
     for article in articles.values():
         linked.update(n for n in article.related if n != article.number)
         if article.stages:

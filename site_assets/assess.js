@@ -109,8 +109,12 @@
   }
 
   function helpAndError(question) {
+    const help = el("p", { class: "kb-q__help", id: `kb-${question.id}-help`, text: question.help });
+    if (question.article) {
+      help.append(" ", el("a", { href: new URL(question.article.page, siteRoot).href, text: `Read ${question.article.number}: ${question.article.title}` }));
+    }
     return [
-      el("p", { class: "kb-q__help", id: `kb-${question.id}-help`, text: question.help }),
+      help,
       el("p", { class: "kb-q__error", id: `kb-${question.id}-error`, hidden: true }),
     ];
   }

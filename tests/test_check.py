@@ -76,7 +76,7 @@ CASES = [
     ("checklist item type", "rules/checklists/pmf-repeatability.yaml", "  - junior_reps_close", "  - paying_customers",
      "rules/checklists/pmf-repeatability.yaml:17:5: checklist item 'paying_customers' is a integer question; checklists count yes answers: use boolean questions"),
     ("stage without condition", "rules/frameworks/cxo-atlas.yaml", "    when: has_working_demo\n", "",
-     "rules/frameworks/cxo-atlas.yaml:19:5: stage 'can-demo' has no 'when' condition; only the first stage may do without one: say what puts a founder at this stage"),
+     "rules/frameworks/cxo-atlas.yaml:20:5: stage 'can-demo' has no 'when' condition; only the first stage may do without one: say what puts a founder at this stage"),
     ("bounds", "rules/questions/customers.yaml", "    min: 0\n  - id: hell_yes", "    min: 5\n    max: 1\n  - id: hell_yes",
      "rules/questions/customers.yaml:13:10: max 1 is below min 5"),
     ("missing schema line", M3, "# yaml-language-server: $schema=../schemas/milestone.schema.json\n", "",
@@ -93,6 +93,22 @@ def test_each_mistake_is_reported_where_it_is(kb: Path, name, rel, old, new, exp
         edit(kb, rel, old, new)
     found = problems(kb)
     assert any(line == expected or (expected.endswith(": ") and line.startswith(expected)) for line in found), "\n".join(found)
+
+
+def test_cross_references_between_rules_and_articles(kb: Path):
+    from generator.knowledge import load_knowledge
+
+    edit(kb, "rules/frameworks/cxo-atlas.yaml", "    milestones: [m1]\n", "")
+    edit(kb, "rules/questions/customers.yaml", "    noun: paying customers\n", "    noun: paying customers\n    article: \"9.999999\"\n")
+    edit(kb, M3, "id: m3", "id: m3\narticles: [\"1.030107\"]")
+    with pytest.raises(UserError) as err:
+        load_knowledge(kb)
+    assert [str(p) for p in err.value.problems] == [
+        "rules/frameworks/cxo-atlas.yaml:11:5: stage cxo-atlas/idea has no milestones and no articles; "
+        "a stage page must give a founder something to work on or read: list milestones or articles",
+        "rules/milestones/m3.yaml:3:12: unknown article '1.030107'; did you mean '1.030106'?",
+        "rules/questions/customers.yaml:11:14: unknown article '9.999999'; no article has this number",
+    ]
 
 
 def test_missing_key_names_the_key_and_why_it_is_needed(kb: Path):

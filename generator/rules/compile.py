@@ -38,7 +38,8 @@ def compile_rules(rules: Rules, articles: dict | None = None) -> dict:
         "format": RULES_FORMAT,
         "groups": [{"id": g["id"], "title": g["title"]} for g in rules.groups],
         "questions": [
-            {k: plain(q[k]) for k in _QUESTION_KEYS if k in q}
+            {k: plain(q[k]) for k in _QUESTION_KEYS if k in q} | ({"article": reading({"articles": [q["article"]]})[0]}
+                                                                   if q.get("article") in articles else {})
             for q in rules.questions.values()
         ],
         "constraints": [{k: c[k] for k in ("id", "rule", "message")} for c in rules.constraints],

@@ -83,6 +83,7 @@ QUESTION = (
     Field("max", "number", "The largest allowed value (number types).", required=False),
     Field("step", "number", "The input's step in the form (number types); 1 for integers.", required=False),
     Field("choices", "list:line", "The allowed values (choice type only).", required=False),
+    Field("article", "line", "The number of the article that explains what to count, linked from the form.", required=False),
     Field(
         "improves", "enum", "Which way is progress for this number: up (more is better, the default) or down. "
         "The engine proposes only changes in that direction.", required=False, default="up", choices=("up", "down"),
