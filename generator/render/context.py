@@ -166,7 +166,7 @@ def _outline(knowledge: Knowledge, articles: dict) -> list[dict]:
                 if sec_id.startswith(cid) and len(sec_id) == len(cid) + 2:
                     listed = [a for a in articles.values() if a["section"]["id"] == sec_id]
                     if listed:
-                        sections.append({"id": sec_id, "title": sec_title, "articles": listed})
+                        sections.append({"id": sec_id, "title": sec_title, "articles": listed, "count": len(listed)})
             if sections:
                 chapters.append({"id": cid, "title": ctitle, "sections": sections})
         if chapters:
