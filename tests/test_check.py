@@ -72,7 +72,7 @@ CASES = [
      "rules/ladder.yaml:11:18: milestone 'm1' is listed twice; each milestone has one place on the ladder"),
     ("unknown file", None, None, None, "rules/milestone/m9.yaml:1:1: not a known kind of rules file; rules files live at: "),
     ("crosswalk twice", "rules/crosswalk.yaml", "four-steps: [customer-validation]", "four-steps: [customer-validation, customer-discovery]",
-     "rules/crosswalk.yaml:12:41: stage four-steps/customer-discovery is mapped twice (rows 'before-customers' and 'first-customers'); a stage corresponds to one period only"),
+     "rules/crosswalk.yaml:13:41: stage four-steps/customer-discovery is mapped twice (rows 'before-customers' and 'first-customers'); a stage corresponds to one period only"),
     ("checklist item type", "rules/checklists/pmf-repeatability.yaml", "  - junior_reps_close", "  - paying_customers",
      "rules/checklists/pmf-repeatability.yaml:17:5: checklist item 'paying_customers' is a integer question; checklists count yes answers: use boolean questions"),
     ("stage without condition", "rules/frameworks/cxo-atlas.yaml", "    when: has_working_demo\n", "",

@@ -27,7 +27,8 @@ def test_score_json_follows_the_contract(tmp_path: Path):
     assert {"milestones", "next_goal", "stages", "flags", "checklists"} <= set(data)
     assert data["next_goal"] == "m3"
     assert data["milestones"]["m1"] == {"status": "met", "why": "Met: 6 sales calls a week (needs at least 5)."}
-    assert data["stages"] == {"cxo-atlas": "has-some-customers", "four-steps": "customer-discovery", "spinning-plates": "stage-1"}
+    assert data["stages"] == {"cxo-atlas": "has-some-customers", "four-steps": "customer-discovery",
+                              "milestone-ladder": "finding-hell-yes", "spinning-plates": "stage-1"}
     assert data["checklists"]["pmf-repeatability"]["yes"] == 0
 
 
@@ -80,7 +81,7 @@ def test_missing_answers_file_exits_2():
 def test_check_passes_on_the_repository():
     result = run("check")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ok: 8 milestones, 3 frameworks, 8 flags, 2 checklists, 33 questions, ")
+    assert result.stdout.startswith("ok: 8 milestones, 4 frameworks, 8 flags, 2 checklists, 33 questions, ")
 
 
 def test_check_from_elsewhere_says_where_it_looked(tmp_path: Path):

@@ -110,7 +110,7 @@ def test_contract_keys_are_present():
     result = score()
     assert {"milestones", "next_goal", "stages", "flags", "checklists"} <= set(result)
     assert list(result["milestones"]) == [f"m{i}" for i in range(1, 9)]
-    assert set(result["stages"]) == {"spinning-plates", "cxo-atlas", "four-steps"}
+    assert set(result["stages"]) == {"spinning-plates", "cxo-atlas", "four-steps", "milestone-ladder"}
 
 
 def test_invalid_answers_raise_with_every_problem():

@@ -168,7 +168,8 @@ def test_stages_flags_and_reading_are_marked_up(page, site_url):
     answer(page, {"paying_customers": 8, "annual_revenue_usd": 1200000, "products_count": 3, "product_market_fit": False,
                   "scale_commitment": True, "demand_vs_forecast": 0.25})
     stages = page.eval_on_selector_all("[data-kb=stage]", "els => Object.fromEntries(els.map(e => [e.dataset.framework, e.dataset.value]))")
-    assert stages == {"cxo-atlas": "has-some-customers", "four-steps": "customer-discovery", "spinning-plates": "stage-1"}
+    assert stages == {"cxo-atlas": "has-some-customers", "four-steps": "customer-discovery",
+                      "milestone-ladder": "first-customer", "spinning-plates": "stage-1"}
     flags = page.eval_on_selector_all("[data-kb=flag]", "els => els.map(e => e.dataset.id)")
     assert sorted(flags) == ["premature-scaling", "products-before-fit", "revenue-without-fit"]
     assert "Raised because: 3 products, which is at least 2" in page.inner_text("[data-kb=flag][data-id=products-before-fit]")
