@@ -18,6 +18,22 @@ def require_or_skip(reason: str) -> None:
     pytest.skip(reason)
 
 
+def copy_kb(target: Path, *extra: str) -> Path:
+    """A scratch copy of the knowledge base (rules/ and content/, plus ``extra`` paths) to break or extend."""
+    for name in ("rules", "content", *extra):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy(source, target / name)
+    return target
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Path:
+    return copy_kb(tmp_path)
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT

@@ -6,7 +6,6 @@ thing, and asserts the exact line `check` prints for it.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,12 +17,6 @@ from generator.rules.load import load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 
-
-@pytest.fixture
-def kb(tmp_path: Path) -> Path:
-    for name in ("rules", "content"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    return tmp_path
 
 
 def edit(kb: Path, rel: str, old: str, new: str) -> None:

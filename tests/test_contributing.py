@@ -4,7 +4,6 @@ of the repository and `check` must pass afterwards (so the docs cannot rot)."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -32,9 +31,8 @@ def test_the_guide_has_the_four_worked_examples():
 
 
 @pytest.mark.parametrize("title, steps", EXAMPLES, ids=[t for t, _ in EXAMPLES])
-def test_worked_example_replays_and_checks_clean(tmp_path: Path, title, steps):
-    for name in ("rules", "content"):
-        shutil.copytree(ROOT / name, tmp_path / name)
+def test_worked_example_replays_and_checks_clean(kb: Path, title, steps):
+    tmp_path = kb
     assert steps, f"example {title!r} has no steps"
     for action, rel, body in steps:
         path = tmp_path / rel

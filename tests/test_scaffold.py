@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,12 +10,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-
-@pytest.fixture
-def kb(tmp_path: Path) -> Path:
-    for name in ("rules", "content"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    return tmp_path
 
 
 def run(kb: Path, *args: str) -> subprocess.CompletedProcess:
