@@ -35,3 +35,34 @@ def test_there_are_enough_cases_on_both_sides():
 @pytest.mark.parametrize("case", CASES)
 def test_rule_case(case):
     assert case_failures(ENGINE, case) == []
+
+
+MILESTONE_CASES = [case for file, case in RULES.cases if file.rel.endswith("milestones.yaml")]
+
+
+def test_there_are_at_least_60_milestone_cases():
+    assert len(MILESTONE_CASES) >= 60
+
+
+@pytest.mark.parametrize("milestone", [f"m{i}" for i in range(1, 9)])
+def test_each_milestone_is_seen_met_not_met_and_unknown(milestone):
+    seen = {case["expect"].get("milestones", {}).get(milestone) for case in MILESTONE_CASES} - {None}
+    assert seen == {"met", "not_met", "unknown"}
+
+
+def test_every_next_goal_is_expected_somewhere():
+    goals = {case["expect"]["next_goal"] for case in MILESTONE_CASES if "next_goal" in case["expect"]}
+    assert goals == {f"m{i}" for i in range(1, 9)} | {None}
+
+
+@pytest.mark.parametrize(
+    "answer_id",
+    ["sales_calls_per_week", "paying_customers", "hell_yes_customers", "sqls", "sqls_won", "product_market_fit", "paying_custmers"],
+)
+def test_invalid_answers_are_covered(answer_id):
+    assert any(answer_id in case["expect"].get("invalid", []) for case in MILESTONE_CASES)
+
+
+def test_case_names_are_unique():
+    names = [case["name"] for _, case in RULES.cases]
+    assert len(names) == len(set(names))

@@ -17,6 +17,7 @@ from ..rules.yamlfile import YamlFile, YMap, todo_markers
 from .frontmatter import read_markdown
 
 _NUMBER = re.compile(ARTICLE_NUMBER)
+_BODY_LINK = re.compile(r"\]\((?:\.\./articles/)?(\d+\.\d{6})\.md(?:#[^)]*)?\)")
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Article:
     sources: list[str]
     related: list[str]
     body: str
+    body_line: int
     rel: str
     volume: str
     chapter: str
@@ -71,7 +73,7 @@ def load_articles(root: Path) -> tuple[dict[str, Article], list[YamlFile]]:
         volume, chapter, section, _ = match.groups()
         articles[number] = Article(
             number, meta["title"], meta["summary"], list(meta["tags"]), list(meta.get("stages", [])),
-            list(meta["sources"]), list(meta.get("related", [])), doc.body, rel,
+            list(meta["sources"]), list(meta.get("related", [])), doc.body, doc.body_line, rel,
             volume, f"{volume}.{chapter}", f"{volume}.{chapter}{section}", meta, doc.source,
         )
     return dict(sorted(articles.items(), key=lambda item: _sort_key(item[0]))), files
@@ -98,6 +100,11 @@ def check_articles(articles: dict[str, Article], outline: dict, sources: dict, s
                     file.problem(values.item_pos[index], f"unknown {what} {value!r}", hint)
         if article.number in article.related:
             file.problem(meta.value_pos["related"], "an article cannot be related to itself")
+        for offset, line in enumerate(article.body.split("\n")):
+            for match in _BODY_LINK.finditer(line):
+                if match.group(1) not in articles:
+                    file.problem((article.body_line + offset, match.start() + 1), f"link to article {match.group(1)!r}, which does not exist",
+                                 did_you_mean(match.group(1), articles) or "link to an article in content/articles/")
 
 
 def outline_index(outline_data: YMap | None) -> dict:

@@ -37,8 +37,10 @@ def read_markdown(path: Path, rel: str, fields: tuple[Field, ...], what: str, fo
     meta = parsed.data
     if meta is not None and not check_mapping(meta, fields, holder, (2, 1), what, found or Collector()):
         meta = None
-    body_line = text[: end + 5].count("\n") + 1
-    return MarkdownFile(rel, meta, text[end + 5:].strip() + "\n", body_line, holder)
+    raw = text[end + 5:]
+    lead = raw[: len(raw) - len(raw.lstrip())]
+    body_line = text[: end + 5].count("\n") + 1 + lead.count("\n")
+    return MarkdownFile(rel, meta, raw.strip() + "\n", body_line, holder)
 
 
 def _shift(node) -> None:

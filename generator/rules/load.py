@@ -118,8 +118,13 @@ def _read_all(root: Path) -> tuple[list[tuple[FileKind, YamlFile]], list[Problem
 
 
 def kind_of_path(rel: str) -> FileKind | None:
-    """The kind of rules file at a path relative to the root, if any."""
-    return next((k for k in KINDS if fnmatch.fnmatch(rel, k.pattern)), None)
+    """The kind of rules file at a path relative to the root, if any ('*' never crosses a folder)."""
+    parts = rel.split("/")
+    for kind in KINDS:
+        pattern = kind.pattern.split("/")
+        if len(pattern) == len(parts) and all(fnmatch.fnmatchcase(p, q) for p, q in zip(parts, pattern)):
+            return kind
+    return None
 
 
 def _unique(items, what: str) -> dict[str, YMap]:
@@ -164,12 +169,11 @@ def _index(rules: Rules, by_kind: dict[str, list[YamlFile]]) -> None:
     rules.glossary = [t for f in by_kind["glossary"] for t in f.data["terms"]]
     _unique(((f, t) for f in by_kind["glossary"] for t in f.data["terms"]), "glossary term")
     _unique(((f, c) for f in by_kind["consistency"] for c in f.data["checks"]), "consistency check")
-    if by_kind["ladder"]:
-        rules.ladder = by_kind["ladder"][0].data
-        milestones = {f.data["id"]: f.data for f in by_kind["milestone"]}
-        order = [m for m in rules.ladder["milestones"] if m in milestones]
-        rules.milestones = {m: milestones[m] for m in dict.fromkeys(order)}
-        rules.milestones.update(milestones)  # unlisted ones last; _check_ladder reports them
+    milestones = {f.data["id"]: f.data for f in by_kind["milestone"]}
+    rules.ladder = by_kind["ladder"][0].data if by_kind["ladder"] else None
+    order = [m for m in rules.ladder["milestones"] if m in milestones] if rules.ladder else []
+    rules.milestones = {m: milestones[m] for m in dict.fromkeys(order)}
+    rules.milestones.update(milestones)  # unlisted ones last; _check_ladder reports them
 
 
 def _resolve_refs(rules: Rules, found: Collector) -> None:
@@ -222,21 +226,27 @@ def _check_exprs(rules: Rules, found: Collector, kind_of: dict[int, str]) -> Non
         | {fid: None for fid in rules.broken.get("framework", ())},  # None: stages unknown, not checked
         "checklist": [*rules.checklists, *sorted(rules.broken.get("checklist", ()))],
     }
+    mistyped = False
     for expr in found.exprs:
         kind = kind_of[id(expr.file)]
         refs = {name: every[name] for name in _REFERENCES_ALLOWED.get(kind, ())}
         try:
             node = parse(expr.source)
-            check_types(node, types, refs=refs)
         except ExprError as err:
-            expr.file.problem(expr_pos(expr.pos, expr.style, err.pos), f"in condition: {err.message}", err.hint)
+            mistyped = True
+            expr.file.problem(expr_pos(expr.file.lines, expr.pos, expr.style, err.pos), f"in condition: {err.message}", err.hint)
             continue
         if kind not in ("constraints", "consistency"):
-            rules.used_questions.update(n.value for n in names(node))
+            rules.used_questions.update(n.value for n in names(node))  # read, even if mistyped: one problem, not three
+        try:
+            check_types(node, types, refs=refs)
+        except ExprError as err:
+            mistyped = True
+            expr.file.problem(expr_pos(expr.file.lines, expr.pos, expr.style, err.pos), f"in condition: {err.message}", err.hint)
     for checklist in rules.checklists.values():
         rules.used_questions.update(checklist["items"])
-    if any(rules.broken.values()):
-        return  # a broken file may be the one that reads a question: do not guess
+    if mistyped or any(rules.broken.values()):
+        return  # a broken file or a misspelt name may be what reads a question: do not guess
     for qid, q in rules.questions.items():
         if qid not in rules.used_questions:
             rules.where[("question", qid)].problem(

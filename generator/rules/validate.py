@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..errors import did_you_mean
 from .model import ID_PATTERN, Field
-from .yamlfile import Pos, YamlFile, YList, YMap
+from .yamlfile import REJECTED, Pos, YamlFile, YList, YMap
 
 _ID = re.compile(ID_PATTERN)
 
@@ -62,6 +62,9 @@ def check_mapping(data: object, fields: tuple[Field, ...], file: YamlFile, pos: 
                 data[f.name] = f.default
             continue
         value = data[f.name]
+        if value is REJECTED:
+            ok = False  # already reported where it was read
+            continue
         if value is None and f.nullable:
             continue
         style = data.value_style.get(f.name)

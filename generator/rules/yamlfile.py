@@ -23,7 +23,17 @@ _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
 
 
-_PARSER = YAML(typ="rt")  # one instance: building a YAML() costs more than composing a small file
+_PARSER = YAML(typ="rt")
+
+
+class _Rejected:
+    """Stands in for a value already reported (a YAML tag), so it is not reported again."""
+
+    def __repr__(self) -> str:
+        return "REJECTED"
+
+
+REJECTED = _Rejected()  # one instance: building a YAML() costs more than composing a small file
 
 
 class YMap(dict):
@@ -88,7 +98,7 @@ def parse_yaml(text: str, path: Path, rel: str) -> YamlFile:
         result.problem((1, 1), f"YAML error: {' '.join(str(err).split())}")
         return result
     if node is None:
-        result.problem((1, 1), "the file is empty", "see the schema named on its first line")
+        result.problem((1, 1), "the file is empty")
         return result
     result.data = _build(node, result)
     return result
@@ -115,7 +125,7 @@ def _build(node, file: YamlFile):
     tag = _tag(node)
     if tag not in _ALLOWED_TAGS:
         file.problem(_pos(node), f"YAML tag {tag.replace(_CORE, '!!')!r} is not allowed", "rules files hold plain data: remove the tag")
-        return None
+        return REJECTED
     if isinstance(node, MappingNode):
         out = YMap()
         out.pos = _pos(node)
@@ -168,9 +178,31 @@ def _scalar(tag: str, text: str):
     return text  # str, and timestamps kept as written
 
 
-def expr_pos(value_pos: Pos, style: str | None, offset: int) -> Pos:
-    """Position of a character inside a scalar: exact for one-line plain or quoted values."""
+def expr_pos(lines: list[str], value_pos: Pos, style: str | None, offset: int) -> Pos:
+    """The file position of character ``offset`` of a scalar's value.
+
+    Exact for plain, quoted, folded (>) and literal (|) scalars on one or more
+    lines: their continuation lines are indented deeper than the key, and a
+    line break inside the value, folded or kept, counts as one character.
+    """
     line, col = value_pos
-    if style in ("|", ">"):
-        return line + 1, col
-    return line, col + offset + (1 if style in ("'", '"') else 0)
+    if not 0 < line <= len(lines):
+        return line, col + offset
+
+    def indent(text: str) -> int:
+        return len(text) - len(text.lstrip(" "))
+
+    key_indent = indent(lines[line - 1])
+    quote = 1 if style in ("'", '"') else 0
+    segments = [] if style in ("|", ">") else [(line, col + quote, lines[line - 1][col - 1 + quote:])]
+    for number in range(line + 1, len(lines) + 1):
+        text = lines[number - 1]
+        if text.strip() and indent(text) <= key_indent or not text.strip() and style not in ("|", ">"):
+            break
+        segments.append((number, indent(text) + 1, text.strip()))
+    remaining = offset
+    for number, start, text in segments:
+        if remaining <= len(text):
+            return number, start + remaining
+        remaining -= len(text) + 1
+    return line, col + quote + offset

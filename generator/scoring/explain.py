@@ -178,7 +178,10 @@ def format_like(value: Any, question: dict) -> str:
 
 
 def format_number(value: Any) -> str:
-    """Whole numbers as integers with thousands separators, others to 3 significant decimals."""
+    """Whole numbers with thousands separators; others with as many decimals as they have (up to 6).
+
+    Never rounded onto a threshold: 4.9999 calls a week is '4.9999', not '5'.
+    """
     if isinstance(value, Fraction) and value.denominator == 1:
         value = value.numerator
     if isinstance(value, int):
@@ -186,8 +189,7 @@ def format_number(value: Any) -> str:
     value = float(value)
     if value.is_integer():
         return f"{int(value):,}"
-    text = f"{value:,.3f}".rstrip("0").rstrip(".")
-    return text
+    return f"{value:,.6f}".rstrip("0").rstrip(".")
 
 
 def format_percent(value: Any) -> str:

@@ -122,7 +122,7 @@ def _tokens(source: str) -> list[_Tok]:
             ch = source[pos]
             hint = "use 'and', 'or', 'not'" if ch in "&|!" else ""
             if ch == "=":
-                hint = "use '==' to compare"
+                hint = "did you mean '>='?" if source[pos:pos + 2] == "=>" else "did you mean '<='?" if source[pos:pos + 2] == "=<" else "use '==' to compare"
             raise ExprError(f"unexpected character {ch!r}", pos, hint)
         kind = m.lastgroup
         text = m.group()
