@@ -334,7 +334,7 @@
           ),
         );
       }
-      results.append(el("section", { class: "kb-section" }, el("h2", { text: "Read next" }), list));
+      results.append(el("section", { class: "kb-section kb-section--reading" }, el("h2", { text: "Read next" }), list));
     }
 
     const announcement = goal ? `Next goal: ${goal.id}, ${goal.title}.` : "Every milestone is met.";
