@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 from urllib.parse import urlsplit
@@ -234,3 +235,4 @@ def test_print_view_shows_the_report_not_the_form(page, site_url):
     assert page.is_visible("[data-kb=milestone][data-id=m3]")
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the report fits one page"
