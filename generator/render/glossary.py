@@ -1,7 +1,7 @@
 """Link the first use of each glossary term on a page to its definition.
 
 Works on the generated Markdown, line by line: headings, fenced code, raw
-HTML lines and front matter are left alone, and inside a line so are code
+HTML lines, ``<div>`` blocks (page meta, credits) and front matter are left alone, and inside a line so are code
 spans, existing links, HTML tags and attribute lists. Abbreviations (any
 capital letter) match case-sensitively; other terms match in any case.
 """
@@ -35,6 +35,7 @@ class GlossaryLinker:
         done: set[str] = set()
         out = []
         fenced = False
+        in_block = False  # inside a <div markdown> block: page furniture (meta, credits), not prose
         front_matter = markdown.startswith("---\n")
         for index, line in enumerate(markdown.split("\n")):
             stripped = line.lstrip()
@@ -45,7 +46,11 @@ class GlossaryLinker:
                 continue
             if stripped.startswith("```"):
                 fenced = not fenced
-            if fenced or stripped.startswith(("#", "<", "```")) or not stripped:
+            if stripped.startswith("<div"):
+                in_block = "</div>" not in stripped
+            elif stripped.startswith("</div>"):
+                in_block = False
+            if fenced or in_block or stripped.startswith(("#", "<", "```")) or not stripped:
                 out.append(line)
                 continue
             lowered = line.lower()
