@@ -1,7 +1,7 @@
 """Link the first use of each glossary term on a page to its definition.
 
 Works on the generated Markdown, line by line: headings, fenced code, raw
-HTML lines, ``<div>`` blocks (page meta, credits) and front matter are left alone, and inside a line so are code
+HTML lines, tables, ``<div>`` blocks (page meta, credits) and front matter are left alone, and inside a line so are code
 spans, existing links, HTML tags and attribute lists. Abbreviations (any
 capital letter) match case-sensitively; other terms match in any case.
 """
@@ -50,7 +50,7 @@ class GlossaryLinker:
                 in_block = "</div>" not in stripped
             elif stripped.startswith("</div>"):
                 in_block = False
-            if fenced or in_block or stripped.startswith(("#", "<", "```")) or not stripped:
+            if fenced or in_block or stripped.startswith(("#", "<", "```", "|")) or not stripped:
                 out.append(line)
                 continue
             lowered = line.lower()
