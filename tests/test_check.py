@@ -114,10 +114,10 @@ CASES = [
     ("checklist item not a boolean", "rules/checklists/pmf-repeatability.yaml", "  - junior_reps_close", "  - paying_customers",
      ["rules/checklists/pmf-repeatability.yaml:17:5: checklist item 'paying_customers' is a integer question; "
       "checklists count yes answers: use boolean questions",
-      "rules/questions/fit.yaml:44:9: question 'junior_reps_close' is asked but no condition or checklist reads it; "
+      "rules/questions/fit.yaml:53:9: question 'junior_reps_close' is asked but no condition or checklist reads it; "
       "use it in a rule, or remove it so founders are not asked for nothing"]),
     ("stage without a condition", "rules/frameworks/cxo-atlas.yaml", "    when: has_working_demo\n", "",
-     ["rules/frameworks/cxo-atlas.yaml:20:5: stage 'can-demo' has no 'when' condition; only the first stage may do without one: "
+     ["rules/frameworks/cxo-atlas.yaml:21:5: stage 'can-demo' has no 'when' condition; only the first stage may do without one: "
       "say what puts a founder at this stage",
       "rules/questions/discovery.yaml:6:9: question 'has_working_demo' is asked but no condition or checklist reads it; "
       "use it in a rule, or remove it so founders are not asked for nothing"]),
@@ -258,6 +258,7 @@ def test_cross_references_between_rules_and_articles(kb: Path):
     from generator.knowledge import load_knowledge
 
     edit(kb, "rules/frameworks/cxo-atlas.yaml", "    milestones: [m1]\n", "")
+    edit(kb, "rules/frameworks/cxo-atlas.yaml", '    articles: ["5.020201"]\n  - id: can-demo', "  - id: can-demo")
     edit(kb, "rules/questions/customers.yaml", "    noun: paying customers\n", "    noun: paying customers\n    article: \"9.999999\"\n")
     edit(kb, M3, "id: m3", "id: m3\narticles: [\"1.030107\"]")
     with pytest.raises(UserError) as err:
