@@ -53,8 +53,8 @@ def make_synthetic_kb(source: Path, target: Path, articles: int, seed: int = 7) 
         )
     for path in (target / "rules").rglob("*.yaml"):  # the real rules link real articles: drop those links
         text = path.read_text(encoding="utf-8")
-        if "articles:" in text:
-            path.write_text("\n".join(line for line in text.split("\n") if not line.strip().startswith("articles:")), encoding="utf-8")
+        if "article" in text:
+            path.write_text("\n".join(line for line in text.split("\n") if not line.strip().startswith(("articles:", "article:"))), encoding="utf-8")
     return target
 
 
