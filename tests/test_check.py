@@ -260,12 +260,12 @@ def test_cross_references_between_rules_and_articles(kb: Path):
     edit(kb, "rules/frameworks/cxo-atlas.yaml", "    milestones: [m1]\n", "")
     edit(kb, "rules/frameworks/cxo-atlas.yaml", '    articles: ["5.020201"]\n  - id: can-demo', "  - id: can-demo")
     edit(kb, "rules/questions/customers.yaml", "    noun: paying customers\n", "    noun: paying customers\n    article: \"9.999999\"\n")
-    edit(kb, M3, "id: m3", "id: m3\narticles: [\"1.030107\"]")
+    edit(kb, M3, 'articles: ["5.030301"]', 'articles: ["1.030107"]')
     with pytest.raises(UserError) as err:
         load_knowledge(kb)
     assert [str(p) for p in err.value.problems] == [
         "rules/frameworks/cxo-atlas.yaml:11:5: stage cxo-atlas/idea has no milestones and no articles; "
         "a stage page must give a founder something to work on or read: list milestones or articles",
-        "rules/milestones/m3.yaml:3:12: unknown article '1.030107'; did you mean '1.030106'?",
+        "rules/milestones/m3.yaml:20:12: unknown article '1.030107'; did you mean '1.030106'?",
         "rules/questions/customers.yaml:11:14: unknown article '9.999999'; no article has this number",
     ]
