@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("what", choices=("assess", "site"),
                        help="assess: the self-assessment against a bare Pyodide page; site: builds of 100, 1,000 and 5,000 "
                             "synthetic articles against bare MkDocs")
+    bench.add_argument("--sizes", type=_sizes, default=(100, 1000, 5000), metavar="N,N,...",
+                       help="site only: the numbers of synthetic articles to build (default: 100,1000,5000)")
     bench.set_defaults(run=_bench)
 
     new = commands.add_parser("new", help="scaffold a milestone, flag, article, stage or question with TODO markers")
@@ -137,10 +139,20 @@ def _diff(args) -> int:
     return EXIT_OK
 
 
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(n) for n in text.split(","))
+    except ValueError:
+        sizes = ()
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"takes whole numbers above 0 separated by commas, not {text!r}")
+    return sizes
+
+
 def _bench(args) -> int:
     from .bench import main as bench_main
 
-    print(bench_main(args.root.resolve(), args.what))
+    print(bench_main(args.root.resolve(), args.what, args.sizes))
     return EXIT_OK
 
 

@@ -80,10 +80,10 @@ def _outline_yaml(volumes: dict) -> str:
 
 
 def _stage_refs(root: Path) -> list[str]:
-    from ruamel.yaml import YAML
+    from .rules.yamlfile import read_yaml
 
     refs = []
     for path in sorted((root / "rules" / "frameworks").glob("*.yaml")):
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path, path.name).data
         refs += [f"{data['id']}/{stage['id']}" for stage in data["stages"]]
     return refs

@@ -140,8 +140,8 @@ def test_invalid_answers_name_the_id_and_what_was_expected(content, lines):
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("a: [1, 2\n", "<stdin>:2:1: YAML syntax error: expected ',' or ']', but got '<stream end>'"),
-        ('{"paying_customers": 3,,}', "<stdin>:1:24: YAML syntax error: expected the node content, but found ','"),
+        ("a: [1, 2\n", "<stdin>:2:1: YAML syntax error: did not find expected ',' or ']'; look at the flow sequence that starts at line 1, column 4"),
+        ('{"paying_customers": 3,,}', "<stdin>:1:24: YAML syntax error: did not find expected node content"),
         ("paying_customers: 1\npaying_customers: 2\n", "<stdin>:2:1: duplicate key 'paying_customers' (first at line 1); remove one of them"),
         ("- 1\n- 2\n", "<stdin>:1:1: answers must be a mapping of answer id to value, not a list"),
         ("paying_customers: !!python/object/apply:os.system [echo hi]\n",
@@ -158,7 +158,7 @@ def test_yaml_syntax_error_in_an_answers_file(tmp_path: Path):
     answers = answers_file(tmp_path, "sales_calls_per_week: 6\npaying_customers: [3\n")
     result = run("score", "--answers", str(answers), "--format", "json")
     assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr.splitlines() == [f"{answers}:3:1: YAML syntax error: expected ',' or ']', but got '<stream end>'"]
+    assert result.stderr.splitlines() == [f"{answers}:3:1: YAML syntax error: did not find expected ',' or ']'; look at the flow sequence that starts at line 2, column 19"]
 
 
 def test_missing_answers_file_exits_2():
@@ -215,3 +215,9 @@ def test_score_in_a_directory_without_rules_exits_1(tmp_path: Path):
     result = run("score", "--answers", "-", cwd=tmp_path, stdin="{}")
     assert result.returncode == 1
     assert result.stderr.startswith("rules:1:1: no rules/ directory here")
+
+
+def test_bench_sizes_must_be_numbers():
+    result = run("bench", "site", "--sizes", "100,lots")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "--sizes: takes whole numbers above 0 separated by commas, not '100,lots'" in result.stderr

@@ -52,7 +52,7 @@ def load_articles(root: Path) -> tuple[dict[str, Article], list[YamlFile]]:
         rel = path.relative_to(root).as_posix()
         doc = read_markdown(path, rel, ARTICLE, "article")
         files.append(doc.source)
-        todo_markers(doc.source, path.read_text(encoding="utf-8").splitlines())
+        todo_markers(doc.source, doc.text.splitlines())
         meta = doc.meta
         if meta is None:
             continue

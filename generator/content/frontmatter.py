@@ -17,6 +17,7 @@ class MarkdownFile:
     body: str
     body_line: int  # 1-based line where the body starts
     source: YamlFile  # holds positions and problems (lines shifted to the file's own)
+    text: str = ""  # the whole file as read
 
 
 def read_markdown(path: Path, rel: str, fields: tuple[Field, ...], what: str, found: Collector | None = None) -> MarkdownFile:
@@ -25,11 +26,11 @@ def read_markdown(path: Path, rel: str, fields: tuple[Field, ...], what: str, fo
     holder = YamlFile(path, rel)
     if not text.startswith("---\n"):
         holder.problem((1, 1), "missing front matter", "start the file with a '---' line, the fields, and another '---' line")
-        return MarkdownFile(rel, None, text, 1, holder)
+        return MarkdownFile(rel, None, text, 1, holder, text)
     end = text.find("\n---\n", 4)
     if end < 0:
         holder.problem((1, 1), "front matter is not closed", "end it with a line holding only '---'")
-        return MarkdownFile(rel, None, text, 1, holder)
+        return MarkdownFile(rel, None, text, 1, holder, text)
     parsed = parse_yaml(text[4:end + 1], path, rel)
     _shift(parsed.data)
     for problem in parsed.problems:
@@ -40,7 +41,7 @@ def read_markdown(path: Path, rel: str, fields: tuple[Field, ...], what: str, fo
     raw = text[end + 5:]
     lead = raw[: len(raw) - len(raw.lstrip())]
     body_line = text[: end + 5].count("\n") + 1 + lead.count("\n")
-    return MarkdownFile(rel, meta, raw.strip() + "\n", body_line, holder)
+    return MarkdownFile(rel, meta, raw.strip() + "\n", body_line, holder, text)
 
 
 def _shift(node) -> None:

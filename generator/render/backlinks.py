@@ -39,9 +39,18 @@ def add_backlinks(pages: dict[str, str]) -> dict[str, str]:
         if not found:
             out[rel] = text
             continue
-        base = posixpath.dirname(rel) or "."
+        base = posixpath.dirname(rel)
         items = "\n".join(
-            f"- [{title}]({posixpath.relpath(source, base)})" for source, title in sorted(found.items(), key=lambda kv: kv[1].lower())
+            f"- [{title}]({_relative(source, base)})" for source, title in sorted(found.items(), key=lambda kv: kv[1].lower())
         )
         out[rel] = text.rstrip("\n") + f"\n\n## Referenced by\n\n{items}\n"
     return out
+
+
+def _relative(target: str, base: str) -> str:
+    """posixpath.relpath for two docs-relative paths, without its trips to the file system."""
+    target_parts, base_parts = target.split("/"), base.split("/") if base else []
+    common = 0
+    while common < min(len(base_parts), len(target_parts) - 1) and base_parts[common] == target_parts[common]:
+        common += 1
+    return "/".join([".."] * (len(base_parts) - common) + target_parts[common:])

@@ -23,8 +23,9 @@ class GlossaryLinker:
                 self.ids[name if sensitive else name.lower()] = term["id"]
                 names.append((name, sensitive))
         names.sort(key=lambda pair: -len(pair[0]))  # longest first: "SQLs" before "SQL"
-        # A cheap pre-filter: (lower-cased spelling, id) pairs to look for with `in` before any regex runs.
-        self.spellings = [(name.lower(), self.ids[name if sensitive else name.lower()]) for name, sensitive in names]
+        # A cheap pre-filter, one scan of the lower-cased line for a term not linked yet, before the precise pattern runs.
+        self.prefilter = re.compile("|".join(re.escape(name.lower()) for name, _ in names)) if names else None
+        self.spelled: dict[str, str] = {name.lower(): self.ids[name if sensitive else name.lower()] for name, sensitive in names}
         alternatives = "|".join(re.escape(name) if sensitive else f"(?i:{re.escape(name)})" for name, sensitive in names)
         self.pattern = re.compile(rf"(?<![\w/-])(?:{alternatives})(?![\w/-])") if names else None
 
@@ -53,8 +54,7 @@ class GlossaryLinker:
             if fenced or in_block or stripped.startswith(("#", "<", "```", "|")) or not stripped:
                 out.append(line)
                 continue
-            lowered = line.lower()
-            if not any(tid not in done and spelling in lowered for spelling, tid in self.spellings):
+            if all(self.spelled[m.group()] in done for m in self.prefilter.finditer(line.lower())):
                 out.append(line)
                 continue
             out.append(self._link_line(line, glossary_href, done))

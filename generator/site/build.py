@@ -32,6 +32,8 @@ class BuildReport:
     pages: int
     seconds: float
     bundle_bytes: int
+    generate_seconds: float = 0.0  # validating and writing the Markdown tree
+    mkdocs_seconds: float = 0.0
 
     def __str__(self) -> str:
         return (
@@ -91,17 +93,19 @@ def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = 
     with tempfile.TemporaryDirectory(prefix="build-", dir=scratch_root) as scratch:
         docs = Path(scratch) / "docs"
         written, bundle = generate(root, docs)
+        generated = time.perf_counter()
         new_site = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
         try:
             _mkdocs_build(config_file, docs, new_site, site_url)
         except BaseException:
             shutil.rmtree(new_site, ignore_errors=True)
             raise
+        built = time.perf_counter()
         _swap(new_site, site_dir)
         latest = scratch_root / "docs"  # kept for inspection: the last tree that built
         shutil.rmtree(latest, ignore_errors=True)
         docs.rename(latest)
-    return BuildReport(site_dir, len(written), time.perf_counter() - started, bundle)
+    return BuildReport(site_dir, len(written), time.perf_counter() - started, bundle, generated - started, built - generated)
 
 
 def _mkdocs_build(config_file: Path, docs: Path, site: Path, site_url: str | None) -> None:
