@@ -134,8 +134,8 @@ def _articles(knowledge: Knowledge, sources: dict, frameworks: dict) -> dict:
             "tags": a.tags,
             "body": a.body,
             "volume": {"id": a.volume, "title": outline["volumes"].get(a.volume, "")},
-            "chapter": {"id": a.chapter, "title": outline["chapters"].get(a.chapter, "")},
-            "section": {"id": a.section, "title": outline["sections"].get(a.section, "")},
+            "chapter": {"id": a.chapter, "title": outline["chapters"].get(a.chapter, ""), "page": _chapter_page(a.chapter)},
+            "section": {"id": a.section, "title": outline["sections"].get(a.section, ""), "anchor": _section_anchor(a.section)},
             "stages": [_stage_ref(ref, frameworks) for ref in a.stages],
             "sources": [sources[sid] for sid in a.sources],
         }
@@ -155,23 +155,28 @@ def _stage_ref(ref: str, frameworks: dict) -> dict:
 def _outline(knowledge: Knowledge, articles: dict) -> list[dict]:
     """Volumes > chapters > sections, each with the articles in it (empty branches left out)."""
     outline = knowledge.outline
-    volumes = []
-    for vid, vtitle in outline["volumes"].items():
-        chapters = []
-        for cid, ctitle in outline["chapters"].items():
-            if not cid.startswith(vid + "."):
-                continue
-            sections = []
-            for sec_id, sec_title in outline["sections"].items():
-                if sec_id.startswith(cid) and len(sec_id) == len(cid) + 2:
-                    listed = [a for a in articles.values() if a["section"]["id"] == sec_id]
-                    if listed:
-                        sections.append({"id": sec_id, "title": sec_title, "articles": listed, "count": len(listed)})
-            if sections:
-                chapters.append({"id": cid, "title": ctitle, "sections": sections})
-        if chapters:
-            volumes.append({"id": vid, "title": vtitle, "chapters": chapters})
-    return volumes
+    by_section: dict[str, list[dict]] = {}
+    for a in articles.values():
+        by_section.setdefault(a["section"]["id"], []).append(a)
+    chapters: dict[str, list[dict]] = {}
+    for sec_id, sec_title in outline["sections"].items():
+        if listed := by_section.get(sec_id):
+            chapters.setdefault(sec_id[:-2], []).append(
+                {"id": sec_id, "title": sec_title, "articles": listed, "count": len(listed), "anchor": _section_anchor(sec_id)})
+    volumes: dict[str, list[dict]] = {}
+    for cid, ctitle in outline["chapters"].items():
+        if sections := chapters.get(cid):
+            volumes.setdefault(cid.split(".")[0], []).append({"id": cid, "title": ctitle, "sections": sections, "page": _chapter_page(cid)})
+    return [{"id": vid, "title": vtitle, "chapters": volumes[vid]} for vid, vtitle in outline["volumes"].items() if vid in volumes]
+
+
+def _chapter_page(chapter: str) -> str:
+    """Chapter indexes hold the article tables; relative to articles/."""
+    return f"chapter-{chapter}.md"
+
+
+def _section_anchor(section: str) -> str:
+    return "section-" + section.replace(".", "-")
 
 
 def _labels(rules: Rules) -> dict:

@@ -60,6 +60,7 @@ def render_docs(knowledge: Knowledge, out: Path, overrides: tuple[Path, ...] = (
     if ctx["articles"]:
         plan.append(("articles/index.md", "articles-index.md.j2", {"page": pages["articles"]}))
         plan += [(f"articles/volume-{v['id']}.md", "volume.md.j2", {"v": v}) for v in ctx["outline"]]
+        plan += [(f"articles/{c['page']}", "chapter.md.j2", {"v": v, "c": c}) for v in ctx["outline"] for c in v["chapters"]]
         plan += [(f"articles/{a['number']}.md", "article.md.j2", {"a": a}) for a in ctx["articles"]]
         plan.append(("tags.md", "tags.md.j2", {}))
     if ctx["frameworks"]:
