@@ -61,7 +61,7 @@
           if (waiting) waiting.resolve(JSON.parse(message.payload));
         }
       };
-      state.rules.then((text) => worker.postMessage({ type: "init", rules: text }), reject);
+      worker.postMessage({ type: "init" }); // the worker fetches the rules itself, side by side with Pyodide
     });
     state.ready.catch(() => {}); // reported by each view
     state.score = (answers) =>

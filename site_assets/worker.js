@@ -1,53 +1,73 @@
 // The scoring worker: runs the Python engine under Pyodide, off the page's thread.
 //
 // Protocol (postMessage):
-//   page -> worker  {type: "init", rules: "<rules.json text>"}
+//   page -> worker  {type: "init"}   (the page listens from now on)
 //                   {type: "score", id, answers: "<answers JSON>"}
 //   worker -> page  {type: "progress", text}
-//                   {type: "ready", ms}
+//                   {type: "ready", ms}   (ms since the worker started)
 //                   {type: "result", id, payload: "<score_json output>"}
 //                   {type: "error", message}
 //
 // Everything is loaded from this site: Pyodide's files from ../pyodide/, the
-// engine from engine.zip beside this file. Nothing is fetched from elsewhere.
+// engine (engine.zip) and the compiled rules (rules.json) from beside this
+// file. Nothing is fetched from elsewhere. All of it starts downloading the
+// moment the worker starts, side by side, and the engine is built without
+// waiting for the page: "init" only says the page is ready to hear about it.
 
 const here = new URL(".", import.meta.url);
+const PROGRESS = {
+  runtime: "Downloading the Python runtime (about 4 MB, cached after the first visit)…",
+  engine: "Starting the scoring engine…",
+};
+let listening = false;
+let phase = "runtime";
 let engine = null;
-
-// Start the Python runtime at once; the rules arrive with the "init" message.
-const runtime = (async () => {
-  const { loadPyodide } = await import(new URL("../pyodide/pyodide.mjs", here).href);
-  const pyodide = await loadPyodide({ indexURL: new URL("../pyodide/", here).href, stdout: () => {}, stderr: () => {} });
-  const response = await fetch(new URL("engine.zip", here));
-  if (!response.ok) {
-    throw new Error(`the scoring engine could not be downloaded (HTTP ${response.status})`);
-  }
-  pyodide.unpackArchive(new Uint8Array(await response.arrayBuffer()), "zip", { extractDir: "/home/pyodide/kb" });
-  pyodide.runPython('import sys; sys.path.insert(0, "/home/pyodide/kb")');
-  return pyodide;
-})();
-runtime.catch(() => {}); // reported when "init" awaits it
 
 function post(message) {
   self.postMessage(message);
 }
 
-async function init(rulesText) {
-  const started = performance.now();
-  post({ type: "progress", text: "Downloading the Python runtime (about 4 MB, cached after the first visit)…" });
-  const pyodide = await runtime;
-  post({ type: "progress", text: "Starting the scoring engine…" });
-  pyodide.globals.set("KB_RULES_JSON", rulesText);
+function enter(next) {
+  phase = next;
+  if (listening) post({ type: "progress", text: PROGRESS[phase] });
+}
+
+function download(name, what) {
+  return fetch(new URL(name, here)).then((response) => {
+    if (!response.ok) throw new Error(`${what} could not be downloaded (HTTP ${response.status})`);
+    return response;
+  });
+}
+
+const engineZip = download("engine.zip", "the scoring engine").then((response) => response.arrayBuffer());
+const rulesText = download("rules.json", "the rules").then((response) => response.text());
+engineZip.catch(() => {}); // reported through `prepared`
+rulesText.catch(() => {});
+
+const prepared = (async () => {
+  const { loadPyodide } = await import(new URL("../pyodide/pyodide.mjs", here).href);
+  const pyodide = await loadPyodide({ indexURL: new URL("../pyodide/", here).href, stdout: () => {}, stderr: () => {} });
+  enter("engine");
+  pyodide.unpackArchive(new Uint8Array(await engineZip), "zip", { extractDir: "/home/pyodide/kb" });
+  pyodide.runPython('import sys; sys.path.insert(0, "/home/pyodide/kb")');
+  pyodide.globals.set("KB_RULES_JSON", await rulesText);
   engine = pyodide.runPython("from scoring import Engine\nEngine.from_json(KB_RULES_JSON)");
   pyodide.globals.delete("KB_RULES_JSON");
-  post({ type: "ready", ms: Math.round(performance.now() - started) });
+  return Math.round(performance.now());
+})();
+prepared.catch(() => {}); // reported when "init" awaits it
+
+async function init() {
+  listening = true;
+  post({ type: "progress", text: PROGRESS[phase] });
+  post({ type: "ready", ms: await prepared });
 }
 
 self.onmessage = async (event) => {
   const message = event.data;
   if (message.type === "init") {
     try {
-      await init(message.rules);
+      await init();
     } catch (error) {
       post({ type: "error", message: String((error && error.message) || error) });
     }

@@ -7,12 +7,11 @@ silently except a whole-valued float for an integer (5.0 -> 5).
 
 from __future__ import annotations
 
-import difflib
 import math
 from typing import Any, NamedTuple
 
 from .explain import describe_answer
-from .expr import evaluate
+from .expr import closest, evaluate
 
 
 class AnswerProblem(NamedTuple):
@@ -44,8 +43,8 @@ def check_answers(answers: Any, questions: dict, constraints: list) -> tuple[dic
     problems: list[AnswerProblem] = []
     for key, value in answers.items():
         if not isinstance(key, str) or key not in questions:
-            close = difflib.get_close_matches(str(key), list(questions), n=1, cutoff=0.6)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            close = closest(str(key), questions)
+            hint = f" (did you mean '{close}'?)" if close else ""
             problems.append(AnswerProblem(str(key), f"unknown answer id{hint}"))
             continue
         if value is None:
