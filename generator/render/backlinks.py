@@ -18,7 +18,7 @@ HUBS = ("index.md", "sources.md", "glossary.md", "maintainers/reference.md", "as
 
 
 def _is_hub(rel: str) -> bool:
-    return rel in HUBS or rel.endswith("/index.md") or rel.startswith(("articles/volume-", "articles/chapter-"))
+    return rel in HUBS or rel.endswith("/index.md") or rel.startswith(("articles/volume-", "articles/chapter-", "tags/"))
 
 
 def add_backlinks(pages: dict[str, str]) -> dict[str, str]:

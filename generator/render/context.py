@@ -113,6 +113,7 @@ def build_context(knowledge: Knowledge) -> dict:
             key=lambda t: t["term"].lower(),
         ),
         "outline": _outline(knowledge, articles),
+        "tag_groups": _tag_groups(articles),
         "milestones": milestones,
         "groups": groups,
         "sources": list(sources.values()),
@@ -168,6 +169,21 @@ def _outline(knowledge: Knowledge, articles: dict) -> list[dict]:
         if sections := chapters.get(cid):
             volumes.setdefault(cid.split(".")[0], []).append({"id": cid, "title": ctitle, "sections": sections, "page": _chapter_page(cid)})
     return [{"id": vid, "title": vtitle, "chapters": volumes[vid]} for vid, vtitle in outline["volumes"].items() if vid in volumes]
+
+
+def _tag_groups(articles: dict) -> list[dict]:
+    """Tags by first letter: one listing page per letter keeps every tag page small at any size."""
+    counts: dict[str, int] = {}
+    for a in articles.values():
+        for tag in a["tags"]:
+            counts[tag] = counts.get(tag, 0) + 1
+    groups: dict[str, list[dict]] = {}
+    for tag in sorted(counts, key=lambda t: (t.lower(), t)):
+        first = tag[:1].upper()
+        letter = first if "A" <= first <= "Z" else "#"
+        groups.setdefault(letter, []).append({"name": tag, "count": counts[tag]})
+    return [{"letter": letter, "page": f"tags/{'other' if letter == '#' else letter.lower()}.md", "tags": tags}
+            for letter, tags in sorted(groups.items())]
 
 
 def _chapter_page(chapter: str) -> str:

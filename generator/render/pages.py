@@ -63,6 +63,7 @@ def render_docs(knowledge: Knowledge, out: Path, overrides: tuple[Path, ...] = (
         plan += [(f"articles/{c['page']}", "chapter.md.j2", {"v": v, "c": c}) for v in ctx["outline"] for c in v["chapters"]]
         plan += [(f"articles/{a['number']}.md", "article.md.j2", {"a": a}) for a in ctx["articles"]]
         plan.append(("tags.md", "tags.md.j2", {}))
+        plan += [(g["page"], "tag-group.md.j2", {"g": g}) for g in ctx["tag_groups"]]
     if ctx["frameworks"]:
         plan.append(("frameworks/index.md", "frameworks-index.md.j2", {"page": pages["frameworks"]}))
     for f in ctx["frameworks"]:
