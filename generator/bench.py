@@ -37,7 +37,7 @@ self.postMessage("ready");
 """
 
 
-def bench_assess(root: Path, runs: int = 3) -> dict:
+def bench_assess(root: Path, runs: int = 5) -> dict:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
