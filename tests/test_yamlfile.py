@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from ruamel.yaml import YAML
+
+from generator.rules import yamlfile
 
 from generator.rules.compile import plain
 from generator.rules.yamlfile import REJECTED, parse_yaml
@@ -30,17 +33,27 @@ def test_every_file_reads_as_ruamel_reads_it(rel, text):
     assert plain(ours.data) == plain(expected)
 
 
+@pytest.fixture(params=["libyaml", "pure-python"])
+def loader(request, monkeypatch):
+    """Where libyaml is missing PyYAML parses in Python: both must give the same data."""
+    if request.param == "pure-python":
+        monkeypatch.setattr(yamlfile, "_LOADER", yaml.SafeLoader)
+    else:
+        assert yamlfile._LOADER is yaml.CSafeLoader  # the fast path is the one in use here
+    return request.param
+
+
 @pytest.mark.parametrize("text, value", [
     ("yes", "yes"), ("on", "on"), ("No", "No"), ("true", True), ("FALSE", False), ("~", None), ("", None),
     ("null", None), ("12", 12), ("-3", -3), ("1_000", 1000), ("0x1F", 31), ("0o17", 15), ("2.5", 2.5),
     (".5", 0.5), ("1e3", 1000.0), ("-.inf", float("-inf")), ("'12'", "12"), ('"true"', "true"),
     ("2026-11-22", "2026-11-22"), ("!!str 5", "5"), ("1.2.3", "1.2.3"), ("0.9", 0.9),
 ])
-def test_plain_scalars_follow_the_yaml_1_2_core_schema(text, value):
+def test_plain_scalars_follow_the_yaml_1_2_core_schema(text, value, loader):
     assert parse_yaml(f"v: {text}\n", Path("x"), "x.yaml").data == {"v": value}
 
 
-def test_positions_of_keys_values_and_items():
+def test_positions_of_keys_values_and_items(loader):
     data = parse_yaml("a:\n  b: 'x'\n  c:\n    - 1\n    -  two\n", Path("x"), "x.yaml").data
     assert data.key_pos == {"a": (1, 1)}
     inner = data["a"]

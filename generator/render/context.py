@@ -15,10 +15,13 @@ from .conditions import in_words
 _TYPE_WORDS = {"integer": "a whole number", "number": "a number", "boolean": "yes or no", "choice": "one of a list"}
 
 
+SOURCE_ARTICLES_LISTED = 40  # past this, the sources page gives a count: a list of thousands helps nobody
+
+
 def build_context(knowledge: Knowledge) -> dict:
     rules = knowledge.rules
     questions = {qid: plain(q) for qid, q in rules.questions.items()}
-    sources = {sid: {**plain(s), "used_by": []} for sid, s in rules.sources.items()}
+    sources = {sid: {**plain(s), "used_by": [], "articles": []} for sid, s in rules.sources.items()}
     milestones = []
     for m in rules.milestones.values():
         reads = list(dict.fromkeys(n.value for n in names(parse(m["condition"]))))
@@ -106,6 +109,7 @@ def build_context(knowledge: Knowledge) -> dict:
             stage["tagged"] = [a for a in articles.values()
                                if any(ref["stage"] is stage for ref in a["stages"]) and a["number"] not in listed]
     return {
+        "source_articles_listed": SOURCE_ARTICLES_LISTED,
         "ladder": ladder,
         "articles": list(articles.values()),
         "glossary": sorted(
@@ -141,7 +145,7 @@ def _articles(knowledge: Knowledge, sources: dict, frameworks: dict) -> dict:
             "sources": [sources[sid] for sid in a.sources],
         }
         for sid in a.sources:
-            sources[sid]["used_by"].append({"title": f"{number} {a.title}", "path": f"articles/{number}.md"})
+            sources[sid]["articles"].append({"title": f"{number} {a.title}", "path": f"articles/{number}.md"})
     for number, a in knowledge.articles.items():
         items[number]["related"] = [items[n] for n in a.related]
     return items

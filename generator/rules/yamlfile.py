@@ -30,6 +30,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is ~20x 
 _NULL = re.compile(r"~|null|Null|NULL|")
 _BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
 _INT = re.compile(r"[-+]?[0-9][0-9_]*|0o[0-7_]+|0x[0-9a-fA-F_]+")
+_MAYBE_NOT_TEXT = frozenset("~nNtTfF0123456789+-.")
 _FLOAT = re.compile(r"[-+]?(\.[0-9][0-9_]*|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 
 
@@ -94,7 +95,11 @@ def parse_yaml(text: str, path: Path, rel: str) -> YamlFile:
     result = YamlFile(path, rel)
     result.lines = text.splitlines()
     try:
-        result.data = _Composer(result).document(yaml.parse(text, Loader=_LOADER))
+        loader = _LOADER(text)
+        try:
+            result.data = _Composer(result, loader.get_event).document()
+        finally:
+            loader.dispose()
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -132,24 +137,25 @@ def _pos(event) -> Pos:
 class _Composer:
     """Builds YMap / YList / scalars from a stream of parser events, one pass."""
 
-    def __init__(self, file: YamlFile) -> None:
+    def __init__(self, file: YamlFile, next_event) -> None:
         self.file = file
+        self.next = next_event  # the parser's own get_event: no generator between us and it
         self.anchors: dict[str, object] = {}
 
-    def document(self, events):
-        next(events)  # StreamStart
-        event = next(events)
+    def document(self):
+        self.next()  # StreamStart
+        event = self.next()
         if isinstance(event, yaml.StreamEndEvent):
             self.file.problem((1, 1), "the file is empty")
             return None
-        data = self.node(next(events), events)
-        next(events)  # DocumentEnd
-        extra = next(events)
+        data = self.node(self.next())
+        self.next()  # DocumentEnd
+        extra = self.next()
         if isinstance(extra, yaml.DocumentStartEvent):
             self.file.problem(_pos(extra), "a second YAML document ('---') in one file", "one file holds one document: remove the '---' or split the file")
         return data
 
-    def node(self, event, events):
+    def node(self, event):
         if isinstance(event, yaml.AliasEvent):
             if event.anchor not in self.anchors:
                 self.file.problem(_pos(event), f"alias *{event.anchor} names no anchor above it", f"define '&{event.anchor}' before using it")
@@ -159,24 +165,24 @@ class _Composer:
         if tag is not None and tag != "!" and tag not in _ALLOWED_TAGS:
             self.file.problem(_pos(event), f"YAML tag {tag.replace(_CORE, '!!')!r} is not allowed", "rules files hold plain data: remove the tag")
             value = REJECTED
-            self._skip(event, events)
+            self._skip(event)
         elif isinstance(event, yaml.MappingStartEvent):
-            value = self._mapping(event, events)
+            value = self._mapping(event)
         elif isinstance(event, yaml.SequenceStartEvent):
-            value = self._sequence(event, events)
+            value = self._sequence(event)
         else:
             value = _scalar(_resolve(event.value) if event.implicit[0] else tag or _CORE + "str", event.value)
         if event.anchor is not None:
             self.anchors[event.anchor] = value
         return value
 
-    def _mapping(self, start, events) -> YMap:
+    def _mapping(self, start) -> YMap:
         out = YMap()
         out.pos = _pos(start)
-        while not isinstance(event := next(events), yaml.MappingEndEvent):
-            key = self.node(event, events)
-            value_event = next(events)
-            value = self.node(value_event, events)
+        while not isinstance(event := self.next(), yaml.MappingEndEvent):
+            key = self.node(event)
+            value_event = self.next()
+            value = self.node(value_event)
             if not isinstance(key, str):
                 if key is not REJECTED:
                     self.file.problem(_pos(event), f"keys must be text, not {key!r}")
@@ -191,21 +197,20 @@ class _Composer:
             out.value_style[key] = _style(value_event)
         return out
 
-    def _sequence(self, start, events) -> YList:
+    def _sequence(self, start) -> YList:
         out = YList()
         out.pos = _pos(start)
-        while not isinstance(event := next(events), yaml.SequenceEndEvent):
-            out.append(self.node(event, events))
+        while not isinstance(event := self.next(), yaml.SequenceEndEvent):
+            out.append(self.node(event))
             out.item_pos.append(_pos(event))
             out.item_style.append(_style(event))
         return out
 
-    @staticmethod
-    def _skip(event, events) -> None:
+    def _skip(self, event) -> None:
         """Consume the rest of a rejected collection."""
         depth = int(isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)))
         while depth:
-            event = next(events)
+            event = self.next()
             depth += isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent))
             depth -= isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent))
 
@@ -215,6 +220,8 @@ def _style(event) -> str | None:
 
 
 def _resolve(text: str) -> str:
+    if text and text[0] not in _MAYBE_NOT_TEXT:
+        return _CORE + "str"  # most values: words
     for kind, pattern in (("null", _NULL), ("bool", _BOOL), ("int", _INT), ("float", _FLOAT)):
         if pattern.fullmatch(text):
             return _CORE + kind
