@@ -103,9 +103,9 @@ CASES = [
      ["rules/ladder.yaml:11:46: unknown milestone 'm9'; no milestone has this id"]),
     ("duplicate question id", "rules/questions/customers.yaml", "  - id: hell_yes_customers",
      "  - id: paying_customers\n    type: integer\n    label: Again?\n    help: Again.\n  - id: hell_yes_customers",
-     ["rules/questions/customers.yaml:13:9: duplicate question id 'paying_customers'; first declared in rules/questions/customers.yaml:6"]),
+     ["rules/questions/customers.yaml:14:9: duplicate question id 'paying_customers'; first declared in rules/questions/customers.yaml:6"]),
     ("max below min", "rules/questions/customers.yaml", "    min: 0\n  - id: hell_yes", "    min: 5\n    max: 1\n  - id: hell_yes",
-     ["rules/questions/customers.yaml:13:10: max 1 is below min 5"]),
+     ["rules/questions/customers.yaml:14:10: max 1 is below min 5"]),
     ("missing schema line", M3, "# yaml-language-server: $schema=../schemas/milestone.schema.json\n", "",
      ["rules/milestones/m3.yaml:1:1: the first line should be '# yaml-language-server: $schema=../schemas/milestone.schema.json', "
       "found nothing; run 'python -m generator schemas' to add it"]),
@@ -260,13 +260,13 @@ def test_cross_references_between_rules_and_articles(kb: Path):
 
     edit(kb, "rules/frameworks/cxo-atlas.yaml", "    milestones: [m1]\n", "")
     edit(kb, "rules/frameworks/cxo-atlas.yaml", '    articles: ["5.020201"]\n  - id: can-demo', "  - id: can-demo")
-    edit(kb, "rules/questions/customers.yaml", "    noun: paying customers\n", "    noun: paying customers\n    article: \"9.999999\"\n")
-    edit(kb, M3, 'articles: ["5.030301"]', 'articles: ["1.030107"]')
+    edit(kb, "rules/questions/customers.yaml", 'article: "2.010202"', 'article: "9.999999"')
+    edit(kb, M3, '"2.010102", "5.030301"]', '"2.010102", "1.030107"]')
     with pytest.raises(UserError) as err:
         load_knowledge(kb)
     assert [str(p) for p in err.value.problems] == [
         "rules/frameworks/cxo-atlas.yaml:11:5: stage cxo-atlas/idea has no milestones and no articles; "
         "a stage page must give a founder something to work on or read: list milestones or articles",
-        "rules/milestones/m3.yaml:20:12: unknown article '1.030107'; did you mean '1.030106'?",
-        "rules/questions/customers.yaml:11:14: unknown article '9.999999'; no article has this number",
+        "rules/milestones/m3.yaml:20:36: unknown article '1.030107'; did you mean '1.030106'?",
+        "rules/questions/customers.yaml:9:14: unknown article '9.999999'; no article has this number",
     ]
