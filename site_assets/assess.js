@@ -64,6 +64,14 @@
       worker.postMessage({ type: "init" }); // the worker fetches the rules itself, side by side with Pyodide
     });
     state.ready.catch(() => {}); // reported by each view
+    // The theme's search worker waits for this on the assessment page (defer-search.js).
+    const announce = () => {
+      if (!("BroadcastChannel" in window)) return;
+      const channel = new BroadcastChannel("kb-engine");
+      channel.postMessage("settled");
+      channel.close();
+    };
+    state.ready.then(announce, announce);
     state.score = (answers) =>
       new Promise((resolve, reject) => {
         const id = state.nextId++;

@@ -19,6 +19,7 @@ def test_the_generated_tree_builds_with_zensical(built_site: Path, tmp_path: Pat
     from generator.site.build import generate
 
     generate(ROOT, tmp_path / "docs")  # the same tree MkDocs builds
+    shutil.copytree(ROOT / "site_assets" / "theme", tmp_path / "site_assets" / "theme")  # theme.custom_dir
     config = (ROOT / "mkdocs.yml").read_text().replace("docs_dir: build/docs", "docs_dir: docs")
     (tmp_path / "mkdocs.yml").write_text(config + "\nsite_dir: site\n")
     started = time.perf_counter()

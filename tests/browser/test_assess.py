@@ -236,3 +236,18 @@ def test_print_view_shows_the_report_not_the_form(page, site_url):
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the report fits one page"
+
+
+def test_search_waits_for_the_engine_and_then_works(page, site_url):
+    """The theme's search worker would compete with Pyodide for the CPU: on this page it starts after the engine."""
+    loads: list[str] = []
+    page.on("request", lambda request: loads.append(urlsplit(request.url).path))
+    open_assess(page, site_url)
+    real_worker = next(i for i, path in enumerate(loads) if re.search(r"/workers/search\.[0-9a-f]+\.min\.js$", path))
+    stdlib = loads.index(urlsplit(site_url).path + "assets/pyodide/python_stdlib.zip")
+    assert any(path.endswith("/assets/kb/search-standin.js") for path in loads[:stdlib])
+    assert real_worker > stdlib, "the search worker started before the Python runtime was even downloading"
+    page.click(".md-search__input")
+    page.keyboard.type("hell yes")
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    assert page.locator(".md-search-result__item").count() > 0

@@ -1,0 +1,25 @@
+// A stand-in for the theme's search worker (see defer-search.js). It keeps every message the
+// page sends until the self-assessment announces on the "kb-engine" channel that its engine is
+// ready or has failed, or until a time limit passes; then it loads the real search worker into
+// this same worker and hands it the kept messages, in order. Same origin only.
+"use strict";
+const LIMIT_MS = 15000;
+const held = [];
+const hold = (event) => held.push(event.data);
+self.addEventListener("message", hold);
+const channel = "BroadcastChannel" in self ? new BroadcastChannel("kb-engine") : null;
+let started = false;
+
+function start() {
+  if (started) return;
+  started = true;
+  if (channel) channel.close();
+  const real = new URL(new URL(location.href).searchParams.get("worker") || "", location.href);
+  if (real.origin !== location.origin) return;
+  self.removeEventListener("message", hold);
+  importScripts(real.href);
+  for (const data of held) self.dispatchEvent(new MessageEvent("message", { data }));
+}
+
+if (channel) channel.onmessage = start;
+setTimeout(start, LIMIT_MS);
