@@ -39,12 +39,34 @@ function download(name, what) {
   });
 }
 
+// Pyodide reports a missing or broken file on the console and then waits for ever. Every
+// download in this worker goes through this wrapper, so a failed one ends the start at once,
+// naming the file, instead of after the page's time limit.
+let downloadFailed;
+const failedDownload = new Promise((_, reject) => {
+  downloadFailed = reject;
+});
+failedDownload.catch(() => {}); // reported through `prepared`
+const siteFetch = self.fetch.bind(self);
+self.fetch = async (resource, options) => {
+  const name = String(resource instanceof Request ? resource.url : resource).split("/").pop().split("?")[0];
+  let response;
+  try {
+    response = await siteFetch(resource, options);
+  } catch (error) {
+    downloadFailed(new Error(`${name} could not be downloaded (${error.message})`));
+    throw error;
+  }
+  if (!response.ok) downloadFailed(new Error(`${name} could not be downloaded (HTTP ${response.status})`));
+  return response;
+};
+
 const engineZip = download("engine.zip", "the scoring engine").then((response) => response.arrayBuffer());
 const rulesText = download("rules.json", "the rules").then((response) => response.text());
 engineZip.catch(() => {}); // reported through `prepared`
 rulesText.catch(() => {});
 
-const prepared = (async () => {
+const starting = (async () => {
   const { loadPyodide } = await import(new URL("../pyodide/pyodide.mjs", here).href);
   const pyodide = await loadPyodide({ indexURL: new URL("../pyodide/", here).href, stdout: () => {}, stderr: () => {} });
   enter("engine");
@@ -55,6 +77,7 @@ const prepared = (async () => {
   pyodide.globals.delete("KB_RULES_JSON");
   return Math.round(performance.now());
 })();
+const prepared = Promise.race([starting, failedDownload]);
 prepared.catch(() => {}); // reported when "init" awaits it
 
 async function init() {
