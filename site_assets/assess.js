@@ -83,17 +83,7 @@
   }
 
   // ---- small DOM helpers (text only, never HTML) ----
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === "class") node.className = value;
-      else if (key === "text") node.textContent = value;
-      else node.setAttribute(key, value === true ? "" : String(value));
-    }
-    for (const child of children) if (child) node.append(child);
-    return node;
-  }
+  const el = window.kbEl; // site.js
 
   // ---- the form ----
   function buildForm(rules) {

@@ -8,17 +8,7 @@
   const FORMAT = "founder-kb-answers/1";
   const SVG = "http://www.w3.org/2000/svg";
 
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === "text") node.textContent = value;
-      else if (key === "class") node.className = value;
-      else node.setAttribute(key, value === true ? "" : String(value));
-    }
-    children.forEach((child) => child && node.append(child));
-    return node;
-  }
+  const el = window.kbEl; // site.js
 
   function load() {
     try {
