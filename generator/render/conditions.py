@@ -32,6 +32,11 @@ def _words(node: Node, questions: dict, percent: bool, labels: dict | None = Non
         verb = "is" if node.value == "==" else "is not"
         return f"{labels.get(('stage', fid), fid)} {verb} {labels.get(('stage-of', fid, sid), sid)}"
     if kind == "and":
+        met = [a.args[0].value for a in node.args if _is_met(a)]
+        if len(met) > 1:  # "m1, m2 and m3 are all met": the titles are one click away, a list of them is not readable
+            rest = [_words(a, questions, percent, labels) for a in node.args if not _is_met(a)]
+            quantity = "both" if len(met) == 2 else "all"
+            return " and ".join([f"{', '.join(met[:-1])} and {met[-1]} are {quantity} met", *rest])
         return " and ".join(_words(a, questions, percent, labels) for a in node.args)
     if kind == "or":
         return "either " + " or ".join(_words(a, questions, percent, labels) for a in node.args)
@@ -67,3 +72,7 @@ def _words(node: Node, questions: dict, percent: bool, labels: dict | None = Non
     if kind == "call":
         return "the number of yes answers among " + ", ".join(_words(a, questions, False, labels) for a in node.args)
     raise AssertionError(kind)
+
+
+def _is_met(node: Node) -> bool:
+    return node.kind == "call" and node.value == "met"
