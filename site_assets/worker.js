@@ -32,16 +32,10 @@ function enter(next) {
   if (listening) post({ type: "progress", text: PROGRESS[phase] });
 }
 
-function download(name, what) {
-  return fetch(new URL(name, here)).then((response) => {
-    if (!response.ok) throw new Error(`${what} could not be downloaded (HTTP ${response.status})`);
-    return response;
-  });
-}
-
 // Pyodide reports a missing or broken file on the console and then waits for ever. Every
-// download in this worker goes through this wrapper, so a failed one ends the start at once,
-// naming the file, instead of after the page's time limit.
+// download in this worker, Pyodide's and ours, goes through this wrapper: a failed one rejects
+// its own fetch and ends the start at once, naming the file, instead of after the page's
+// time limit.
 let downloadFailed;
 const failedDownload = new Promise((_, reject) => {
   downloadFailed = reject;
@@ -50,19 +44,20 @@ failedDownload.catch(() => {}); // reported through `prepared`
 const siteFetch = self.fetch.bind(self);
 self.fetch = async (resource, options) => {
   const name = String(resource instanceof Request ? resource.url : resource).split("/").pop().split("?")[0];
-  let response;
+  let failure;
   try {
-    response = await siteFetch(resource, options);
+    const response = await siteFetch(resource, options);
+    if (response.ok) return response;
+    failure = new Error(`${name} could not be downloaded (HTTP ${response.status})`);
   } catch (error) {
-    downloadFailed(new Error(`${name} could not be downloaded (${error.message})`));
-    throw error;
+    failure = new Error(`${name} could not be downloaded (${error.message})`);
   }
-  if (!response.ok) downloadFailed(new Error(`${name} could not be downloaded (HTTP ${response.status})`));
-  return response;
+  downloadFailed(failure);
+  throw failure;
 };
 
-const engineZip = download("engine.zip", "the scoring engine").then((response) => response.arrayBuffer());
-const rulesText = download("rules.json", "the rules").then((response) => response.text());
+const engineZip = fetch(new URL("engine.zip", here)).then((response) => response.arrayBuffer());
+const rulesText = fetch(new URL("rules.json", here)).then((response) => response.text());
 engineZip.catch(() => {}); // reported through `prepared`
 rulesText.catch(() => {});
 

@@ -24,7 +24,7 @@ Pos = tuple[int, int]  # 1-based line and column
 
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is ~20x faster; both yield the same events
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser where present; both yield the same events
 
 # The YAML 1.2 core schema, with the digit separators ruamel.yaml also accepts.
 _NULL = re.compile(r"~|null|Null|NULL|")
@@ -114,10 +114,11 @@ def parse_yaml(text: str, path: Path, rel: str) -> YamlFile:
 
 def _where_it_started(err: MarkedYAMLError) -> str:
     """'while parsing a flow sequence' at 4:8 -> a hint that points at the opening bracket or quote."""
-    mark, context = err.context_mark, err.context or ""
-    problem = err.problem_mark
-    if mark is None or problem and (mark.line, mark.column) == (problem.line, problem.column) or not context.startswith(("while parsing a ", "while scanning a ")):
+    mark, problem, context = err.context_mark, err.problem_mark, err.context or ""
+    if mark is None or not context.startswith(("while parsing a ", "while scanning a ")):
         return ""
+    if problem is not None and (mark.line, mark.column) == (problem.line, problem.column):
+        return ""  # it started where it went wrong: the message's position says it all
     what = context.split(" a ", 1)[1]
     return f"look at the {what} that starts at line {mark.line + 1}, column {mark.column + 1}"
 
