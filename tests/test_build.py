@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import UserError
-from generator.site.build import PYODIDE_FILES, build_site
+from generator.site.build import PYODIDE_FILES, build_site, generate
+
 
 MILESTONES = [f"m{i}" for i in range(1, 9)]
 
@@ -101,3 +102,18 @@ def test_two_builds_are_byte_identical(repo_root: Path, tmp_path: Path, monkeypa
     build_site(repo_root, first)
     build_site(repo_root, second)
     assert tree_digest(first) == tree_digest(second)
+
+
+def test_every_heading_starts_its_own_block(repo_root: Path, tmp_path: Path):
+    """A heading right under a table row becomes part of the table: templates must leave a blank line."""
+    docs = tmp_path / "docs"
+    generate(repo_root, docs)
+    glued = []
+    for page in sorted(docs.rglob("*.md")):
+        lines = page.read_text(encoding="utf-8").split("\n")
+        fence = False
+        for number, (before, line) in enumerate(zip(lines, lines[1:]), start=2):
+            fence ^= before.startswith("```")
+            if not fence and line.startswith("#") and before.lstrip().startswith("|"):
+                glued.append(f"{page.relative_to(docs)}:{number}: {line[:60]}")
+    assert glued == []
