@@ -1,5 +1,8 @@
 # Two commands do all the set-up on a fresh machine: `make serve` and `make test`.
+# `make serve PORT=8001 HOST=0.0.0.0` serves elsewhere (default: http://127.0.0.1:8000/).
 PYTHON ?= python3
+PORT ?= 8000
+HOST ?= 127.0.0.1
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP_PY := $(VENV)/.installed
@@ -28,7 +31,7 @@ build: setup
 	$(PY) -m generator build
 
 serve: setup
-	$(PY) -m generator serve --host 127.0.0.1 --port 8000
+	$(PY) -m generator serve --host $(HOST) --port $(PORT)
 
 test: setup
 	$(PY) -m pytest

@@ -1,14 +1,24 @@
-"""`serve` rebuilds on change, and keeps serving the last good site when a rebuild fails."""
+"""`serve` rebuilds on change, keeps serving the last good site whatever a rebuild does, and never dies."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
+
+from generator.errors import UserError
+from generator.site import serve as preview
+from tests.conftest import require_or_skip
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,6 +34,14 @@ def fetch(url: str) -> str:
         return response.read().decode()
 
 
+def status_and_body(url: str, method: str = "GET") -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
 def wait_for(predicate, seconds: float = 30) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -36,10 +54,15 @@ def wait_for(predicate, seconds: float = 30) -> bool:
     return False
 
 
-def test_serve_rebuilds_and_survives_a_broken_edit(tmp_path: Path):
+def copy_sources(target: Path) -> Path:
     for name in ("rules", "content", "site_assets"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+        shutil.copytree(ROOT / name, target / name)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
+def test_serve_rebuilds_and_survives_a_broken_edit(tmp_path: Path):
+    copy_sources(tmp_path)
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "generator", "--root", str(tmp_path), "serve", "--port", str(port)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -50,12 +73,190 @@ def test_serve_rebuilds_and_survives_a_broken_edit(tmp_path: Path):
         home.write_text(home.read_text() + "\nA sentence added while serving.\n")
         assert wait_for(lambda: "A sentence added while serving." in fetch(url)), "a content edit is rebuilt"
         m3 = tmp_path / "rules" / "milestones" / "m3.yaml"
-        m3.write_text(m3.read_text().replace("paying_customers >= 5", "paying_custmers >= 5"))
+        good = m3.read_text()
+        m3.write_text(good.replace("paying_customers >= 5", "paying_custmers >= 5"))
         time.sleep(4)
         assert "A sentence added while serving." in fetch(url), "the last good site is still served"
+        m3.write_text(re.sub(r"(?m)^title: .*$", "title: !!int abc", good))
+        time.sleep(4)
+        assert server.poll() is None, "a rebuild that fails in any way leaves the server running"
+        assert "A sentence added while serving." in fetch(url)
     finally:
         server.terminate()
         _, stderr = server.communicate(timeout=10)
     assert "rules/milestones/m3.yaml:5:12: in condition: unknown answer id 'paying_custmers'" in stderr
-    assert "build failed: still serving the last good site" in stderr
+    assert stderr.count("build failed: still serving the last good site") == 2
     assert "Traceback" not in stderr
+
+
+def fake_build(versions: list):
+    """A build_site stand-in: each call takes the next item; an exception is raised, a text becomes the site."""
+    def build(root: Path):
+        item = versions.pop(0)
+        if isinstance(item, BaseException):
+            raise item
+        (root / "site").mkdir(exist_ok=True)
+        (root / "site" / "index.html").write_text(item)
+        return f"built {item}"
+    return build
+
+
+def test_no_failure_of_a_rebuild_stops_the_server(tmp_path: Path, monkeypatch, capsys):
+    (tmp_path / "rules").mkdir()
+    rule = tmp_path / "rules" / "m1.yaml"
+    rule.write_text("v1")
+
+    def edit(text: str) -> None:  # in one step, as a watcher could otherwise see a half-written file twice
+        (tmp_path / "edit").write_text(text)
+        os.replace(tmp_path / "edit", rule)
+
+    failures = [RuntimeError("boom\n\x1b[31mforged.yaml:1:1: fake"), ValueError("invalid literal for int(): 'abc'"),
+                RecursionError("maximum recursion depth exceeded"), UserError(["rules/m1.yaml:1:1: a user mistake"])]
+    monkeypatch.setattr(preview, "build_site", fake_build(["v1", *failures, "v2"]))
+    port, stop = free_port(), threading.Event()
+    thread = threading.Thread(target=preview.serve, args=(tmp_path, "127.0.0.1", port, 0.05, stop), daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        assert wait_for(lambda: fetch(url) == "v1")
+        for number in range(len(failures)):
+            edit(f"broken {number}")
+            assert wait_for(lambda: capsys.readouterr().err.count("still serving the last good site") == 1), number
+            assert thread.is_alive() and fetch(url) == "v1"
+        edit("fixed")
+        assert wait_for(lambda: fetch(url) == "v2"), "a good edit after failures is built and served"
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive(), "serve returns once stopped"
+
+
+def test_an_unexpected_error_is_one_escaped_line(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setattr(preview, "build_site", fake_build([RuntimeError("boom\n\x1b[31mforged.yaml:1:1: fake " + "x" * 5000)]))
+    assert preview._rebuild(tmp_path) is False
+    err = capsys.readouterr().err
+    lines = err.splitlines()
+    assert lines[0].startswith("build: unexpected RuntimeError: boom \\x1b[31mforged.yaml:1:1: fake xxx")
+    assert len(lines) == 2 and len(lines[0]) < 500 and "\x1b" not in err
+    assert lines[1] == "build failed: still serving the last good site"
+
+
+def test_nothing_to_serve_when_the_first_build_fails_and_there_is_no_site(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(preview, "build_site", fake_build([RuntimeError("boom")]))
+    with pytest.raises(UserError, match="nothing to serve"):
+        preview.serve(tmp_path, "127.0.0.1", free_port())
+
+
+def test_a_busy_port_is_one_line_before_any_build(tmp_path: Path):
+    copy_sources(tmp_path)
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "generator", "--root", str(tmp_path), "serve", "--port", str(port)],
+                                capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"serve: port {port} on 127.0.0.1 is already in use; stop what holds it, or choose another port: "
+        "--port N (make serve PORT=N)"]
+    assert not (tmp_path / "site").exists() and not (tmp_path / "build").exists(), "the port is checked before building"
+
+
+@pytest.mark.parametrize("port, message", [
+    (70000, "serve: --port 70000 is not a port number (0-65535)"),
+    (-1, "serve: --port -1 is not a port number (0-65535)"),
+])
+def test_an_impossible_port_is_one_line(tmp_path: Path, port: int, message: str):
+    with pytest.raises(UserError) as raised:
+        preview.serve(tmp_path, "127.0.0.1", port)
+    assert [str(p) for p in raised.value.problems] == [message]
+
+
+def test_make_serve_takes_the_port_and_host():
+    if shutil.which("make") is None:
+        require_or_skip("make is not installed")
+    dry = subprocess.run(["make", "-n", "serve", "PORT=8123", "HOST=0.0.0.0"], cwd=ROOT, capture_output=True, text=True)
+    assert "-m generator serve --host 0.0.0.0 --port 8123" in dry.stdout, dry.stdout + dry.stderr
+    default = subprocess.run(["make", "-n", "serve"], cwd=ROOT, capture_output=True, text=True)
+    assert "-m generator serve --host 127.0.0.1 --port 8000" in default.stdout
+
+
+def test_editor_files_coming_and_going_do_not_break_or_trigger_the_watch(tmp_path: Path):
+    folder = tmp_path / "rules" / "milestones"
+    folder.mkdir(parents=True)
+    (folder / "m2.yaml").write_text("id: m2\n")
+    before = preview._snapshot(tmp_path)
+    for name in (".m2.yaml.swp", ".m2.yaml.swx", "m2.yaml~", ".#m2.yaml", "4913", "#m2.yaml#"):
+        (folder / name).write_text("editor")
+    (folder / "vanished.yaml").symlink_to(folder / "deleted-before-stat.yaml")  # listed, then stat fails
+    assert preview._snapshot(tmp_path) == before
+    (folder / "m2.yaml").write_text("id: m2\ntitle: changed\n")
+    assert preview._snapshot(tmp_path) != before
+
+
+def test_swap_files_racing_the_walk(tmp_path: Path):
+    folder = tmp_path / "rules" / "milestones"
+    folder.mkdir(parents=True)
+    (folder / "m2.yaml").write_text("id: m2\n")
+    done = threading.Event()
+
+    def editor():
+        while not done.is_set():
+            for name in (".m2.yaml.swp", "4913", "scratch.yaml"):
+                (folder / name).write_text("x")
+                (folder / name).unlink()
+            sub = folder / "tmpdir"
+            sub.mkdir()
+            (sub / "f.yaml").write_text("x")
+            shutil.rmtree(sub)
+
+    thread = threading.Thread(target=editor)
+    thread.start()
+    try:
+        for _ in range(300):
+            assert str(folder / "m2.yaml") in preview._snapshot(tmp_path)
+    finally:
+        done.set()
+        thread.join()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    (tmp_path / "index.html").write_text("home")
+    (tmp_path / "404.html").write_text("<h1>Our own 404</h1>")
+    (tmp_path / "assets" / "kb").mkdir(parents=True)
+    (tmp_path / "assets" / "kb" / "engine.wasm").write_bytes(b"\0asm")
+    return tmp_path
+
+
+def serving(site_dir: Path, **options):
+    server = preview.make_server(site_dir, **options)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def test_missing_pages_and_bare_directories_get_the_sites_own_404(site: Path):
+    server, url = serving(site)
+    try:
+        for path in ("missing/", "no-such-file.js", "assets/", "assets/kb/", "assets/kb", "../../etc/passwd"):
+            assert status_and_body(url + path) == (404, "<h1>Our own 404</h1>"), path
+        assert status_and_body(url + "missing/", "HEAD") == (404, "")
+        assert status_and_body(url) == (200, "home")
+        (site / "404.html").unlink()
+        status, body = status_and_body(url + "assets/")
+        assert status == 404 and "Directory listing" not in body and "engine.wasm" not in body
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_idle_client_is_let_go(site: Path):
+    assert preview.SiteHandler.timeout == preview.IDLE_TIMEOUT <= 60
+    server, url = serving(site, timeout=0.5)
+    try:
+        with socket.create_connection(server.server_address, timeout=10) as idle:
+            assert idle.recv(1) == b"", "the server closes a connection that never sends a request"
+        assert fetch(url) == "home"
+    finally:
+        server.shutdown()
+        server.server_close()

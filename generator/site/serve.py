@@ -2,16 +2,20 @@
 
 MkDocs' own server only watches the docs tree, and ours is generated, so this
 watches the real sources (rules/, content/, site_assets/, the templates and
-mkdocs.yml) and runs the same atomic build. A failed rebuild prints its
-problems and keeps serving the last good site.
+mkdocs.yml) and runs the same atomic build. The port is taken before the first
+build, so a busy port is reported at once. A failed rebuild, whatever the
+cause, prints the problem and keeps serving the last good site: the preview
+never exits because of an edit.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
+import os
 import sys
 import threading
-import time
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -20,10 +24,11 @@ from ..render.pages import TEMPLATES
 from .build import build_site
 
 WATCHED = ("rules", "content", "site_assets", "mkdocs.yml")
+IDLE_TIMEOUT = 30.0  # seconds a connected client may stay silent before its thread lets go
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
-    """Static files with the types Pyodide needs, and no request log noise."""
+    """Static files with the types Pyodide needs, the site's own 404 page, no listings, no log noise."""
 
     extensions_map = {
         **SimpleHTTPRequestHandler.extensions_map,
@@ -34,32 +39,71 @@ class SiteHandler(SimpleHTTPRequestHandler):
         ".zip": "application/zip",
     }
     extra_headers: dict[str, str] = {}
+    timeout = IDLE_TIMEOUT
 
     def end_headers(self) -> None:
         for name, value in self.extra_headers.items():
             self.send_header(name, value)
         super().end_headers()
 
+    def list_directory(self, path):  # a directory without index.html is not a page
+        self.send_error(HTTPStatus.NOT_FOUND)
+        return None
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A 404 answers with the site's own 404.html (MkDocs writes one at the root) when there is one."""
+        try:
+            body = (Path(self.directory) / "404.html").read_bytes() if code == HTTPStatus.NOT_FOUND else None
+        except OSError:  # no 404.html, or the site is being swapped for a new build
+            body = None
+        if body is None:
+            super().send_error(code, message, explain)
+            return
+        self.send_response(code, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         pass
 
 
-def make_server(site_dir: Path, host: str = "127.0.0.1", port: int = 0, headers: dict[str, str] | None = None) -> ThreadingHTTPServer:
-    """A static server for a built site; port 0 picks a free one."""
-    handler = type("Handler", (SiteHandler,), {"extra_headers": dict(headers or {})})
+def make_server(site_dir: Path, host: str = "127.0.0.1", port: int = 0, headers: dict[str, str] | None = None,
+                timeout: float = IDLE_TIMEOUT) -> ThreadingHTTPServer:
+    """A static server for a built site, bound and listening; port 0 picks a free one."""
+    handler = type("Handler", (SiteHandler,), {"extra_headers": dict(headers or {}), "timeout": timeout})
     return ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(site_dir)))
 
 
+def is_editor_temp(name: str) -> bool:
+    """Vim's swap files and its 4913 probe, Emacs' lock and auto-save files, backups ending in ~."""
+    return (name.endswith(("~", ".swp", ".swo", ".swx")) or name.startswith(".#") or name == "4913"
+            or (len(name) > 1 and name.startswith("#") and name.endswith("#")))
+
+
 def _snapshot(root: Path) -> dict[str, float]:
-    stamps: dict[str, float] = {}
+    """Modification times of every watched file; files that vanish while being listed are left out."""
+    paths = [root / name for name in WATCHED if (root / name).is_file()]
     for name in WATCHED:
-        path = root / name
-        paths = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
-        for p in paths:
-            stamps[str(p)] = p.stat().st_mtime
-    for p in TEMPLATES.glob("*.j2"):
-        stamps[str(p)] = p.stat().st_mtime
+        for folder, _, files in os.walk(root / name):  # os.walk skips a folder that vanishes
+            paths.extend(Path(folder) / f for f in files if not is_editor_temp(f))
+    paths.extend(TEMPLATES.rglob("*.j2"))
+    stamps: dict[str, float] = {}
+    for path in paths:
+        try:
+            stamps[str(path)] = path.stat().st_mtime
+        except OSError:  # deleted between listing and stat (an editor's swap file), or a dangling link
+            pass
     return stamps
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    """Control characters escaped and the length capped, so a message cannot forge or flood lines."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in " ".join(text.split()))
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _rebuild(root: Path) -> bool:
@@ -67,26 +111,47 @@ def _rebuild(root: Path) -> bool:
         print(build_site(root), flush=True)
         return True
     except UserError as err:
-        for problem in err.problems:
-            print(problem, file=sys.stderr, flush=True)
-        print("build failed: still serving the last good site", file=sys.stderr, flush=True)
-        return False
+        problems = [str(problem) for problem in err.problems]
+    except Exception as err:  # noqa: BLE001 - a bug in the build must not stop the preview
+        problems = [f"build: unexpected {type(err).__name__}: {_one_line(str(err))}; "
+                    "a bug in the generator: `python -m generator build` shows where"]
+    for problem in problems:
+        print(problem, file=sys.stderr, flush=True)
+    print("build failed: still serving the last good site", file=sys.stderr, flush=True)
+    return False
 
 
-def serve(root: Path, host: str, port: int, interval: float = 0.5) -> None:
-    root = root.resolve()
-    if not _rebuild(root) and not (root / "site").is_dir():
-        raise UserError(["nothing to serve: fix the problems above and run again"])
-    server = make_server(root / "site", host, port)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"serving http://{host}:{server.server_address[1]}/ (Ctrl+C stops); watching {', '.join(WATCHED)}", flush=True)
-    seen = _snapshot(root)
+def _listen(site_dir: Path, host: str, port: int) -> ThreadingHTTPServer:
+    hint = "stop what holds it, or choose another port: --port N (make serve PORT=N)"
+    if not 0 <= port <= 65535:
+        raise UserError([f"serve: --port {port} is not a port number (0-65535)"])
     try:
-        while True:
-            time.sleep(interval)
+        return make_server(site_dir, host, port)
+    except OSError as err:
+        if err.errno == errno.EADDRINUSE:
+            raise UserError([f"serve: port {port} on {host} is already in use; {hint}"]) from None
+        raise UserError([f"serve: cannot listen on {host}:{port} ({err.strerror or err}); {hint}"]) from None
+
+
+def serve(root: Path, host: str, port: int, interval: float = 0.5, stop: threading.Event | None = None) -> None:
+    """Build, serve and rebuild on change until interrupted (or until ``stop`` is set)."""
+    root = root.resolve()
+    stop = stop or threading.Event()
+    server = _listen(root / "site", host, port)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    try:
+        if not _rebuild(root) and not (root / "site").is_dir():
+            raise UserError(["nothing to serve: fix the problems above and run again"])
+        serving.start()
+        print(f"serving http://{host}:{server.server_address[1]}/ (Ctrl+C stops); watching {', '.join(WATCHED)}",
+              flush=True)
+        seen = _snapshot(root)
+        while not stop.wait(interval):
             now = _snapshot(root)
             if now != seen:
                 seen = now
                 _rebuild(root)
     finally:
-        server.shutdown()
+        if serving.is_alive():
+            server.shutdown()
+        server.server_close()
