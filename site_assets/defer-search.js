@@ -3,6 +3,11 @@
 // search index then competes with Pyodide for the CPU: on a 2-core machine that added up to
 // half a second to the assessment's start. This points the theme at a stand-in worker that
 // starts the real one when the assessment says it is ready (or after a few seconds).
+//
+// The assessment announces "settled" once on the "kb-engine" channel, and a stand-in that
+// starts later (a slow main thread runs the theme's scripts late) would miss it and wait for
+// its time limit. So this page remembers the announcement and repeats it to any stand-in
+// that asks.
 (function () {
   "use strict";
   const element = document.getElementById("__config");
@@ -15,6 +20,14 @@
     if (real.origin !== location.origin) return;
     const standIn = new URL("search-standin.js", base);
     standIn.searchParams.set("worker", real.pathname + real.search);
+    if ("BroadcastChannel" in window) {
+      const channel = new BroadcastChannel("kb-engine");
+      let settled = false;
+      channel.onmessage = (event) => {
+        if (event.data === "settled") settled = true;
+        else if (event.data === "asking" && settled) channel.postMessage("settled");
+      };
+    }
     config.search = standIn.pathname + standIn.search;
     element.textContent = JSON.stringify(config);
   } catch (error) {

@@ -1,7 +1,8 @@
 // A stand-in for the theme's search worker (see defer-search.js). It keeps every message the
 // page sends until the self-assessment announces on the "kb-engine" channel that its engine is
 // ready or has failed, or until a time limit passes; then it loads the real search worker into
-// this same worker and hands it the kept messages, in order. Same origin only.
+// this same worker and hands it the kept messages, in order. Same origin only. It asks once on
+// start, in case the announcement came before it existed (defer-search.js repeats it).
 "use strict";
 const LIMIT_MS = 15000;
 const held = [];
@@ -21,5 +22,10 @@ function start() {
   for (const data of held) self.dispatchEvent(new MessageEvent("message", { data }));
 }
 
-if (channel) channel.onmessage = start;
+if (channel) {
+  channel.onmessage = (event) => {
+    if (event.data === "settled") start();
+  };
+  channel.postMessage("asking");
+}
 setTimeout(start, LIMIT_MS);
