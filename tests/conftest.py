@@ -18,6 +18,14 @@ def require_or_skip(reason: str) -> None:
     pytest.skip(reason)
 
 
+def require_sources() -> Path:
+    """The source documents the knowledge comes from: ../shared/sources, or $KB_SOURCES."""
+    sources = Path(os.environ.get("KB_SOURCES") or ROOT.parent / "shared" / "sources")
+    if not sources.is_dir():
+        require_or_skip(f"the source documents are not at {sources} (set KB_SOURCES to where they are)")
+    return sources
+
+
 def copy_kb(target: Path, *extra: str) -> Path:
     """A scratch copy of the knowledge base (rules/ and content/, plus ``extra`` paths) to break or extend."""
     for name in ("rules", "content", *extra):
