@@ -1,4 +1,9 @@
-"""Read a founder's answers file (YAML or JSON, or stdin) for `score`."""
+"""Read a founder's answers file (YAML or JSON, or stdin) for `score`.
+
+What is read is bounded before anything is parsed: at most MAX_BYTES of
+strict UTF-8 (so `/dev/zero` or a multi-gigabyte file is refused at once, not
+read into memory) and at most MAX_VALUES values.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +11,50 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from .errors import EXIT_INVALID_ANSWERS, Problem, UserError
+from .errors import EXIT_INVALID_ANSWERS, Problem, UserError, escaped
 from .rules.compile import plain
-from .rules.yamlfile import YMap, parse_yaml
+from .rules.yamlfile import YMap, decode, parse_yaml
 from .scoring import AnswerProblem
+
+MAX_BYTES = 1 << 20  # a full set of answers takes about 1 KB
+MAX_VALUES = 5000
 
 
 def read_answers(source: str) -> tuple[object, Callable[[AnswerProblem], Problem]]:
     """Return the answers as plain data and a function that places a problem in the file."""
     rel = "<stdin>" if source == "-" else source
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        reason = getattr(err, "strerror", None) or str(err)
+        data = _read_bytes(source)
+    except OSError as err:
+        reason = err.strerror or str(err)
         raise UserError([Problem(rel, 1, 1, f"cannot read the answers: {reason}")], EXIT_INVALID_ANSWERS) from None
-    parsed = parse_yaml(text, Path(rel), rel)
+    if len(data) > MAX_BYTES:
+        raise UserError([Problem(rel, 1, 1, f"the answers are larger than {MAX_BYTES // 1024:,} KiB",
+                                 "an answers file holds one short line per question")], EXIT_INVALID_ANSWERS)
+    text, problem = decode(data, rel)
+    if problem:
+        raise UserError([problem], EXIT_INVALID_ANSWERS)
+    parsed = parse_yaml(text, Path(rel), rel, max_nodes=MAX_VALUES)
     if parsed.problems:
         raise UserError(parsed.problems, EXIT_INVALID_ANSWERS)
-    data = parsed.data
+    answers = parsed.data
 
     def locate(problem: AnswerProblem) -> Problem:
         line, col = (1, 1)
-        if isinstance(data, YMap):
-            line, col = data.key_pos.get(problem.id, data.pos)
-        message = f"{problem.id}: {problem.message}" if problem.id else problem.message
+        if isinstance(answers, YMap):
+            line, col = answers.key_pos.get(problem.id, answers.pos)
+        message = f"{escaped(problem.id)}: {problem.message}" if problem.id else problem.message
         return Problem(rel, line, col, message)
 
-    return plain(data), locate
+    return plain(answers), locate
+
+
+def _read_bytes(source: str) -> bytes:
+    """At most one byte more than MAX_BYTES: enough to tell that there is too much."""
+    if source == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # a text stream standing in for stdin (tests, embedding)
+            return sys.stdin.read(MAX_BYTES + 1).encode("utf-8", errors="surrogateescape")
+        return stream.read(MAX_BYTES + 1)
+    with open(source, "rb") as file:
+        return file.read(MAX_BYTES + 1)

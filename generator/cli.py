@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -22,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
         return err.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `score ... | head` closed the pipe: stop quietly (Python's documented recipe)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that flushing stdout at exit does not fail again
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -114,13 +119,22 @@ def _score(args) -> int:
     engine = Engine(rules)
     clean, problems = engine.check(answers)
     if problems:
-        raise UserError(sorted(locate(p) for p in problems), EXIT_INVALID_ANSWERS)
+        raise UserError(_first(sorted(locate(p) for p in problems)), EXIT_INVALID_ANSWERS)
     result = engine.score(clean)
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         print(text_report(result, rules))
     return EXIT_OK
+
+
+def _first(problems: list, shown: int = 20) -> list:
+    """At most ``shown`` problems, then one line that counts the rest: a broken file is not a flood."""
+    if len(problems) <= shown:
+        return problems
+    rest = problems[shown]
+    return [*problems[:shown], type(rest)(rest.path, rest.line, rest.col, f"and {len(problems) - shown:,} more problems from here on",
+                                          f"only the first {shown} are shown")]
 
 
 def _build(args) -> int:

@@ -1,10 +1,21 @@
-"""User-facing problems: one line each, ``path:line:col: message; hint``."""
+"""User-facing problems: one line each, ``path:line:col: message; hint``.
+
+A problem's text never carries a raw control character: a line break or a
+terminal escape inside a user's value could otherwise forge a second problem
+line or recolour the terminal. ``shown`` (the engine's, so that the CLI and the
+browser word values alike) quotes and cuts short any value a message echoes.
+"""
 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Iterable
+
+from .scoring.answers import escaped, shown
+
+__all__ = ["EXIT_OK", "EXIT_INVALID_RULES", "EXIT_INVALID_ANSWERS", "Problem", "UserError", "did_you_mean", "escaped", "shown"]
 
 EXIT_OK = 0
 EXIT_INVALID_RULES = 1
@@ -20,14 +31,25 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}:{self.col}: {self.message}"
-        return f"{text}; {self.hint}" if self.hint else text
+        text = f"{_one_line(self.path)}:{self.line}:{self.col}: {_one_line(self.message)}"
+        return f"{text}; {_one_line(self.hint)}" if self.hint else text
 
     def github(self) -> str:
         """A GitHub Actions workflow command that annotates the line in a PR."""
         message = self.message + (f"; {self.hint}" if self.hint else "")
         message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return f"::error file={self.path},line={self.line},col={self.col}::{message}"
+
+
+_MAX_TEXT = 1000  # characters of a message or hint: values are cut shorter where they are echoed; this is the backstop
+_CONTINUATION = re.compile(r"(\n(?=[ \t]))")  # an indented follow-up line cannot be read as a problem line of its own
+
+
+def _one_line(text: str) -> str:
+    if text.isprintable() and len(text) <= _MAX_TEXT:
+        return text
+    parts = _CONTINUATION.split(text)
+    return "".join(part if index % 2 else escaped(part, _MAX_TEXT) for index, part in enumerate(parts))
 
 
 class UserError(Exception):

@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import Problem, UserError
+from .errors import Problem, UserError, shown
 from .rules.load import kind_of_path
+from .rules.model import ID_PATTERN
 from .rules.schema import schema_line
 
 TODO = "TODO"
 KINDS = ("milestone", "flag", "article", "stage", "question")
+_ID = re.compile(ID_PATTERN)
 
 
 def new(root: Path, kind: str, name: str | None = None, framework: str | None = None, section: str | None = None) -> list[str]:
@@ -24,6 +26,9 @@ def new(root: Path, kind: str, name: str | None = None, framework: str | None = 
 
     ``framework`` names the framework of a new stage, or the form group of a new question.
     """
+    if kind != "article":  # an article's name is only its slug, made safe below
+        name = _valid_id(name, "--name")
+        framework = _valid_id(framework, "--framework" if kind == "stage" else "--group")
     if kind == "milestone":
         ident = name or _next_id(root / "rules" / "milestones", "m")
         rel = f"rules/milestones/{ident}.yaml"
@@ -135,6 +140,14 @@ def _write(root: Path, rel: str, body: str, steps: list[str], yaml: bool = True)
 def _next_id(folder: Path, prefix: str) -> str:
     numbers = [int(m.group(1)) for p in folder.glob(f"{prefix}*.yaml") if (m := re.fullmatch(rf"{prefix}(\d+)", p.stem))]
     return f"{prefix}{max(numbers, default=0) + 1}"
+
+
+def _valid_id(value: str | None, option: str) -> str | None:
+    """Ids name files and appear in URLs: the project's id pattern, nothing else (no '../')."""
+    if value is not None and not _ID.match(value):
+        raise UserError([f"{option} must be an id: lower-case letters and digits, joined by single '-' or '_', "
+                         f"starting with a letter (not {shown(value)})"])
+    return value
 
 
 def _require(value: str | None, what: str) -> str:

@@ -55,7 +55,7 @@ CASES = [
     ("duplicate key", M3, "summary:", "title: again\nsummary:",
      ["rules/milestones/m3.yaml:4:1: duplicate key 'title' (first at line 3); remove one of them"]),
     ("python object tag", M3, M3_TITLE, "title: !!python/object/apply:os.system [ls]",
-     ["rules/milestones/m3.yaml:3:8: YAML tag '!!python/object/apply:os.system' is not allowed; rules files hold plain data: remove the tag"]),
+     ["rules/milestones/m3.yaml:3:8: YAML tag '!!python/object/apply:os.system' is not allowed; only plain data is read: remove the tag"]),
     ("unknown key", M3, "condition:", "conditon:",
      ["rules/milestones/m3.yaml:2:1: milestone is missing the key 'condition'; When the milestone is met.",
       "rules/milestones/m3.yaml:5:1: unknown key 'conditon' in milestone; did you mean 'condition'?"]),

@@ -145,7 +145,7 @@ def test_invalid_answers_name_the_id_and_what_was_expected(content, lines):
         ("paying_customers: 1\npaying_customers: 2\n", "<stdin>:2:1: duplicate key 'paying_customers' (first at line 1); remove one of them"),
         ("- 1\n- 2\n", "<stdin>:1:1: answers must be a mapping of answer id to value, not a list"),
         ("paying_customers: !!python/object/apply:os.system [echo hi]\n",
-         "<stdin>:1:19: YAML tag '!!python/object/apply:os.system' is not allowed; rules files hold plain data: remove the tag"),
+         "<stdin>:1:19: YAML tag '!!python/object/apply:os.system' is not allowed; only plain data is read: remove the tag"),
     ],
 )
 def test_unreadable_answers_exit_2(content, message):
@@ -178,7 +178,7 @@ def test_answers_that_are_not_utf8_exit_2(tmp_path: Path):
     answers.write_bytes(b"\xff\xfe")
     result = run("score", "--answers", str(answers))
     assert result.returncode == 2
-    assert result.stderr.startswith(f"{answers}:1:1: cannot read the answers: 'utf-8' codec can't decode byte 0xff")
+    assert result.stderr.splitlines() == [f"{answers}:1:1: not UTF-8 text: invalid start byte (byte ff); save the file as UTF-8"]
 
 
 def test_score_needs_answers():

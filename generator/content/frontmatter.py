@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..rules.model import Field
 from ..rules.validate import Collector, check_mapping
-from ..rules.yamlfile import YamlFile, YMap, parse_yaml
+from ..rules.yamlfile import YamlFile, YMap, decode, parse_yaml
 
 
 @dataclass
@@ -22,39 +22,28 @@ class MarkdownFile:
 
 def read_markdown(path: Path, rel: str, fields: tuple[Field, ...], what: str, found: Collector | None = None) -> MarkdownFile:
     """Split and validate; problems land in ``.source.problems`` with the file's own line numbers."""
-    text = path.read_text(encoding="utf-8")
     holder = YamlFile(path, rel)
+    text, problem = decode(path.read_bytes(), rel)
+    if problem:
+        holder.problems.append(problem)
+        return MarkdownFile(rel, None, "", 1, holder, "")
     if not text.startswith("---\n"):
         holder.problem((1, 1), "missing front matter", "start the file with a '---' line, the fields, and another '---' line")
         return MarkdownFile(rel, None, text, 1, holder, text)
-    end = text.find("\n---\n", 4)
+    end = text.find("\n---\n", 3)  # from 3: an empty front matter closes at once
     if end < 0:
         holder.problem((1, 1), "front matter is not closed", "end it with a line holding only '---'")
         return MarkdownFile(rel, None, text, 1, holder, text)
-    parsed = parse_yaml(text[4:end + 1], path, rel)
-    _shift(parsed.data)
-    for problem in parsed.problems:
-        holder.problem((problem.line + 1, problem.col), problem.message, problem.hint)
-    meta = parsed.data
+    front = text[4:end + 1]
+    if front.strip():
+        parsed = parse_yaml(front, path, rel, first_line=2)  # positions are the file's own: no shifting afterwards
+        holder.problems.extend(parsed.problems)
+        meta = parsed.data
+    else:
+        meta = YMap()  # empty: each required field is reported missing
     if meta is not None and not check_mapping(meta, fields, holder, (2, 1), what, found or Collector()):
         meta = None
     raw = text[end + 5:]
     lead = raw[: len(raw) - len(raw.lstrip())]
     body_line = text[: end + 5].count("\n") + 1 + lead.count("\n")
     return MarkdownFile(rel, meta, raw.strip() + "\n", body_line, holder, text)
-
-
-def _shift(node) -> None:
-    """Front matter starts on line 2 of the file: move every recorded position down one line."""
-    if isinstance(node, dict):
-        node.pos = (node.pos[0] + 1, node.pos[1])
-        for table in (node.key_pos, node.value_pos):
-            for key, (line, col) in table.items():
-                table[key] = (line + 1, col)
-        for value in node.values():
-            _shift(value)
-    elif isinstance(node, list):
-        node.pos = (node.pos[0] + 1, node.pos[1])
-        node.item_pos[:] = [(line + 1, col) for line, col in node.item_pos]
-        for value in node:
-            _shift(value)

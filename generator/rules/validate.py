@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import did_you_mean
+from ..errors import did_you_mean, shown
+from ..scoring.answers import LARGEST
 from .model import ID_PATTERN, Field
 from .yamlfile import REJECTED, Pos, YamlFile, YList, YMap
 
@@ -43,6 +44,8 @@ class Collector:
 
 def check_mapping(data: object, fields: tuple[Field, ...], file: YamlFile, pos: Pos, what: str, found: Collector) -> bool:
     """Validate a mapping in place (defaults filled in); False if it is unusable."""
+    if data is REJECTED:
+        return False  # already reported where it was read
     if not isinstance(data, YMap):
         file.problem(pos, f"{what} must be a mapping of keys to values, not {_kind(data)}")
         return False
@@ -51,7 +54,7 @@ def check_mapping(data: object, fields: tuple[Field, ...], file: YamlFile, pos: 
     for key in data:
         if key not in declared:
             hint = did_you_mean(key, declared) or "allowed keys: " + ", ".join(declared)
-            file.problem(data.key_pos[key], f"unknown key {key!r} in {what}", hint)
+            file.problem(data.key_pos[key], f"unknown key {shown(key)} in {what}", hint)
             ok = False
     for f in fields:
         if f.name not in data:
@@ -62,9 +65,6 @@ def check_mapping(data: object, fields: tuple[Field, ...], file: YamlFile, pos: 
                 data[f.name] = f.default
             continue
         value = data[f.name]
-        if value is REJECTED:
-            ok = False  # already reported where it was read
-            continue
         if value is None and f.nullable:
             continue
         style = data.value_style.get(f.name)
@@ -73,6 +73,8 @@ def check_mapping(data: object, fields: tuple[Field, ...], file: YamlFile, pos: 
 
 
 def check_value(value: object, f: Field, ftype: str, file: YamlFile, pos: Pos, style, what: str, found: Collector) -> bool:
+    if value is REJECTED:
+        return False  # already reported where it was read
     if ftype.startswith("list:"):
         if not isinstance(value, YList):
             file.problem(pos, f"{what} must be a list, not {_kind(value)}")
@@ -94,6 +96,9 @@ def check_value(value: object, f: Field, ftype: str, file: YamlFile, pos: Pos, s
         if isinstance(value, bool) or not good:
             file.problem(pos, f"{what} must be {'a whole number' if ftype == 'int' else 'a number'}, not {_kind(value)}")
             return False
+        if not -LARGEST < value < LARGEST:  # also refuses .inf and .nan: no answer could meet or miss them
+            file.problem(pos, f"{what} must be a number between -{LARGEST:,} and {LARGEST:,}, not {_kind(value)}")
+            return False
         return True
     if ftype == "bool":
         if not isinstance(value, bool):
@@ -112,14 +117,14 @@ def check_value(value: object, f: Field, ftype: str, file: YamlFile, pos: Pos, s
         return False
     if ftype in ("id",) or ftype.startswith("ref:"):
         if not _ID.match(value):
-            file.problem(pos, f"{what} {value!r} is not a valid id", "use lower-case letters, digits, '-' or '_', starting with a letter")
+            file.problem(pos, f"{what} {shown(value)} is not a valid id", "use lower-case letters, digits, '-' or '_', starting with a letter")
             return False
         if ftype.startswith("ref:"):
             found.refs.append(Ref(ftype[4:], value, file, pos))
         return True
     if ftype == "enum" and value not in f.choices:
         hint = did_you_mean(value, f.choices) or "one of: " + ", ".join(f.choices)
-        file.problem(pos, f"{what} {value!r} is not allowed", hint)
+        file.problem(pos, f"{what} {shown(value)} is not allowed", hint)
         return False
     if ftype == "expr":
         found.exprs.append(Expr(value, file, pos, style))
@@ -136,5 +141,5 @@ def _kind(value: object) -> str:
     if isinstance(value, (YList, list)):
         return "a list"
     if isinstance(value, (int, float)):
-        return f"the number {value!r}"
-    return f"the text {value!r}"
+        return f"the number {shown(value)}"
+    return f"the text {shown(value)}"

@@ -6,11 +6,17 @@ module composes dicts and lists from them, so that a validator can point at
 ``path:line:col`` for any key, value or list item. Plain scalars are resolved
 by the YAML 1.2 core schema (``yes`` and ``on`` stay text). It rejects what a
 rules file never needs and a reviewer could miss: duplicate keys, more than
-one document, and YAML tags (``!!python/object`` and friends).
+one document, YAML tags (``!!python/object`` and friends; the core ones only
+where their value fits them, so ``!!int abc`` and ``!!bool maybe`` are
+refused), and anchors and aliases, whose expansion can turn a few hundred
+bytes into gigabytes. Whatever the text, reading takes time in proportion to
+its size: collections nest at most MAX_DEPTH levels, numbers have at most
+MAX_NUMBER characters, and the caller may cap the number of values.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +25,15 @@ import yaml
 from yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import Problem
+from ..scoring.answers import escaped, shown
 
 Pos = tuple[int, int]  # 1-based line and column
 
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser where present; both yield the same events
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 32  # rules nest five levels at most; the composer recurses once per level
+MAX_NUMBER = 100  # characters; Python refuses to read integers of more than 4,300 digits  # libyaml's C parser where present; both yield the same events
 
 # The YAML 1.2 core schema, with the digit separators ruamel.yaml also accepts.
 _NULL = re.compile(r"~|null|Null|NULL|")
@@ -81,25 +90,53 @@ class YamlFile:
 
 def read_yaml(path: Path, rel: str) -> YamlFile:
     """Load one file; syntax problems go to ``.problems`` and data stays None."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
+    text, problem = decode(path.read_bytes(), rel)
+    if problem:
         result = YamlFile(path, rel)
-        result.problem((1, 1), f"not UTF-8 text ({err.reason} at byte {err.start})", "save the file as UTF-8")
+        result.problems.append(problem)
         return result
     return parse_yaml(text, path, rel)
 
 
-def parse_yaml(text: str, path: Path, rel: str) -> YamlFile:
-    """Like read_yaml, for text already in hand."""
+def decode(data: bytes, rel: str) -> tuple[str, Problem | None]:
+    """UTF-8 bytes as text with universal newlines (as ``Path.read_text`` gives), or a problem at the first bad byte."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        start = data.rfind(b"\n", 0, err.start) + 1
+        col = len(data[start:err.start].decode("utf-8", errors="replace")) + 1
+        bad = data[err.start:err.end].hex(" ")
+        return "", Problem(rel, line, col, f"not UTF-8 text: {err.reason} (byte {bad})", "save the file as UTF-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def parse_yaml(text: str, path: Path, rel: str, first_line: int = 1, max_nodes: int | None = None) -> YamlFile:
+    """Like read_yaml, for text already in hand.
+
+    ``first_line``: where the text starts in its file (front matter starts on
+    line 2), so that every position is the file's own. ``max_nodes``: refuse
+    text holding more values than this, as soon as the reader gets there.
+    """
     result = YamlFile(path, rel)
+    text = "\n" * (first_line - 1) + text
     result.lines = text.splitlines()
     try:
         loader = _LOADER(text)
         try:
-            result.data = _Composer(result, loader.get_event).document()
+            result.data = _Composer(result, loader.get_event, max_nodes).document()
         finally:
             loader.dispose()
+    except _TooMany as err:
+        result.problems = [Problem(rel, *err.pos, f"too many values: more than {max_nodes:,}", "nothing this program reads needs so many")]
+        result.data = None
+    except yaml.reader.ReaderError as err:
+        result.problems = [_unreadable(text, rel, err)]
+        result.data = None
+    except UnicodeEncodeError as err:  # libyaml takes UTF-8: a lone surrogate cannot get there
+        result.problems = [Problem(rel, *_line_col(text, err.start), f"character {escaped(err.object[err.start])} is not allowed",
+                                   "save the file as UTF-8")]
+        result.data = None
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -110,6 +147,31 @@ def parse_yaml(text: str, path: Path, rel: str) -> YamlFile:
         result.problems = [Problem(rel, 1, 1, f"YAML error: {' '.join(str(err).split())}")]
         result.data = None
     return result
+
+
+def _line_col(text: str, index: int) -> Pos:
+    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
+
+
+def _unreadable(text: str, rel: str, err: yaml.reader.ReaderError) -> Problem:
+    """A control character: at its own position (libyaml counts bytes, PyYAML characters; the character says where)."""
+    char = err.character if isinstance(err.character, str) else chr(err.character)
+    index = text.find(char)
+    line, col = _line_col(text, index) if index >= 0 else (1, 1)
+    return Problem(rel, line, col, f"control character {escaped(char)} is not allowed in YAML", "remove it")
+
+
+class _TooMany(Exception):
+    def __init__(self, pos: Pos) -> None:
+        self.pos = pos
+
+
+class _Refused(Exception):
+    """A scalar that cannot be read as what it says it is."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        self.message = message
+        self.hint = hint
 
 
 def _where_it_started(err: MarkedYAMLError) -> str:
@@ -138,10 +200,13 @@ def _pos(event) -> Pos:
 class _Composer:
     """Builds YMap / YList / scalars from a stream of parser events, one pass."""
 
-    def __init__(self, file: YamlFile, next_event) -> None:
+    def __init__(self, file: YamlFile, next_event, max_nodes: int | None = None) -> None:
         self.file = file
         self.next = next_event  # the parser's own get_event: no generator between us and it
-        self.anchors: dict[str, object] = {}
+        self.max_nodes = max_nodes
+        self.nodes = 0
+        self.depth = 0
+        self.aliases_reported = False
 
     def document(self):
         self.next()  # StreamStart
@@ -158,24 +223,38 @@ class _Composer:
 
     def node(self, event):
         if isinstance(event, yaml.AliasEvent):
-            if event.anchor not in self.anchors:
-                self.file.problem(_pos(event), f"alias *{event.anchor} names no anchor above it", f"define '&{event.anchor}' before using it")
-                return REJECTED
-            return self.anchors[event.anchor]
-        tag = event.tag
-        if tag is not None and tag != "!" and tag not in _ALLOWED_TAGS:
-            self.file.problem(_pos(event), f"YAML tag {tag.replace(_CORE, '!!')!r} is not allowed", "rules files hold plain data: remove the tag")
-            value = REJECTED
-            self._skip(event)
-        elif isinstance(event, yaml.MappingStartEvent):
-            value = self._mapping(event)
-        elif isinstance(event, yaml.SequenceStartEvent):
-            value = self._sequence(event)
-        else:
-            value = _scalar(_resolve(event.value) if event.implicit[0] else tag or _CORE + "str", event.value)
+            self._refuse_alias(event, f"alias '*{escaped(event.anchor)}'")
+            return REJECTED
+        self.nodes += 1
+        if self.max_nodes is not None and self.nodes > self.max_nodes:
+            raise _TooMany(_pos(event))
         if event.anchor is not None:
-            self.anchors[event.anchor] = value
+            self._refuse_alias(event, f"anchor '&{escaped(event.anchor)}'")
+        problem = _tag_problem(event)
+        if problem:
+            self.file.problem(_pos(event), *problem)
+            self._skip(event)
+            return REJECTED
+        if isinstance(event, yaml.ScalarEvent):
+            try:
+                return _scalar(event)
+            except _Refused as refused:
+                self.file.problem(_pos(event), refused.message, refused.hint)
+                return REJECTED
+        if self.depth == MAX_DEPTH:
+            self.file.problem(_pos(event), f"nested more than {MAX_DEPTH} levels deep", "flatten it: nothing read here nests so deep")
+            self._skip(event)
+            return REJECTED
+        self.depth += 1
+        value = self._mapping(event) if isinstance(event, yaml.MappingStartEvent) else self._sequence(event)
+        self.depth -= 1
         return value
+
+    def _refuse_alias(self, event, what: str) -> None:
+        """Aliases repeat a value without writing it out: nine lines of them expand to gigabytes. The first is reported."""
+        if not self.aliases_reported:
+            self.aliases_reported = True
+            self.file.problem(_pos(event), f"YAML {what} is not allowed", "write each value out in full: anchors (&) and aliases (*) are refused")
 
     def _mapping(self, start) -> YMap:
         out = YMap()
@@ -186,11 +265,11 @@ class _Composer:
             value = self.node(value_event)
             if not isinstance(key, str):
                 if key is not REJECTED:
-                    self.file.problem(_pos(event), f"keys must be text, not {key!r}")
+                    self.file.problem(_pos(event), f"keys must be text, not {shown(key)}")
                 continue
             if key in out:
                 first = out.key_pos[key]
-                self.file.problem(_pos(event), f"duplicate key {key!r} (first at line {first[0]})", "remove one of them")
+                self.file.problem(_pos(event), f"duplicate key {shown(key)} (first at line {first[0]})", "remove one of them")
                 continue
             out[key] = value
             out.key_pos[key] = _pos(event)
@@ -216,6 +295,23 @@ class _Composer:
             depth -= isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent))
 
 
+def _tag_problem(event) -> tuple[str, str] | None:
+    """(message, hint) when the node's tag is not allowed, or does not fit the kind of node it tags."""
+    tag = event.tag
+    if tag is None or isinstance(event, yaml.ScalarEvent) and event.implicit[0]:
+        return None
+    short = escaped(tag.replace(_CORE, "!!"))
+    if tag == "!":
+        return "the non-specific tag '!' is not allowed", "remove it; quote the value if it is text"
+    if tag not in _ALLOWED_TAGS:
+        return f"YAML tag {short!r} is not allowed", "only plain data is read: remove the tag"
+    kind = "mapping" if isinstance(event, yaml.MappingStartEvent) else "sequence" if isinstance(event, yaml.SequenceStartEvent) else "scalar"
+    fits = {"mapping": {_CORE + "map"}, "sequence": {_CORE + "seq"}}.get(kind, _ALLOWED_TAGS - {_CORE + "map", _CORE + "seq"})
+    if tag not in fits:
+        return f"YAML tag {short!r} cannot tag a {'single value' if kind == 'scalar' else kind}", "remove the tag"
+    return None
+
+
 def _style(event) -> str | None:
     return getattr(event, "style", None) or None  # libyaml says '' for plain, PyYAML None
 
@@ -223,29 +319,50 @@ def _style(event) -> str | None:
 def _resolve(text: str) -> str:
     if text and text[0] not in _MAYBE_NOT_TEXT:
         return _CORE + "str"  # most values: words
-    for kind, pattern in (("null", _NULL), ("bool", _BOOL), ("int", _INT), ("float", _FLOAT)):
+    for kind, pattern in _PATTERNS:
         if pattern.fullmatch(text):
             return _CORE + kind
     return _CORE + "str"
 
 
-def _scalar(tag: str, text: str):
+_PATTERNS = (("null", _NULL), ("bool", _BOOL), ("int", _INT), ("float", _FLOAT))
+_WRITE = {"null": "write null, or nothing", "bool": "write true or false", "int": "write a whole number such as 42",
+          "float": "write a number such as 2.5"}
+
+
+def _scalar(event):
+    """The value of a scalar, by its tag or, untagged and plain, by what it looks like; raises _Refused."""
+    text = event.value
+    implicit = event.implicit[0]
+    tag = _resolve(text) if implicit else event.tag or _CORE + "str"
     kind = tag[len(_CORE):]
+    if kind in _WRITE and not implicit and not dict(_PATTERNS)[kind].fullmatch(text):
+        raise _Refused(f"{shown(text)} is not a valid !!{kind}", _WRITE[kind])
     if kind == "null":
         return None
     if kind == "bool":
         return text.lower() == "true"
+    if kind in ("int", "float") and len(text) > MAX_NUMBER:
+        raise _Refused(f"the number {escaped(text, 20)} is too long: {len(text):,} characters (at most {MAX_NUMBER})",
+                       "quote it if it is meant as text")
     if kind == "int":
         digits = text.replace("_", "")
-        try:
-            return int(digits, 0)
-        except ValueError:
-            return int(digits, 10)
+        for base in (0, 10):  # 0: 0x1F and 0o17; 10: 0012
+            try:
+                return int(digits, base)
+            except ValueError:
+                pass
+        if implicit:
+            return text  # '0x_' looks like a number but is none
+        raise _Refused(f"{shown(text)} is not a valid !!int", _WRITE["int"])
     if kind == "float":
         lowered = text.lower()
         if lowered.endswith((".inf", ".nan")):
             return float(lowered.replace(".", ""))
-        return float(text.replace("_", ""))
+        value = float(text.replace("_", ""))
+        if math.isinf(value):
+            raise _Refused(f"the number {escaped(text, 20)} is too large", "write .inf if infinity is meant")
+        return value
     return text  # str, and timestamps kept as written
 
 

@@ -17,6 +17,7 @@ import math
 from fractions import Fraction
 from typing import Any
 
+from .answers import LARGEST
 from .explain import format_number
 from .expr import UNKNOWN, Node, evaluate, names
 
@@ -145,6 +146,8 @@ def _target(qid: str, op: str, bound: Any, answers: dict, questions: dict) -> An
         value = bound
     else:
         return None
+    if abs(value) >= LARGEST:
+        return None  # no answer may be this large
     up = value > current
     if (question.get("improves", "up") == "up") != up:
         return None

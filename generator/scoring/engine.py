@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .answers import InvalidAnswers, check_answers
+from .answers import InvalidAnswers, check_answers, read_json
 from .change import smallest_change
 from .explain import Explainer, describe_answer
 from .expr import UNKNOWN, check_types, evaluate, names, parse
@@ -107,11 +107,9 @@ class Engine:
 
         Returns {"ok": true, "result": ...} or {"ok": false, "problems": [...]}.
         """
-        try:
-            answers = json.loads(answers_json)
-        except json.JSONDecodeError as err:  # worded here, not by the interpreter: identical on every Python
-            problem = {"id": "", "message": f"answers are not valid JSON (line {err.lineno}, column {err.colno})"}
-            return json.dumps({"ok": False, "problems": [problem]}, ensure_ascii=False)
+        answers, problem = read_json(answers_json)
+        if problem:
+            return json.dumps({"ok": False, "problems": [{"id": "", "message": problem}]}, ensure_ascii=False)
         try:
             result = {"ok": True, "result": self.score(answers)}
         except InvalidAnswers as err:

@@ -15,6 +15,8 @@ from typing import Any, NamedTuple
 
 from .expr import UNDEFINED, UNKNOWN, Node, evaluate
 
+_HUGE = 10**15  # past this, numbers are shown whole: float() of a fraction this large may overflow
+
 _OP_WORDS = {
     ">=": "at least",
     ">": "more than",
@@ -182,8 +184,8 @@ def format_number(value: Any) -> str:
 
     Never rounded onto a threshold: 4.9999 calls a week is '4.9999', not '5'.
     """
-    if isinstance(value, Fraction) and value.denominator == 1:
-        value = value.numerator
+    if isinstance(value, Fraction) and (value.denominator == 1 or abs(value) >= _HUGE):
+        value = round(value)  # a huge fraction would overflow float(); its fractional part does not show anyway
     if isinstance(value, int):
         return f"{value:,}"
     value = float(value)
@@ -199,6 +201,8 @@ def format_percent(value: Any) -> str:
     would seem to meet a 90% bar.
     """
     exact = Fraction(repr(value) if isinstance(value, float) else value) * 100
+    if abs(exact) >= _HUGE:
+        return f"{round(exact):,}%"
     for digits in range(5):
         shown = round(exact, digits)
         if shown == exact or (digits and math.floor(shown) == math.floor(exact)):

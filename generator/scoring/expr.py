@@ -27,7 +27,11 @@ Arithmetic is exact: decimal literals and answers are read as fractions, so
 would say.
 
 Nothing here runs Python code from the expression: the parser builds a tree of
-``Node`` tuples and the evaluator walks it.
+``Node`` tuples and the evaluator walks it. Whatever the text, parsing raises
+only ExprError, and the work it allows is bounded: a condition is at most
+MAX_LENGTH characters and MAX_TOKENS tokens, nests at most MAX_NESTING levels
+of brackets, calls, 'not' and '-', and its numbers have at most MAX_NUMBER
+characters. Only ASCII digits and spaces count as such.
 """
 
 from __future__ import annotations
@@ -82,6 +86,11 @@ class Node(NamedTuple):
     end: int
 
 
+MAX_LENGTH = 2000  # characters; the longest condition in the rules has about 200
+MAX_TOKENS = 300  # also bounds the tree's depth, and so every recursive walk of it
+MAX_NESTING = 32  # brackets, calls, 'not' and unary '-' inside one another
+MAX_NUMBER = 20  # characters of one number: products of literals stay far below Python's 4,300-digit limit
+
 COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
 FUNCTIONS = {
     # name: (argument, result type, description). An argument in REFERENCE_KINDS
@@ -101,7 +110,7 @@ _TOKEN = re.compile(
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op><=|>=|==|!=|<|>|\+|-|\*|/|\(|\)|,)
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,  # '١٢' is not a number here, nor a no-break space a space
 )
 _KEYWORDS = {"and", "or", "not", "true", "false"}
 
@@ -118,22 +127,37 @@ def _tokens(source: str) -> list[_Tok]:
     while pos < len(source):
         m = _TOKEN.match(source, pos)
         if not m:
-            ch = source[pos]
-            hint = "use 'and', 'or', 'not'" if ch in "&|!" else ""
-            if ch == "=":
-                hint = "did you mean '>='?" if source[pos:pos + 2] == "=>" else "did you mean '<='?" if source[pos:pos + 2] == "=<" else "use '==' to compare"
-            raise ExprError(f"unexpected character {ch!r}", pos, hint)
+            raise ExprError(f"unexpected character {source[pos]!r}", pos, _character_hint(source, pos))
         kind = m.lastgroup
         text = m.group()
         if kind == "name" and text in _KEYWORDS:
             kind = "kw"
         elif kind == "name" and text in ("True", "False", "AND", "OR", "NOT"):
             raise ExprError(f"unknown word {text!r}", pos, f"write it in lower case: '{text.lower()}'")
+        elif kind == "num" and len(text) > MAX_NUMBER:
+            raise ExprError(f"the number {text[:MAX_NUMBER]}… is too long (at most {MAX_NUMBER} characters)", pos)
         if kind != "space":
+            if len(out) == MAX_TOKENS:
+                raise ExprError(f"the condition is too long: more than {MAX_TOKENS} names, numbers and signs", pos,
+                                "split it, e.g. into a milestone and met()")
             out.append(_Tok(kind, text, pos))
         pos = m.end()
     out.append(_Tok("end", "", len(source)))
     return out
+
+
+def _character_hint(source: str, pos: int) -> str:
+    ch = source[pos]
+    if ch in "&|!":
+        return "use 'and', 'or', 'not'"
+    if ch == "=":
+        pair = source[pos:pos + 2]
+        return "did you mean '>='?" if pair == "=>" else "did you mean '<='?" if pair == "=<" else "use '==' to compare"
+    if ch.isdigit():
+        return "write numbers with the digits 0-9"
+    if ch.isspace() or not ch.isprintable():
+        return "use plain spaces"
+    return ""
 
 
 class _Parser:
@@ -141,6 +165,14 @@ class _Parser:
         self.source = source
         self.toks = _tokens(source)
         self.i = 0
+        self.nesting = 0
+
+    def inside(self, tok: _Tok) -> None:
+        """One level deeper; the parser and every walk of the tree recurse once per level."""
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise ExprError(f"the condition nests too deeply: more than {MAX_NESTING} brackets, calls, 'not' or '-' inside one another",
+                            tok.pos, "write it more simply")
 
     @property
     def tok(self) -> _Tok:
@@ -184,8 +216,10 @@ class _Parser:
 
     def negation(self) -> Node:
         if self.at("not"):
+            self.inside(self.tok)
             start = self.take().pos
             inner = self.negation()
+            self.nesting -= 1
             return Node("not", "not", (inner,), start, inner.end)
         return self.comparison()
 
@@ -210,8 +244,10 @@ class _Parser:
 
     def unary(self) -> Node:
         if self.at("-"):
+            self.inside(self.tok)
             start = self.take().pos
             inner = self.unary()
+            self.nesting -= 1
             return Node("neg", "-", (inner,), start, inner.end)
         return self.atom()
 
@@ -230,8 +266,10 @@ class _Parser:
                 return self.call(tok)
             return Node("name", tok.text, (), tok.pos, end)
         if tok.kind == "op" and tok.text == "(":
+            self.inside(tok)
             inner = self.boolean("or", self.conjunction)
             close = self.expect(")")
+            self.nesting -= 1
             return inner._replace(pos=tok.pos, end=close.pos + 1)
         found = tok.text or "the end of the condition"
         raise ExprError(f"expected a value but found {found!r}", tok.pos)
@@ -239,12 +277,14 @@ class _Parser:
     def call(self, name: _Tok) -> Node:
         if name.text not in FUNCTIONS:
             raise ExprError(f"unknown function {name.text!r}", name.pos, "known functions: " + ", ".join(sorted(FUNCTIONS)))
+        self.inside(name)
         self.expect("(")
         args = [self.boolean("or", self.conjunction)]
         while self.at(","):
             self.take()
             args.append(self.boolean("or", self.conjunction))
         close = self.expect(")")
+        self.nesting -= 1
         return Node("call", name.text, tuple(args), name.pos, close.pos + 1)
 
 
@@ -252,6 +292,9 @@ def parse(source: str) -> Node:
     """Parse a condition; raise ExprError with the offset of the first problem."""
     if not isinstance(source, str):
         raise ExprError("a condition must be text", 0)
+    if len(source) > MAX_LENGTH:
+        raise ExprError(f"the condition is too long: {len(source):,} characters (at most {MAX_LENGTH:,})", MAX_LENGTH,
+                        "split it, e.g. into a milestone and met()")
     return _Parser(source).parse()
 
 
