@@ -5,12 +5,13 @@ does nothing but start Pyodide in a worker (the floor no assessment can beat),
 and in headless Chromium measures, cold (fresh browser context) and warm
 (second visit, same context), the time from navigation to ``ready`` for both,
 plus the time of one re-score. Needs the test extra (playwright) and Debian's
-chromium.
+chromium (or another, named by the KB_CHROMIUM environment variable).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import tempfile
 import threading
@@ -19,9 +20,14 @@ from pathlib import Path
 
 from .errors import Problem, UserError
 
-CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
+
+
+def chromium() -> Path:
+    """The Chromium the benchmark and the browser tests drive: $KB_CHROMIUM, else Debian's."""
+    return Path(os.environ.get("KB_CHROMIUM") or "/usr/bin/chromium")
+
 
 _BARE_PAGE = """<!doctype html><meta charset="utf-8"><title>bare Pyodide</title>
 <p id="state" data-state="loading">loading</p>
@@ -45,6 +51,9 @@ def bench_assess(root: Path, runs: int = 5) -> dict:
     from .site.build import build_site
     from .site.serve import make_server
 
+    if not chromium().is_file():
+        raise UserError([f"bench: no Chromium at {chromium()}; apt-get update && apt-get install -y chromium, "
+                         "or set KB_CHROMIUM to another Chromium's path"])
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as scratch:
         site = Path(scratch) / "site"
         server = make_server(site)
@@ -56,7 +65,7 @@ def bench_assess(root: Path, runs: int = 5) -> dict:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                browser = playwright.chromium.launch(executable_path=str(chromium()), args=ARGS)
                 samples = {key: [] for key in ("bare_cold", "bare_warm", "assess_cold", "assess_warm")}
                 rescore: list[float] = []
                 for _ in range(runs):

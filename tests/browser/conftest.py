@@ -1,4 +1,4 @@
-"""A real headless Chromium (Debian's) driving the built site over loopback."""
+"""A real headless Chromium (Debian's, or $KB_CHROMIUM) driving the built site over loopback."""
 
 from __future__ import annotations
 
@@ -7,18 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.bench import ARGS, chromium  # one Chromium and one set of flags for the tests and `bench assess`
 from tests.conftest import require_or_skip
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="session")
@@ -49,16 +39,17 @@ def site_url(repo_root, browser_site):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not CHROMIUM.exists():
-        require_or_skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    if not chromium().is_file():
+        require_or_skip(f"no Chromium at {chromium()}: apt-get update && apt-get install -y chromium, "
+                        "or set KB_CHROMIUM to another Chromium's path")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         require_or_skip("playwright is not installed")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        launched = playwright.chromium.launch(executable_path=str(chromium()), args=ARGS)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture
