@@ -1,4 +1,4 @@
-"""Command line: check, score, build, serve. See CONTRACT.md §1."""
+"""Command line: check, score, build, serve and the maintainers' tools. README.md (Commands) describes each."""
 
 from __future__ import annotations
 
