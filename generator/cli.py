@@ -15,7 +15,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # here, not at exit, so that a closed pipe is caught below
+        return code
     except UserError as err:
         for problem in err.problems:
             print(problem.github() if getattr(args, "format", "") == "github" and hasattr(problem, "github") else problem,
@@ -81,25 +83,14 @@ def _parser() -> argparse.ArgumentParser:
 def _check(args) -> int:
     import time
 
-    from .errors import Problem
-    from .knowledge import load_knowledge
-    from .rules.cases import case_failures
-    from .rules.compile import compile_rules
-    from .scoring import Engine
+    from .gate import check_knowledge
 
     started = time.perf_counter()
-    knowledge = load_knowledge(args.root)
-    rules = knowledge.rules
-    engine = Engine(compile_rules(rules, knowledge.articles))
-    problems = []
-    for file, case in rules.cases:
-        for failure in case_failures(engine, case):
-            problems.append(Problem(file.rel, case.pos[0], case.pos[1], f"rule case {case['name']!r} fails: {failure}"))
-    if problems:
-        raise UserError(problems)
+    checked = check_knowledge(args.root)
+    rules, articles = checked.knowledge.rules, checked.knowledge.articles
     counts = (
         f"{len(rules.milestones)} milestones, {len(rules.frameworks)} frameworks, {len(rules.flags)} flags, "
-        f"{len(rules.checklists)} checklists, {len(rules.questions)} questions, {len(knowledge.articles)} articles; "
+        f"{len(rules.checklists)} checklists, {len(rules.questions)} questions, {len(articles)} articles; "
         f"{len(rules.cases)} rule cases pass"
     )
     print(f"ok: {counts} ({time.perf_counter() - started:.2f}s)")
@@ -113,9 +104,9 @@ def _score(args) -> int:
     from .rules.compile import compile_rules
     from .scoring import Engine
 
+    answers, locate = read_answers(args.answers)  # first: a hostile file is refused before any other work
     knowledge = load_knowledge(args.root)
     rules = compile_rules(knowledge.rules, knowledge.articles)
-    answers, locate = read_answers(args.answers)
     engine = Engine(rules)
     clean, problems = engine.check(answers)
     if problems:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, did_you_mean
+from ..render.html_policy import body_problems
 from ..rules.model import ARTICLE, ARTICLE_NUMBER
 from ..rules.yamlfile import YamlFile, YMap, todo_markers
 from .frontmatter import read_markdown
@@ -53,6 +54,8 @@ def load_articles(root: Path) -> tuple[dict[str, Article], list[YamlFile]]:
         doc = read_markdown(path, rel, ARTICLE, "article")
         files.append(doc.source)
         todo_markers(doc.source, doc.text.splitlines())
+        for pos, message, hint in body_problems(doc.body, doc.body_line):
+            doc.source.problem(pos, message, hint)
         meta = doc.meta
         if meta is None:
             continue

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import Problem
 from ..rules.model import Field
+from ..render.html_policy import body_problems
 from .frontmatter import read_markdown
 
 PAGE_FIELDS = (Field("title", "line", "The page's title (its first heading)."),)
@@ -29,6 +30,8 @@ def load_pages(root: Path, sections: tuple[str, ...] = ()) -> tuple[dict[str, Pa
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         rel = path.relative_to(root).as_posix()
         page = read_markdown(path, rel, PAGE_FIELDS, "front matter")
+        for pos, message, hint in body_problems(page.body, page.body_line):
+            page.source.problem(pos, message, hint)
         problems.extend(page.source.problems)
         if page.meta is not None and not page.source.problems:
             pages[path.stem] = Page(path.stem, rel, page.meta["title"], page.body)

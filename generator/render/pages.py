@@ -30,7 +30,7 @@ _OPTIONAL_SECTIONS = (
 
 def environment(extra_dirs: tuple[Path, ...] = ()) -> Environment:
     """Templates from ``extra_dirs`` override the built-in ones by file name."""
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader([*map(str, extra_dirs), str(TEMPLATES)]),
         undefined=StrictUndefined,
         autoescape=True,
@@ -38,6 +38,13 @@ def environment(extra_dirs: tuple[Path, ...] = ()) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["heading"] = heading_text
+    return env
+
+
+def heading_text(text: str) -> str:
+    """Text for a heading that ends in ``{ #anchor }``: braces in the text itself would hide the anchor."""
+    return str(text).replace("{", "\\{").replace("}", "\\}")
 
 
 def render_docs(knowledge: Knowledge, out: Path, overrides: tuple[Path, ...] = ()) -> list[str]:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from ..errors import did_you_mean, shown
 from ..scoring.answers import LARGEST
 from .model import ID_PATTERN, Field
-from .yamlfile import REJECTED, Pos, YamlFile, YList, YMap
+from ..render.html_policy import markup_problems
+from .yamlfile import REJECTED, Pos, YamlFile, YList, YMap, expr_pos
 
 _ID = re.compile(ID_PATTERN)
 
@@ -115,6 +116,8 @@ def check_value(value: object, f: Field, ftype: str, file: YamlFile, pos: Pos, s
     if ftype == "line" and "\n" in value.strip():
         file.problem(pos, f"{what} must fit on one line")
         return False
+    if ftype in ("line", "text"):
+        report_unsafe_text(value, file, pos, style, what)  # reported, but the value stays usable: no knock-on errors
     if ftype in ("id",) or ftype.startswith("ref:"):
         if not _ID.match(value):
             file.problem(pos, f"{what} {shown(value)} is not a valid id", "use lower-case letters, digits, '-' or '_', starting with a letter")
@@ -129,6 +132,12 @@ def check_value(value: object, f: Field, ftype: str, file: YamlFile, pos: Pos, s
     if ftype == "expr":
         found.exprs.append(Expr(value, file, pos, style))
     return True
+
+
+def report_unsafe_text(text: str, file: YamlFile, pos: Pos, style: str | None, what: str) -> None:
+    """A problem, at the exact column, for each thing in the text that asks for raw HTML or an unsafe link."""
+    for offset, message, hint in markup_problems(text):
+        file.problem(expr_pos(file.lines, pos, style, offset), f"{what}: {message}", hint)
 
 
 def _kind(value: object) -> str:

@@ -8,9 +8,9 @@ site replaces the old one with two renames.
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 from contextlib import contextmanager
@@ -18,10 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem, UserError
+from ..gate import check_knowledge
+from ..knowledge import Knowledge
 from ..render.pages import render_docs
-from ..rules.compile import compile_rules, rules_json
-from ..knowledge import load_knowledge
+from ..rules.compile import rules_json
+from .audit import audit_site
 from .bundle import write_engine_zip
+from .csp import add_policy
+from .mkdocs_run import mkdocs_build
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 ASSETS_DIR = "assets/kb"
@@ -44,11 +48,10 @@ class BuildReport:
         )
 
 
-def generate(root: Path, docs: Path) -> tuple[list[str], int]:
-    """Validate everything under root and write the docs tree; return (pages, bundle bytes)."""
-    knowledge = load_knowledge(root)
-    rules, pages = knowledge.rules, knowledge.pages
-    compiled = compile_rules(rules, knowledge.articles)
+def generate(root: Path, docs: Path) -> tuple[list[str], int, dict[str, list[Path]]]:
+    """Run the gate `check` runs, then write the docs tree; return (pages, bundle bytes, page sources)."""
+    checked = check_knowledge(root)
+    knowledge, compiled = checked.knowledge, checked.compiled
     overrides = tuple(p for p in [root / "site_assets" / "templates"] if p.is_dir())
     written = render_docs(knowledge, docs, overrides)
     assets = docs / ASSETS_DIR
@@ -59,7 +62,26 @@ def generate(root: Path, docs: Path) -> tuple[list[str], int]:
         if path.is_file():
             shutil.copyfile(path, assets / path.name)
     _copy_pyodide(root, docs / PYODIDE_DIR)
-    return written, bundle
+    return written, bundle, _page_sources(knowledge, root, written)
+
+
+def _page_sources(knowledge: Knowledge, root: Path, written: list[str]) -> dict[str, list[Path]]:
+    """Which rules and content files each generated page was made from: the page's own first, then the rest."""
+    rules = knowledge.rules
+    own: dict[str, list[Path]] = {}
+    folders = {"milestone": "milestones/{}.md", "flag": "flags/{}.md", "checklist": "checklists/{}.md", "framework": "frameworks/{}/"}
+    for (kind, ident), file in rules.where.items():
+        if kind in folders:
+            own.setdefault(folders[kind].format(ident), []).append(file.path)
+    for number, article in knowledge.articles.items():
+        own[f"articles/{number}.md"] = [root / article.rel]
+    everything = sorted({*(p for paths in own.values() for p in paths), *(root / "content" / "pages").glob("*.md"),
+                         *(root / "rules").rglob("*.yaml")})
+    sources = {}
+    for rel in written:
+        first = own.get(rel) or next((paths for prefix, paths in own.items() if prefix.endswith("/") and rel.startswith(prefix)), [])
+        sources[rel] = first + [p for p in everything if p not in first]
+    return sources
 
 
 def _copy_pyodide(root: Path, target: Path) -> None:
@@ -90,16 +112,19 @@ def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = 
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         raise UserError([Problem("mkdocs.yml", 1, 1, "no mkdocs.yml in the knowledge base's root", f"looked in {root}")])
+    _default_source_date(root)
     scratch_root = root / "build"
     scratch_root.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="build-", dir=scratch_root) as scratch:
         docs = Path(scratch) / "docs"
         with _collector_paused():
-            written, bundle = generate(root, docs)
+            written, bundle, sources = generate(root, docs)
         generated = time.perf_counter()
         new_site = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
         try:
-            _mkdocs_build(config_file, docs, new_site, site_url)
+            mkdocs_build(config_file, docs, new_site, site_url, sources, root)
+            _harden(new_site)
+            _readable(new_site)
         except BaseException:
             shutil.rmtree(new_site, ignore_errors=True)
             raise
@@ -109,6 +134,39 @@ def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = 
         shutil.rmtree(latest, ignore_errors=True)
         docs.rename(latest)
     return BuildReport(site_dir, len(written), time.perf_counter() - started, bundle, generated - started, built - generated)
+
+
+def _harden(site: Path) -> None:
+    """Refuse a site whose pages carry script from text; give every page the Content-Security-Policy."""
+    pages = {path: path.read_text(encoding="utf-8") for path in site.rglob("*.html")}
+    problems, hashes = audit_site(pages, site)
+    if problems:
+        raise UserError([Problem("site", 1, 1, f"a built page would carry script: {what}",
+                                 "this is a bug in the sanitiser, not in your text: please report it") for what in problems[:20]])
+    for path, text in add_policy(pages, hashes).items():
+        path.write_text(text, encoding="utf-8")
+
+
+def _readable(site: Path) -> None:
+    """mkdtemp makes a private folder; a web server running as another user must be able to read the site."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(site, 0o777 & ~umask)
+
+
+def _default_source_date(root: Path) -> None:
+    """Dates in the site (sitemap.xml) come from the last commit, so two builds of one commit are identical.
+
+    SOURCE_DATE_EPOCH, when set, wins; outside a git checkout the build date is used.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return
+    try:
+        done = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return
+    if done.returncode == 0 and done.stdout.strip().isdigit():
+        os.environ["SOURCE_DATE_EPOCH"] = done.stdout.strip()
 
 
 @contextmanager
@@ -122,35 +180,6 @@ def _collector_paused():
     finally:
         if enabled:
             gc.enable()
-
-
-def _mkdocs_build(config_file: Path, docs: Path, site: Path, site_url: str | None) -> None:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
-
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    collector = _WarningCollector()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(collector)
-    try:
-        overrides = {"site_url": site_url} if site_url else {}
-        config = load_config(str(config_file), docs_dir=str(docs), site_dir=str(site), strict=True, **overrides)
-        build(config)
-    except (Abort, ConfigurationError) as err:
-        messages = collector.messages or [str(err)]
-        raise UserError([Problem("mkdocs.yml", 1, 1, f"mkdocs build --strict failed: {m}") for m in messages]) from None
-    finally:
-        logger.removeHandler(collector)
-
-
-class _WarningCollector(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
 
 
 def _swap(new_site: Path, site_dir: Path) -> None:

@@ -1,0 +1,166 @@
+"""What HTML a page may carry, and what Markdown in rules/ and content/ may ask for.
+
+Rules and articles arrive as pull requests from people the maintainers may not
+know, so their text is untrusted. Two layers keep it from ever running as
+script:
+
+- ``markup_problems`` refuses, at ``check`` time and with a position, text
+  that asks for raw HTML, an attribute list beyond ``#id``/``.class``, or a
+  link or image whose URL is not http(s), mailto or a page of this site.
+- ``sanitize`` runs the HTML of every rendered page body through Ammonia
+  (``nh3``), an allow-list sanitiser, so whatever ``check`` might miss is
+  dropped before the page is written.
+
+Text fields are HTML-escaped before Markdown sees them, so a raw tag that
+slipped past ``check`` would show as text anyway; the sanitiser is for what
+Markdown itself produces (links, images, attribute lists).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from typing import Iterator
+
+import nh3
+from markupsafe import escape
+
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div", "dl",
+    "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
+    "mark", "nav", "noscript", "ol", "p", "pre", "q", "s", "section", "small", "span", "strong", "sub", "summary",
+    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+})
+_EVERYWHERE = frozenset({"class", "id", "title", "lang", "dir", "role", "hidden"})
+_PER_TAG = {
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"style", "colspan", "rowspan", "align"},
+    "th": {"style", "colspan", "rowspan", "align", "scope"},
+    "ol": {"start", "reversed"},
+    "details": {"open"},
+    "code": set(),
+}
+# Ids that the theme's and the widget's scripts look up must not be claimable by a page body.
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][\w.:/-]*$")
+
+
+def _keep_attribute(tag: str, name: str, value: str) -> str | None:
+    if name == "id" and not _SAFE_ID.match(value):
+        return None
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=set(_TAGS),
+    clean_content_tags={"script", "style", "template", "textarea", "title", "iframe", "object", "embed", "svg", "math"},
+    attributes={"*": set(_EVERYWHERE), **{tag: set(names) for tag, names in _PER_TAG.items()}},
+    attribute_filter=_keep_attribute,
+    generic_attribute_prefixes={"data-", "aria-"},
+    url_schemes=set(URL_SCHEMES),
+    filter_style_properties={"text-align"},
+    strip_comments=False,  # the tags plugin fills its listings in at <!-- material/tags --> markers, later
+    link_rel=None,
+)
+
+
+def sanitize(fragment: str) -> str:
+    """The fragment with everything outside the allow-list removed (tags, attributes, URL schemes)."""
+    return _CLEANER.clean(fragment)
+
+
+def plain_text(title: str) -> str:
+    """A title for places the theme prints as HTML without escaping (<title>, the header, the TOC).
+
+    MkDocs hands titles over as escaped text (``A &amp; B &lt;b&gt;``); tags that are really there
+    (from a front-matter title) are dropped, and a stray '<' or '>' is escaped.
+    """
+    text = re.sub(r"<[^>]*>", "", title).replace("<", "&lt;").replace(">", "&gt;")
+    return " ".join(text.split())
+
+
+# --- check time --------------------------------------------------------------------------------
+
+_RAW_TAG = re.compile(r"<\s*/?\s*[A-Za-z][^\s/>]*|<!--|<!\[CDATA\[|<![A-Za-z]|<\?")
+_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1|^(?:```|~~~).*?^(?:```|~~~)", re.S | re.M)
+_NEEDS_MARKDOWN = re.compile(r"\]\s*[(:\[]|\{[:#.\s]|^\s{0,3}\[[^\]]+\]:", re.M)
+_TAG_IN_HTML = re.compile(r"<([a-z][a-z0-9]*)\b([^>]*)>")
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+
+
+def markup_problems(text: str) -> Iterator[tuple[int, str, str]]:
+    """(offset in ``text``, message, hint) for each thing in ``text`` that a page may not carry."""
+    searchable = _CODE.sub(lambda m: " " * len(m.group(0)), text)
+    raw = _RAW_TAG.search(searchable)
+    if raw:  # the first is enough: the fix is the same for all of them
+        yield (raw.start(), f"raw HTML ({raw.group(0).strip()}…) is not allowed in rules or content",
+               "write Markdown; to show a '<' as text, put a space after it or use code (`<tag>`)")
+    if not _NEEDS_MARKDOWN.search(searchable):
+        return
+    for tag, attrs in _rendered_tags(str(escape(searchable))):  # as the page templates escape it
+        for name, value in attrs:
+            if name in ("href", "src"):
+                scheme = _scheme(value)
+                if scheme is not None and scheme not in URL_SCHEMES:
+                    yield (_offset(text, value, scheme), f"a link or image to a {scheme}: URL is not allowed",
+                           "links may point at http(s):// or mailto: addresses, or at pages of this site")
+            elif name == "id" and not _SAFE_ID.match(value):
+                yield (_offset(text, value), f"the id {value!r} is not allowed",
+                       "ids start with a letter or digit and hold letters, digits, '-', '_', '.', ':' or '/'")
+            elif name not in _ALLOWED_FROM_MARKDOWN.get(tag, ()) and name not in ("id", "class"):
+                yield (_offset(text, name), f"the attribute {name!r} on <{tag}> is not allowed",
+                       "attribute lists ({: ... }) may only set an #id or .classes")
+
+
+_ALLOWED_FROM_MARKDOWN = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "td": {"style", "align"}, "th": {"style", "align"}}
+
+
+def body_problems(body: str, body_line: int) -> Iterator[tuple[tuple[int, int], str, str]]:
+    """``markup_problems`` for a Markdown file's body, placed at (line, column) in the file."""
+    for offset, message, hint in markup_problems(body):
+        before = body[:offset]
+        yield (body_line + before.count("\n"), offset - before.rfind("\n")), message, hint
+
+
+def _rendered_tags(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    md = _markdown()
+    md.reset()
+    try:
+        rendered = md.convert(text)
+    except Exception:  # noqa: BLE001 - Markdown has no error type of its own; hostile text must not crash check
+        return [("p", [("markdown", "")])]
+    found = []
+    for tag, attrs in _TAG_IN_HTML.findall(rendered):
+        pairs = [(m.group(1).lower(), html.unescape(next((v for v in m.group(2, 3, 4) if v is not None), "")))
+                 for m in _ATTRIBUTE.finditer(attrs)]
+        found.append((tag, pairs))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _markdown():
+    import markdown
+
+    return markdown.Markdown(extensions=["attr_list", "md_in_html", "admonition", "tables"])
+
+
+def _scheme(url: str) -> str | None:
+    """The URL's scheme as a browser reads it (control characters and spaces ignored), or None if relative."""
+    squeezed = re.sub(r"[\x00-\x20\x7f]+", "", url).lower()
+    match = re.match(r"([a-z][a-z0-9+.\-]*):", squeezed)
+    if not match or "/" in squeezed[: match.start(1)]:
+        return None
+    return match.group(1)
+
+
+def _offset(text: str, *needles: str) -> int:
+    for needle in needles:
+        index = text.find(needle) if needle else -1
+        if index < 0 and needle:
+            index = text.lower().find(needle.lower())
+        if index >= 0:
+            return index
+    return 0

@@ -1,0 +1,81 @@
+"""The last gate before a built site replaces the old one: no page may carry script from rules or content.
+
+The sanitiser and the escaping of titles should make every finding here
+impossible, so a finding is a bug in those layers, and the build stops
+rather than publishing it. What is checked, on every HTML page:
+
+- no event-handler attribute (``on...=``) and no ``javascript:``, ``vbscript:``
+  or ``data:`` URL in a link, source or form attribute;
+- no element that can load or run code from text (iframe, object, embed,
+  base, a meta refresh);
+- every page runs the same inline scripts (the theme's, which vary only in the
+  page's path to the site root): a script found on some pages but not on others came
+  from a page's text. Their hashes are what the Content-Security-Policy allows.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from .csp import executable_inline_scripts, script_hash
+
+_TAG = re.compile(r"<([A-Za-z][^\s/>]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*)\s*/?>", re.S)
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "srcset", "data", "ping"})
+_FORBIDDEN_TAGS = frozenset({"iframe", "frame", "object", "embed", "base", "applet", "portal"})
+_SCOPE = re.compile(r'new URL\("[^"\\<>]*",location\)')
+_BAD_SCHEME = re.compile(r"^(?:javascript|vbscript|data):", re.I)
+
+
+def findings(page: str) -> list[str]:
+    """What is wrong with one page's HTML."""
+    found = []
+    for match in _TAG.finditer(_without_script_bodies(page)):
+        tag = match.group(1).lower()
+        if tag in _FORBIDDEN_TAGS:
+            found.append(f"a <{tag}> element")
+        attributes = _attributes(match.group(2))
+        if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
+            found.append("a <meta http-equiv=refresh>")
+        for name, value in attributes.items():
+            if name.startswith("on"):
+                found.append(f"an event handler {name}= on <{tag}>")
+            elif name in _URL_ATTRIBUTES and _BAD_SCHEME.match(re.sub(r"[\x00-\x20\x7f]+", "", value)):
+                found.append(f"a {value.split(':', 1)[0].strip().lower()}: URL in {name}= on <{tag}>")
+    return found
+
+
+def inline_script_set(page: str) -> set[str]:
+    """The page's inline scripts, with the theme's one page-specific value (its path to the site root) blanked."""
+    return {_SCOPE.sub('new URL("$BASE",location)', script) for script in executable_inline_scripts(page)}
+
+
+def audit_site(pages: dict[Path, str], site: Path) -> tuple[list[str], set[str]]:
+    """(problems, the hashes of every inline script) for a built site's pages."""
+    problems: list[str] = []
+    hashes: set[str] = set()
+    shapes: dict[frozenset[str], list[str]] = {}
+    for path, text in sorted(pages.items()):
+        rel = path.relative_to(site).as_posix()
+        problems += [f"{rel}: {what}" for what in dict.fromkeys(findings(text))]
+        shapes.setdefault(frozenset(inline_script_set(text)), []).append(rel)
+        hashes.update(script_hash(script) for script in executable_inline_scripts(text))
+    if len(shapes) > 1:
+        usual = max(shapes, key=lambda shape: len(shapes[shape]))
+        for shape, rels in shapes.items():
+            if shape != usual:
+                extra = sorted(shape - usual)
+                shown = (extra[0][:60] + "…") if extra else "fewer scripts"
+                problems += [f"{rel}: an inline script the other pages do not run ({shown!r})" for rel in rels[:20]]
+    return problems, hashes
+
+
+def _attributes(text: str) -> dict[str, str]:
+    return {m.group(1).lower(): html.unescape(next((v for v in m.group(2, 3, 4) if v is not None), ""))
+            for m in _ATTRIBUTE.finditer(text)}
+
+
+def _without_script_bodies(page: str) -> str:
+    return re.sub(r"(<script\b[^>]*>).*?(</script\s*>)", r"\1\2", page, flags=re.S | re.I)

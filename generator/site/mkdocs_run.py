@@ -1,0 +1,79 @@
+"""Run ``mkdocs build --strict`` on the generated tree, with our plugin, and place its complaints.
+
+MkDocs only knows the generated pages; a broken link it finds was written in
+a rules or content file. Each warning that names a generated page is placed
+back in the file that page was made from, at the line that holds the text it
+complains about (or the file's first line when that text cannot be found).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+
+from ..errors import Problem, UserError
+from .plugin import SafetyPlugin
+
+_DOC_FILE = re.compile(r"Doc file '([^']+)'")
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+def mkdocs_build(config_file: Path, docs: Path, site: Path, site_url: str | None, sources: dict[str, list[Path]], root: Path) -> None:
+    """Build ``docs`` into ``site``; ``sources`` maps a generated page to the files it was made from."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    collector = _WarningCollector()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    try:
+        overrides = {"site_url": site_url} if site_url is not None else {}
+        config = load_config(str(config_file), docs_dir=str(docs), site_dir=str(site), strict=True, **overrides)
+        config.plugins["kb-safety"] = SafetyPlugin()
+        build(config)
+    except (Abort, ConfigurationError) as err:
+        messages = collector.messages or [str(err)]
+        raise UserError([place(m, sources, root) for m in messages]) from None
+    finally:
+        logger.removeHandler(collector)
+
+
+def place(message: str, sources: dict[str, list[Path]], root: Path) -> Problem:
+    """The problem at the rules or content line that MkDocs' message is about."""
+    text = f"mkdocs build --strict failed: {message}"
+    page = _DOC_FILE.search(message)
+    candidates = sources.get(page.group(1), []) if page else []
+    needles = [q for q in _QUOTED.findall(message) if not page or q != page.group(1)]
+    for path in candidates:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for needle in needles:
+            for number, line in enumerate(lines, 1):
+                col = line.find(needle)
+                if col >= 0:
+                    return Problem(_rel(path, root), number, col + 1, text)
+    if candidates:
+        return Problem(_rel(candidates[0], root), 1, 1, text)
+    return Problem("mkdocs.yml", 1, 1, text)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
