@@ -54,6 +54,12 @@ def wait_for(predicate, seconds: float = 30) -> bool:
     return False
 
 
+def edit(root: Path, path: Path, text: str) -> None:
+    """Replace a file in one step (a watcher could otherwise see it half-written and build twice)."""
+    (root / ".edit").write_text(text)
+    os.replace(root / ".edit", path)
+
+
 def copy_sources(target: Path) -> Path:
     for name in ("rules", "content", "site_assets"):
         shutil.copytree(ROOT / name, target / name)
@@ -65,28 +71,36 @@ def test_serve_rebuilds_and_survives_a_broken_edit(tmp_path: Path):
     copy_sources(tmp_path)
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "generator", "--root", str(tmp_path), "serve", "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    errors: list[str] = []
+    reader = threading.Thread(target=lambda: errors.extend(server.stderr), daemon=True)
+    reader.start()
+
+    def failed() -> int:
+        return sum("build failed: still serving the last good site" in line for line in errors)
+
     url = f"http://127.0.0.1:{port}/"
     try:
         assert wait_for(lambda: "Founder stages" in fetch(url), 60), "the first build is served"
         home = tmp_path / "content" / "pages" / "home.md"
-        home.write_text(home.read_text() + "\nA sentence added while serving.\n")
-        assert wait_for(lambda: "A sentence added while serving." in fetch(url)), "a content edit is rebuilt"
+        edit(tmp_path, home, home.read_text() + "\nA sentence added while serving.\n")
+        assert wait_for(lambda: "A sentence added while serving." in fetch(url), 60), "a content edit is rebuilt"
         m3 = tmp_path / "rules" / "milestones" / "m3.yaml"
         good = m3.read_text()
-        m3.write_text(good.replace("paying_customers >= 5", "paying_custmers >= 5"))
-        time.sleep(4)
+        edit(tmp_path, m3, good.replace("paying_customers >= 5", "paying_custmers >= 5"))
+        assert wait_for(lambda: failed() == 1, 60)
         assert "A sentence added while serving." in fetch(url), "the last good site is still served"
-        m3.write_text(re.sub(r"(?m)^title: .*$", "title: !!int abc", good))
-        time.sleep(4)
+        edit(tmp_path, m3, re.sub(r"(?m)^title: .*$", "title: !!int abc", good))
+        assert wait_for(lambda: failed() == 2, 60)
         assert server.poll() is None, "a rebuild that fails in any way leaves the server running"
         assert "A sentence added while serving." in fetch(url)
     finally:
         server.terminate()
-        _, stderr = server.communicate(timeout=10)
+        server.wait(timeout=10)
+        reader.join(10)
+    stderr = "".join(errors)
     assert "rules/milestones/m3.yaml:5:12: in condition: unknown answer id 'paying_custmers'" in stderr
-    assert stderr.count("build failed: still serving the last good site") == 2
-    assert "Traceback" not in stderr
+    assert failed() == 2 and "Traceback" not in stderr
 
 
 def fake_build(versions: list):
@@ -105,11 +119,6 @@ def test_no_failure_of_a_rebuild_stops_the_server(tmp_path: Path, monkeypatch, c
     (tmp_path / "rules").mkdir()
     rule = tmp_path / "rules" / "m1.yaml"
     rule.write_text("v1")
-
-    def edit(text: str) -> None:  # in one step, as a watcher could otherwise see a half-written file twice
-        (tmp_path / "edit").write_text(text)
-        os.replace(tmp_path / "edit", rule)
-
     failures = [RuntimeError("boom\n\x1b[31mforged.yaml:1:1: fake"), ValueError("invalid literal for int(): 'abc'"),
                 RecursionError("maximum recursion depth exceeded"), UserError(["rules/m1.yaml:1:1: a user mistake"])]
     monkeypatch.setattr(preview, "build_site", fake_build(["v1", *failures, "v2"]))
@@ -120,10 +129,10 @@ def test_no_failure_of_a_rebuild_stops_the_server(tmp_path: Path, monkeypatch, c
     try:
         assert wait_for(lambda: fetch(url) == "v1")
         for number in range(len(failures)):
-            edit(f"broken {number}")
+            edit(tmp_path, rule, f"broken {number}")
             assert wait_for(lambda: capsys.readouterr().err.count("still serving the last good site") == 1), number
             assert thread.is_alive() and fetch(url) == "v1"
-        edit("fixed")
+        edit(tmp_path, rule, "fixed")
         assert wait_for(lambda: fetch(url) == "v2"), "a good edit after failures is built and served"
     finally:
         stop.set()
