@@ -298,10 +298,10 @@ class _Composer:
 def _tag_problem(event) -> tuple[str, str] | None:
     """(message, hint) when the node's tag is not allowed, or does not fit the kind of node it tags."""
     tag = event.tag
-    if tag is None or isinstance(event, yaml.ScalarEvent) and event.implicit[0]:
+    if tag is None:
         return None
     short = escaped(tag.replace(_CORE, "!!"))
-    if tag == "!":
+    if tag == "!":  # the parser marks '! 3' as implicit: it would be read as the number 3
         return "the non-specific tag '!' is not allowed", "remove it; quote the value if it is text"
     if tag not in _ALLOWED_TAGS:
         return f"YAML tag {short!r} is not allowed", "only plain data is read: remove the tag"

@@ -143,7 +143,7 @@ def _check_value(value: Any, question: dict) -> tuple[Any, str]:
     if high is not None and value > high:
         return None, f"expected {expected} of at most {high:g}, got {_show(value)}"
     if not -LARGEST < value < LARGEST:  # 1e300 as a whole number would read as 1000000000000000052504760255204420…
-        return None, f"expected {expected} {'below' if value > 0 else 'above -'}{LARGEST:,}, got {_show(value)}"
+        return None, f"expected {expected} {'below ' if value > 0 else 'above -'}{LARGEST:,}, got {_show(value)}"
     return int(value) if qtype == "integer" else value, ""
 
 
