@@ -26,7 +26,7 @@ _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "srcset", "data", "ping"})
 _FORBIDDEN_TAGS = frozenset({"iframe", "frame", "object", "embed", "base", "applet", "portal"})
 _SCOPE = re.compile(r'new URL\("[^"\\<>]*",location\)')
-_BAD_SCHEME = re.compile(r"^(?:javascript|vbscript|data):", re.I)
+_BAD_SCHEME = re.compile(r"^(javascript|vbscript|data):", re.I)
 
 
 def findings(page: str) -> list[str]:
@@ -42,8 +42,8 @@ def findings(page: str) -> list[str]:
         for name, value in attributes.items():
             if name.startswith("on"):
                 found.append(f"an event handler {name}= on <{tag}>")
-            elif name in _URL_ATTRIBUTES and _BAD_SCHEME.match(re.sub(r"[\x00-\x20\x7f]+", "", value)):
-                found.append(f"a {value.split(':', 1)[0].strip().lower()}: URL in {name}= on <{tag}>")
+            elif name in _URL_ATTRIBUTES and (bad := _BAD_SCHEME.match(re.sub(r"[\x00-\x20\x7f]+", "", value))):
+                found.append(f"a {bad.group(1).lower()}: URL in {name}= on <{tag}>")
     return found
 
 
@@ -67,7 +67,7 @@ def audit_site(pages: dict[Path, str], site: Path) -> tuple[list[str], set[str]]
         for shape, rels in shapes.items():
             if shape != usual:
                 extra = sorted(shape - usual)
-                shown = (extra[0][:60] + "…") if extra else "fewer scripts"
+                shown = (extra[0][:60] + ("…" if len(extra[0]) > 60 else "")) if extra else "fewer scripts"
                 problems += [f"{rel}: an inline script the other pages do not run ({shown!r})" for rel in rels[:20]]
     return problems, hashes
 

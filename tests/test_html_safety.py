@@ -1,0 +1,229 @@
+"""No text from rules/ or content/ can become script: check refuses it, and the build's own layers hold without check.
+
+Layers, each tested on its own: ``check`` refuses unsafe text with a position
+(html_policy.markup_problems); the MkDocs plugin sanitises page bodies and
+escapes titles and tags; the post-build audit refuses any page that still
+carries an event handler, a script URL or a stray inline script; every page
+carries a Content-Security-Policy. The browser half (a 500+ payload corpus,
+opened in Chromium with a dialog hook) is tests/browser/test_hostile_text.py.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.errors import UserError
+from generator.render.html_policy import markup_problems, sanitize
+from generator.site.audit import audit_site, findings
+from generator.site.build import _default_source_date, build_site
+from generator.site.csp import executable_inline_scripts, script_hash
+from tests.conftest import copy_kb
+from tests.hostile_text import BLOCK_PAYLOADS, PAYLOADS
+
+# Payloads that are harmless once the page templates have escaped them, so check lets them through:
+# the sanitiser and the audit still see what they become (test_the_build_layers_hold_without_check).
+HARMLESS_AFTER_ESCAPING = {
+    "[go](java&#x73;cript:alert({n}))",  # '&' is escaped: the link is relative, to a page named 'java&#x73;cript:…'
+    "[go](javascript&colon;alert({n}))",
+    "word{{: onclick=alert({n}) }}",  # an attribute list after plain text is plain text
+    "[x](#){{: href=\"javascript:alert({n})\" }}",  # the quotes are escaped: the href is a relative '"javascript:…"'
+    "[x][r{n}]",  # a reference with no definition is text
+    "{{{{ config }}}} {{% raw %}} alert({n})",  # rules text is data, never a template
+    "&lt;script&gt;alert({n})&lt;/script&gt;",  # entities show as text
+    "```\n</code><script>alert({n})</script>\n```",  # code shows as text
+}
+BENIGN = [
+    "5+ sales calls a week",
+    "revenue < $1M and growth > 10%",
+    "if x <5 then y",
+    "[the ladder](../milestones/index.md) and [an article](2.010101.md#why)",
+    "[Stage 2 Capital](https://www.stage2.capital/) or [mail us](mailto:founders@example.com)",
+    "![chart](chart.png)",
+    "## Heading { #custom-anchor .wide }",
+    "Use `<details>` for that",
+    "A | B\n---|---\n1 | 2",
+]
+
+
+@pytest.mark.parametrize("payload", [p for p in (*PAYLOADS, *BLOCK_PAYLOADS) if p not in HARMLESS_AFTER_ESCAPING])
+def test_check_refuses_every_dangerous_payload(payload: str):
+    text = "Five calls." + ("\n\n" if payload in BLOCK_PAYLOADS else " ") + payload.format(n=1)
+    found = list(markup_problems(text))
+    assert found, text
+    assert all(0 <= offset < len(text) for offset, _, _ in found)
+
+
+@pytest.mark.parametrize("text", BENIGN)
+def test_check_lets_ordinary_markdown_through(text: str):
+    assert list(markup_problems(text)) == []
+
+
+def edit(kb: Path, rel: str, old: str, new: str) -> None:
+    path = kb / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def check_lines(kb: Path) -> list[str]:
+    result = subprocess.run([sys.executable, "-m", "generator", "--root", str(kb), "check"], capture_output=True, text=True)
+    assert "Traceback" not in result.stderr and result.returncode == 1, result.stderr
+    return result.stderr.splitlines()
+
+
+def test_check_places_each_unsafe_text_where_it_is(kb: Path):
+    edit(kb, "rules/milestones/m2.yaml", "title: ", "title: One customer </title><script>alert(2)</script> ")
+    edit(kb, "rules/milestones/m3.yaml", "summary: Five paying customers,",
+         "summary: 'Five ![x](data:,x){: onerror=alert(1) }' #")
+    article = next((kb / "content" / "articles").glob("2.010101-*.md"))
+    article.write_text(article.read_text(encoding="utf-8") + "\nSee [go](javascript:alert(1)).\n", encoding="utf-8")
+    last_line = len(article.read_text(encoding="utf-8").splitlines())
+    lines = check_lines(kb)
+    assert any(re.match(r"rules/milestones/m2\.yaml:3:\d+: milestone\.title: raw HTML \(</title…\) is not allowed", line) for line in lines), lines
+    m3 = [line for line in lines if line.startswith("rules/milestones/m3.yaml:4:")]
+    assert any("data: URL is not allowed" in line for line in m3) and any("'onerror' on <img> is not allowed" in line for line in m3), lines
+    rel = article.relative_to(kb).as_posix()
+    assert f"{rel}:{last_line}:10: a link or image to a javascript: URL is not allowed; links may point at http(s):// or mailto: addresses, or at pages of this site" in lines
+
+
+def test_a_tag_with_markup_is_refused(kb: Path):
+    article = next((kb / "content" / "articles").glob("2.010101-*.md"))
+    text = article.read_text(encoding="utf-8")
+    article.write_text(re.sub(r"^tags: \[", 'tags: ["<img src=x onerror=alert(1)>", ', text, count=1, flags=re.M), encoding="utf-8")
+    assert any(line.startswith(f"{article.relative_to(kb).as_posix()}:") and "raw HTML (<img…)" in line for line in check_lines(kb))
+
+
+@pytest.fixture
+def without_check(monkeypatch):
+    """Switch off check's text-safety rules, to test what the build does with text check would refuse."""
+    import generator.content.articles as articles
+    import generator.content.pages as pages
+    import generator.rules.validate as validate
+
+    monkeypatch.setattr(validate, "markup_problems", lambda text: iter(()))
+    for module in (articles, pages):
+        monkeypatch.setattr(module, "body_problems", lambda body, line: iter(()))
+
+
+def test_the_build_layers_hold_without_check(repo_root: Path, tmp_path: Path, without_check):
+    kb = copy_kb(tmp_path / "kb", "mkdocs.yml", "site_assets")
+    edit(kb, "rules/milestones/m2.yaml", "title: ", "title: One customer </title><script>alert(2)</script> ")
+    edit(kb, "rules/milestones/m3.yaml", "summary: Five paying customers,",
+         "summary: 'Five ![x](data:,x){: onerror=alert(1) } [go](javascript:alert(3))' #")
+    article = next((kb / "content" / "articles").glob("2.010101-*.md"))
+    text = article.read_text(encoding="utf-8")
+    article.write_text(re.sub(r"^tags: \[", 'tags: ["<img src=x onerror=alert(4)>", ', text, count=1, flags=re.M), encoding="utf-8")
+    site = tmp_path / "site"
+    build_site(kb, site)
+    pages = {p: p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
+    everything = "\n".join(pages.values())
+    assert not re.search(r"<[^>]*\sonerror\s*=", everything)
+    assert not re.search(r"""(?:href|src)\s*=\s*["']?\s*(?:javascript|data):""", everything, re.I)
+    m2 = (site / "milestones" / "m2" / "index.html").read_text(encoding="utf-8")
+    assert "<title>m2: One customer &lt;/title&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in m2
+    assert not any("alert" in script for page in pages.values() for script in executable_inline_scripts(page))
+    assert "&lt;img src=x onerror=alert(4)&gt;" in (site / "articles" / "2.010101" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_sanitiser_keeps_what_pages_need_and_drops_the_rest():
+    assert sanitize('<h2 id="why-it-matters">Why</h2>') == '<h2 id="why-it-matters">Why</h2>'
+    assert sanitize('<table><tr><td style="position:fixed;text-align: right;">5</td></tr></table>') == (
+        '<table><tbody><tr><td style="text-align:right">5</td></tr></tbody></table>')  # alignment only
+    assert sanitize('<div data-kb="status" class="x" role="status">y</div>') == '<div data-kb="status" class="x" role="status">y</div>'
+    assert sanitize('<img src="x" onerror="alert(1)">') == '<img src="x">'
+    assert sanitize('<a href="javascript:alert(1)">x</a>') == "<a>x</a>"
+    assert sanitize('<img src="data:,x">') == "<img>"
+    assert sanitize("<script>alert(1)</script>ok") == "ok"
+    assert sanitize('<p id="__config">x</p>') == "<p>x</p>"  # ids the theme's scripts look up cannot be claimed
+    assert sanitize('<noscript><p>Needs JavaScript.</p></noscript>') == '<noscript><p>Needs JavaScript.</p></noscript>'
+
+
+AUDITED = [
+    ('<p onclick="x()">', "an event handler onclick= on <p>"),
+    ('<a href=" JavaScript:alert(1)">', "a javascript: URL in href= on <a>"),
+    ('<img src="data:image/png;base64,AAAA">', "a data: URL in src= on <img>"),
+    ('<a href="java&#x09;script:alert(1)">', "a javascript: URL in href= on <a>"),
+    ('<iframe src="/x"></iframe>', "a <iframe> element"),
+    ('<meta http-equiv="refresh" content="0;url=/">', "a <meta http-equiv=refresh>"),
+    ('<form><button formaction="javascript:alert(1)">', "a javascript: URL in formaction= on <button>"),
+]
+
+
+@pytest.mark.parametrize("html, expected", AUDITED)
+def test_the_audit_names_what_a_page_must_not_carry(html: str, expected: str):
+    assert expected in findings(f"<html><body>{html}</body></html>")
+
+
+def test_the_audit_finds_an_inline_script_that_only_some_pages_run(tmp_path: Path):
+    theme = '<script>__md_scope=new URL("{base}",location)</script>'
+    pages = {tmp_path / "index.html": theme.format(base="."), tmp_path / "a" / "index.html": theme.format(base=".."),
+             tmp_path / "b" / "index.html": theme.format(base="..") + "<script>alert(1)</script>"}
+    problems, hashes = audit_site(pages, tmp_path)
+    assert problems == ["b/index.html: an inline script the other pages do not run ('alert(1)')"]
+    assert script_hash("alert(1)") in hashes and len(hashes) == 3
+
+
+def test_every_page_carries_the_policy_before_any_script(built_site: Path):
+    pages = list(built_site.rglob("*.html"))
+    assert len(pages) > 100
+    hashes = {script_hash(s) for page in pages for s in executable_inline_scripts(page.read_text(encoding="utf-8"))}
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        policies = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', text)
+        assert len(policies) == 1, page
+        (policy,) = policies
+        assert text.index("Content-Security-Policy") < text.index("<script")
+        assert text.index("Content-Security-Policy") < 1024, "the charset must stay in the first 1,024 bytes"
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+        assert directives["default-src"] == "'self'"
+        assert set(directives["script-src"].split()) == {"'self'", "'wasm-unsafe-eval'", *hashes}
+        assert directives["object-src"] == "'none'" and directives["base-uri"] == "'self'"
+        assert "http" not in policy and "*" not in policy and "unsafe-eval'" not in policy.replace("wasm-unsafe-eval'", "")
+
+
+def test_build_refuses_what_check_refuses_and_leaves_the_site(repo_root: Path, tmp_path: Path):
+    kb = copy_kb(tmp_path / "kb", "mkdocs.yml", "site_assets")
+    site = tmp_path / "site"
+    build_site(kb, site)
+    before = sorted(p.stat().st_mtime_ns for p in site.rglob("*.html"))
+    edit(kb, "rules/milestones/m1.yaml", "sales_calls_per_week >= 5", "sales_calls_per_week >= 6")  # valid, but cases fail
+    with pytest.raises(UserError) as failure:
+        build_site(kb, site)
+    assert "rules/tests/milestones.yaml:13:5: rule case 'm1: 5 calls a week meets it' fails: m1 is not_met, expected met: " \
+           "Not met: 5 sales calls a week (needs at least 6)." in [str(p) for p in failure.value.problems]
+    assert sorted(p.stat().st_mtime_ns for p in site.rglob("*.html")) == before
+
+
+def test_a_broken_link_in_a_rules_text_is_placed_in_that_file(repo_root: Path, tmp_path: Path):
+    kb = copy_kb(tmp_path / "kb", "mkdocs.yml", "site_assets")
+    edit(kb, "rules/milestones/m3.yaml", "why: |\n", "why: |\n  Read [the missing page](nowhere-at-all.md) first.\n")
+    with pytest.raises(UserError) as failure:
+        build_site(kb, tmp_path / "site")
+    (problem,) = [p for p in failure.value.problems if "nowhere-at-all.md" in p.message]
+    assert (problem.path, problem.line) == ("rules/milestones/m3.yaml", 7)
+    assert problem.col == (kb / "rules/milestones/m3.yaml").read_text().splitlines()[6].index("nowhere-at-all.md") + 1
+
+
+def test_the_site_is_readable_by_a_web_server_running_as_another_user(built_site: Path):
+    assert built_site.stat().st_mode & 0o005 == 0o005
+
+
+def test_dates_in_the_site_come_from_the_last_commit(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    env = {"GIT_AUTHOR_DATE": "2026-01-02T03:04:05Z", "GIT_COMMITTER_DATE": "2026-01-02T03:04:05Z",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "f").write_text("x")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "f"], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "commit", "-qm", "x"], check=True, env={**env, "PATH": os.environ["PATH"]})
+    _default_source_date(tmp_path)
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1767323045"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "42")
+    _default_source_date(tmp_path)
+    assert os.environ["SOURCE_DATE_EPOCH"] == "42"
