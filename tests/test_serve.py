@@ -105,13 +105,15 @@ def test_serve_rebuilds_and_survives_a_broken_edit(tmp_path: Path):
 
 def fake_build(versions: list):
     """A build_site stand-in: each call takes the next item; an exception is raised, a text becomes the site."""
-    def build(root: Path):
+    def build(root: Path, site_url: str | None = None):
+        build.urls.append(site_url)
         item = versions.pop(0)
         if isinstance(item, BaseException):
             raise item
         (root / "site").mkdir(exist_ok=True)
         (root / "site" / "index.html").write_text(item)
         return f"built {item}"
+    build.urls = []
     return build
 
 
@@ -121,7 +123,7 @@ def test_no_failure_of_a_rebuild_stops_the_server(tmp_path: Path, monkeypatch, c
     rule.write_text("v1")
     failures = [RuntimeError("boom\n\x1b[31mforged.yaml:1:1: fake"), ValueError("invalid literal for int(): 'abc'"),
                 RecursionError("maximum recursion depth exceeded"), UserError(["rules/m1.yaml:1:1: a user mistake"])]
-    monkeypatch.setattr(preview, "build_site", fake_build(["v1", *failures, "v2"]))
+    monkeypatch.setattr(preview, "build_site", builds := fake_build(["v1", *failures, "v2"]))
     port, stop = free_port(), threading.Event()
     thread = threading.Thread(target=preview.serve, args=(tmp_path, "127.0.0.1", port, 0.05, stop), daemon=True)
     thread.start()
@@ -138,11 +140,12 @@ def test_no_failure_of_a_rebuild_stops_the_server(tmp_path: Path, monkeypatch, c
         stop.set()
         thread.join(10)
     assert not thread.is_alive(), "serve returns once stopped"
+    assert set(builds.urls) == {url}, "every build is made for the preview's own address (instant navigation)"
 
 
 def test_an_unexpected_error_is_one_escaped_line(tmp_path: Path, monkeypatch, capsys):
     monkeypatch.setattr(preview, "build_site", fake_build([RuntimeError("boom\n\x1b[31mforged.yaml:1:1: fake " + "x" * 5000)]))
-    assert preview._rebuild(tmp_path) is False
+    assert preview._rebuild(tmp_path, "http://127.0.0.1:8000/") is False
     err = capsys.readouterr().err
     lines = err.splitlines()
     assert lines[0].startswith("build: unexpected RuntimeError: boom \\x1b[31mforged.yaml:1:1: fake xxx")

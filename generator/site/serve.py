@@ -106,9 +106,9 @@ def _one_line(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _rebuild(root: Path) -> bool:
+def _rebuild(root: Path, site_url: str) -> bool:
     try:
-        print(build_site(root), flush=True)
+        print(build_site(root, site_url=site_url), flush=True)
         return True
     except UserError as err:
         problems = [str(problem) for problem in err.problems]
@@ -139,18 +139,19 @@ def serve(root: Path, host: str, port: int, interval: float = 0.5, stop: threadi
     stop = stop or threading.Event()
     server = _listen(root / "site", host, port)
     serving = threading.Thread(target=server.serve_forever, daemon=True)
+    url = f"http://{host}:{server.server_address[1]}/"  # the preview's own address: instant navigation needs it
     try:
-        if not _rebuild(root) and not (root / "site").is_dir():
+        if not _rebuild(root, url) and not (root / "site").is_dir():
             raise UserError(["nothing to serve: fix the problems above and run again"])
         serving.start()
-        print(f"serving http://{host}:{server.server_address[1]}/ (Ctrl+C stops); watching {', '.join(WATCHED)}",
+        print(f"serving {url} (Ctrl+C stops); watching {', '.join(WATCHED)}",
               flush=True)
         seen = _snapshot(root)
         while not stop.wait(interval):
             now = _snapshot(root)
             if now != seen:
                 seen = now
-                _rebuild(root)
+                _rebuild(root, url)
     finally:
         if serving.is_alive():
             server.shutdown()
