@@ -353,3 +353,9 @@ def test_the_purity_check_catches_what_it_forbids():
     tree = ast.parse(bad)
     assert list(_imports(tree)) == [(1, "os", 0), (2, "generator.rules", 0), (3, "rules", 2)]
     assert {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} & FORBIDDEN_NAMES == {"open", "print"}
+
+
+def test_raised_warnings_come_most_severe_first():
+    result = score(product_market_fit=True, message_market_match=True, optimal_selling_strategy=True,
+                   annual_revenue_usd=500_000, scale_commitment=True, demand_vs_forecast=0.2)
+    assert [(f["id"], f["severity"]) for f in result["flags"]] == [("premature-scaling", "high"), ("too-niche", "low")]

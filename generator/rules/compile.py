@@ -74,7 +74,7 @@ def compile_rules(rules: Rules, articles: dict | None = None) -> dict:
         ],
         "flags": [
             {
-                "id": f["id"], "title": f["title"], "condition": f["condition"], "page": f"flags/{f['id']}/",
+                "id": f["id"], "title": f["title"], "condition": f["condition"], "severity": f["severity"], "page": f"flags/{f['id']}/",
                 "articles": reading(f),
                 "see": [a["page"] for a in reading(f)] or [f"flags/{f['id']}/"],
             }

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ID_PATTERN = r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$"
+SEVERITIES = ("high", "medium", "low")  # most severe first
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,8 @@ KINDS: tuple[FileKind, ...] = (
             Field("title", "line", "A short name for the risk."),
             Field("condition", "expr", "When the flag is raised. May use met('m1'), stage('framework') and checklist('id')."),
             Field("explanation", "text", "What the flag means for the founder and what to do about it (Markdown)."),
+            Field("severity", "enum", "How much harm the risk does if ignored. Raised warnings are shown most severe first.",
+                  required=False, default="medium", choices=SEVERITIES),
             ARTICLES,
             SOURCE_REF,
         ),

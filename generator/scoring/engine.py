@@ -20,6 +20,7 @@ from .expr import UNKNOWN, check_types, evaluate, names, parse
 
 RULES_FORMAT = 1
 
+_SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}  # as rules/model.py's SEVERITIES; the engine imports nothing from it
 _ANSWER_TYPES = {"integer": "number", "number": "number", "boolean": "bool", "choice": "str"}
 
 
@@ -80,7 +81,9 @@ class Engine:
             node = self.flag_nodes[flag["id"]]
             if evaluate(node, clean, derived) is True:
                 held = [c.text for c in explainer.clauses(node) if c.value is True]
-                flags.append({"id": flag["id"], "title": flag["title"], "why": _sentence("Raised because", held), "see": flag["see"]})
+                flags.append({"id": flag["id"], "title": flag["title"], "severity": flag.get("severity", "medium"),
+                              "why": _sentence("Raised because", held), "see": flag["see"]})
+        flags.sort(key=lambda f: _SEVERITY_RANK.get(f["severity"], 1))  # most severe first; stable within a severity
         warnings = []
         for check in self.consistency:
             node = self.consistency_nodes[check["id"]]
