@@ -139,7 +139,8 @@ def serve(root: Path, host: str, port: int, interval: float = 0.5, stop: threadi
     stop = stop or threading.Event()
     server = _listen(root / "site", host, port)
     serving = threading.Thread(target=server.serve_forever, daemon=True)
-    url = f"http://{host}:{server.server_address[1]}/"  # the preview's own address: instant navigation needs it
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # a wildcard address is no place to browse to
+    url = f"http://{shown}:{server.server_address[1]}/"  # the preview's own address: instant navigation needs it
     try:
         if not _rebuild(root, url) and not (root / "site").is_dir():
             raise UserError(["nothing to serve: fix the problems above and run again"])

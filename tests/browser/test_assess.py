@@ -195,7 +195,7 @@ def test_save_snapshots_and_see_them_after_a_reload(page, site_url):
     assert "3 milestones met, next goal m4" in snapshots.nth(0).inner_text()  # newest first
     assert page.get_attribute(".kb-history__chart", "aria-label") == "Milestones met over 2 snapshots: 2, 3"
     snapshots.nth(1).locator("text=Restore").click()
-    page.wait_for_function("document.querySelector('[data-kb=next-goal]').dataset.value === 'm3'")
+    page.wait_for_function("() => document.querySelector('[data-kb=next-goal]').dataset.value === 'm3'")  # a function: the page's CSP forbids eval
     assert page.input_value("input[name=paying_customers]") == "1"
     assert off_origin(page, site_url) == []
 
@@ -215,7 +215,7 @@ def test_export_then_import_restores_the_answers(page, site_url, tmp_path):
     page.wait_for_selector(READY, state="attached", timeout=60_000)
     assert next_goal(page) == "m1"
     page.set_input_files("[data-kb=import]", str(exported))
-    page.wait_for_function("document.querySelector('[data-kb=next-goal]').dataset.value === 'm6'")
+    page.wait_for_function("() => document.querySelector('[data-kb=next-goal]').dataset.value === 'm6'")  # a function: the page's CSP forbids eval
     assert page.is_checked("input[name=product_market_fit][value=true]")
 
     bad = tmp_path / "bad.json"
