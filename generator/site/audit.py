@@ -23,6 +23,10 @@ from .csp import executable_inline_scripts, script_hash
 
 _TAG = re.compile(r"<([A-Za-z][^\s/>]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*)\s*/?>", re.S)
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+# A tag that could hold anything findings() reports: an on... attribute, a script or data URL (also spelled
+# with entities or control characters), or an element that is forbidden or needs a closer look.
+_SUSPECT = re.compile(r"<(?:(?:iframe|frame|object|embed|base|applet|portal|meta)\b[^>]*>|[A-Za-z][^>]*?"
+                      r"(?:\son|script\s*:|data\s*:|&|[\x00-\x08\x0b\x0c\x0e-\x1f\t\n\r])[^>]*>)", re.I)
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "srcset", "data", "ping"})
 _FORBIDDEN_TAGS = frozenset({"iframe", "frame", "object", "embed", "base", "applet", "portal"})
 _SCOPE = re.compile(r'new URL\("[^"\\<>]*",location\)')
@@ -32,7 +36,10 @@ _BAD_SCHEME = re.compile(r"^(javascript|vbscript|data):", re.I)
 def findings(page: str) -> list[str]:
     """What is wrong with one page's HTML."""
     found = []
-    for match in _TAG.finditer(_without_script_bodies(page)):
+    for suspect in _SUSPECT.finditer(_without_script_bodies(page)):  # a cheap pass first: most tags are plain
+        match = _TAG.match(suspect.group(0))
+        if match is None:
+            continue
         tag = match.group(1).lower()
         if tag in _FORBIDDEN_TAGS:
             found.append(f"a <{tag}> element")
