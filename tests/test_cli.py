@@ -53,7 +53,7 @@ def test_score_json_follows_the_contract(tmp_path: Path):
 def test_score_json_lists_raised_flags_with_why_and_see(tmp_path: Path):
     answers = answers_file(tmp_path, '{"products_count": 2, "product_market_fit": false}', "answers.json")
     data = json.loads(run("score", "--answers", str(answers), "--format", "json").stdout)
-    assert [(f["id"], f["see"]) for f in data["flags"]] == [("products-before-fit", ["articles/4.010101/"])]
+    assert [(f["id"], f["see"]) for f in data["flags"]] == [("products-before-fit", ["articles/94.010101/"])]
     assert all(f["why"].startswith("Raised because: ") for f in data["flags"])
 
 

@@ -133,7 +133,7 @@ def test_new_refuses_a_name_that_is_not_an_id(tmp_path):
 
 M3 = "rules/milestones/m3.yaml"
 M3_CONDITION = "condition: paying_customers >= 5 and hell_yes_customers >= 1"
-ARTICLE = "content/articles/2.010101-one-goal-at-a-time.md"
+ARTICLE = "content/articles/92.010101-one-goal-at-a-time.md"
 CONDITION = "rules/milestones/m3.yaml:5:12: in condition: "
 RULE_CASES = [
     ("!!int abc in a rules file", M3, "title: 5 paying", "title: !!int abc\nx: 5 paying",

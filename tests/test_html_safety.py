@@ -42,7 +42,7 @@ BENIGN = [
     "5+ sales calls a week",
     "revenue < $1M and growth > 10%",
     "if x <5 then y",
-    "[the ladder](../milestones/index.md) and [an article](2.010101.md#why)",
+    "[the ladder](../milestones/index.md) and [an article](92.010101.md#why)",
     "[Stage 2 Capital](https://www.stage2.capital/) or [mail us](mailto:founders@example.com)",
     "![chart](chart.png)",
     "## Heading { #custom-anchor .wide }",
@@ -81,7 +81,7 @@ def test_check_places_each_unsafe_text_where_it_is(kb: Path):
     edit(kb, "rules/milestones/m2.yaml", "title: ", "title: One customer </title><script>alert(2)</script> ")
     edit(kb, "rules/milestones/m3.yaml", "summary: Five paying customers,",
          "summary: 'Five ![x](data:,x){: onerror=alert(1) }' #")
-    article = next((kb / "content" / "articles").glob("2.010101-*.md"))
+    article = next((kb / "content" / "articles").glob("92.010101-*.md"))
     article.write_text(article.read_text(encoding="utf-8") + "\nSee [go](javascript:alert(1)).\n", encoding="utf-8")
     last_line = len(article.read_text(encoding="utf-8").splitlines())
     lines = check_lines(kb)
@@ -93,7 +93,7 @@ def test_check_places_each_unsafe_text_where_it_is(kb: Path):
 
 
 def test_a_tag_with_markup_is_refused(kb: Path):
-    article = next((kb / "content" / "articles").glob("2.010101-*.md"))
+    article = next((kb / "content" / "articles").glob("92.010101-*.md"))
     text = article.read_text(encoding="utf-8")
     article.write_text(re.sub(r"^tags: \[", 'tags: ["<img src=x onerror=alert(1)>", ', text, count=1, flags=re.M), encoding="utf-8")
     assert any(line.startswith(f"{article.relative_to(kb).as_posix()}:") and "raw HTML (<img…)" in line for line in check_lines(kb))
@@ -116,7 +116,7 @@ def test_the_build_layers_hold_without_check(repo_root: Path, tmp_path: Path, wi
     edit(kb, "rules/milestones/m2.yaml", "title: ", "title: One customer </title><script>alert(2)</script> ")
     edit(kb, "rules/milestones/m3.yaml", "summary: Five paying customers,",
          "summary: 'Five ![x](data:,x){: onerror=alert(1) } [go](javascript:alert(3))' #")
-    article = next((kb / "content" / "articles").glob("2.010101-*.md"))
+    article = next((kb / "content" / "articles").glob("92.010101-*.md"))
     text = article.read_text(encoding="utf-8")
     article.write_text(re.sub(r"^tags: \[", 'tags: ["<img src=x onerror=alert(4)>", ', text, count=1, flags=re.M), encoding="utf-8")
     site = tmp_path / "site"
@@ -128,7 +128,7 @@ def test_the_build_layers_hold_without_check(repo_root: Path, tmp_path: Path, wi
     m2 = (site / "milestones" / "m2" / "index.html").read_text(encoding="utf-8")
     assert "<title>m2: One customer &lt;/title&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in m2
     assert not any("alert" in script for page in pages.values() for script in executable_inline_scripts(page))
-    assert "&lt;img src=x onerror=alert(4)&gt;" in (site / "articles" / "2.010101" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(4)&gt;" in (site / "articles" / "92.010101" / "index.html").read_text(encoding="utf-8")
 
 
 def test_the_sanitiser_keeps_what_pages_need_and_drops_the_rest():

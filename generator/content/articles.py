@@ -28,7 +28,7 @@ class Article:
     summary: str
     tags: list[str]
     stages: list[str]
-    sources: list[str]
+    credits: list[dict]  # [{'id': source id, 'gave': [kinds], 'point': text or None}], as in the front matter
     related: list[str]
     body: str
     body_line: int
@@ -38,6 +38,10 @@ class Article:
     section: str
     meta: YMap = field(repr=False, default=None)
     file: YamlFile = field(repr=False, default=None)
+
+    @property
+    def sources(self) -> list[str]:
+        return [credit["id"] for credit in self.credits]
 
     @property
     def page(self) -> str:
@@ -76,7 +80,8 @@ def load_articles(root: Path) -> tuple[dict[str, Article], list[YamlFile]]:
         volume, chapter, section, _ = match.groups()
         articles[number] = Article(
             number, meta["title"], meta["summary"], list(meta["tags"]), list(meta.get("stages", [])),
-            list(meta["sources"]), list(meta.get("related", [])), doc.body, doc.body_line, rel,
+            [{"id": c["id"], "gave": list(c["gave"]), "point": c.get("point")} for c in meta["sources"]],
+            list(meta.get("related", [])), doc.body, doc.body_line, rel,
             volume, f"{volume}.{chapter}", f"{volume}.{chapter}{section}", meta, doc.source,
         )
     return dict(sorted(articles.items(), key=lambda item: _sort_key(item[0]))), files
@@ -95,7 +100,15 @@ def check_articles(articles: dict[str, Article], outline: dict, sources: dict, s
             known = sorted(outline["sections"])
             file.problem(meta.value_pos["number"], f"section {article.section} of article {article.number} is not in rules/outline.yaml",
                          did_you_mean(article.section, known) or "declare the section there first")
-        for key, known, what in (("sources", sources, "source"), ("stages", stages, "stage"), ("related", articles, "article")):
+        credits = meta.get("sources") or []
+        seen: set[str] = set()
+        for index, credit in enumerate(credits):
+            if credit["id"] not in sources:
+                file.problem(credit.value_pos["id"], f"unknown source {credit['id']!r}", did_you_mean(credit["id"], sources) or "declare it in rules/sources.yaml")
+            elif credit["id"] in seen:
+                file.problem(credits.item_pos[index], f"source {credit['id']!r} is credited twice", "give it one entry that lists everything it gave")
+            seen.add(credit["id"])
+        for key, known, what in (("stages", stages, "stage"), ("related", articles, "article")):
             values = meta.get(key) or []
             for index, value in enumerate(values):
                 if value not in known:

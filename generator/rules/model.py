@@ -47,12 +47,41 @@ class FileKind:
     required: bool = False  # single-file kinds only: must the file exist?
 
 
+# What a source can give a page. Declared once: check refuses any other kind, and
+# every credit line on the site is built from these words (generator/render/credits.py).
+CREDIT_KINDS = {
+    "number": "the number",
+    "title": "the title",
+    "summary": "the quick summary, which ours follows",
+    "argument": "the argument the text follows",
+    "idea": "an idea the text uses",
+    "framework": "the framework it explains",
+    "facts": "facts and figures",
+    "example": "the example",
+    "questions": "the list of questions",
+    "general": "points that are general knowledge of the wider work, not found in the document we hold",
+}
+PAGE_PARTS = ("number", "title", "summary")  # the parts of an article page a source can give; the text is always ours
+
+GAVE = Field(
+    "gave", "list:enum", "What the source gave, one or more of: " + ", ".join(CREDIT_KINDS) + ". "
+    "The page says it in words; whatever no source gave is credited to this knowledge base.",
+    choices=tuple(CREDIT_KINDS),
+)
+
 SOURCE_REF = Field(
     "source", "object", "Where the rule comes from.",
     fields=(
         Field("id", "ref:source", "The source document, as declared in rules/sources.yaml."),
         Field("point", "line", "Which part of that document: a heading, a numbered point, a quote's gist."),
+        Field(GAVE.name, GAVE.type, GAVE.doc + " Leave it out when the source gave the rule itself.", required=False, choices=GAVE.choices),
     ),
+)
+
+CREDIT = (
+    Field("id", "ref:source", "The source document, as declared in rules/sources.yaml."),
+    GAVE,
+    Field("point", "line", "Which part of the document it comes from, e.g. 'its list of stage-6 articles'.", required=False),
 )
 
 SOURCE = (
@@ -318,6 +347,10 @@ ARTICLE = (
     Field("summary", "line", "The quick summary: one sentence."),
     Field("tags", "list:line", "Key-word tags, e.g. Scalability."),
     Field("stages", "list:line", "The stages it is for, as framework/stage, e.g. cxo-atlas/has-some-customers.", required=False),
-    Field("sources", "list:ref:source", "The source documents it draws on; each is credited on the page."),
+    Field(
+        "sources", "list:object", "What each source document gave the article, one entry per source, e.g. "
+        "`{id: cxo-atlas, gave: [number, title, summary], point: its list of stage-6 articles}`. "
+        "An empty list says the whole article is this knowledge base's own.", fields=CREDIT,
+    ),
     Field("related", "list:line", "Numbers of related articles.", required=False),
 )
