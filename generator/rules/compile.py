@@ -36,7 +36,8 @@ def compile_rules(rules: Rules, articles: dict | None = None) -> dict:
 
     document = {
         "format": RULES_FORMAT,
-        "groups": [{"id": g["id"], "title": g["title"]} for g in rules.groups],
+        "groups": [{"id": g["id"], "title": g["title"]} | ({"open_when": g["open_when"]} if g.get("open_when") else {})
+                   for g in rules.groups],
         "questions": [
             {k: plain(q[k]) for k in _QUESTION_KEYS if k in q} | ({"article": reading({"articles": [q["article"]]})[0]}
                                                                    if q.get("article") in articles else {})
@@ -61,7 +62,7 @@ def compile_rules(rules: Rules, articles: dict | None = None) -> dict:
                 "title": f["title"],
                 "page": f"frameworks/{f['id']}/",
                 "stages": [
-                    {k: s[k] for k in ("id", "title", "summary", "focus", "when") if k in s}
+                    {k: plain(s[k]) for k in ("id", "title", "summary", "focus", "when", "this_week") if k in s}
                     | {"page": f"frameworks/{f['id']}/{s['id']}/", "articles": reading(s)}
                     for s in f["stages"]
                 ],
@@ -81,6 +82,7 @@ def compile_rules(rules: Rules, articles: dict | None = None) -> dict:
             for f in rules.flags.values()
         ],
         "consistency": [{k: c[k] for k in ("id", "when", "message")} for c in rules.consistency],
+        "crosswalk_main": rules.crosswalk_main,
         "crosswalk": [
             {"id": row["id"], "title": row["title"], "stages": {fid: list(sids) for fid, sids in row["stages"].items()}}
             for row in rules.crosswalk

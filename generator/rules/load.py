@@ -33,6 +33,7 @@ class Rules:
     ladder: YMap | None = None
     frameworks: dict[str, YMap] = field(default_factory=dict)
     crosswalk: list[YMap] = field(default_factory=list)
+    crosswalk_main: str | None = None  # the framework the assessment names the stage in (crosswalk.yaml `main`)
     flags: dict[str, YMap] = field(default_factory=dict)
     checklists: dict[str, YMap] = field(default_factory=dict)
     consistency: list[YMap] = field(default_factory=list)
@@ -164,6 +165,7 @@ def _index(rules: Rules, by_kind: dict[str, list[YamlFile]]) -> None:
             rules.where[(kind, f.data["id"])] = f
         setattr(rules, attr, {f.data["id"]: f.data for f in by_kind[kind]})
     rules.crosswalk = [row for f in by_kind["crosswalk"] for row in f.data["rows"]]
+    rules.crosswalk_main = next((f.data["main"] for f in by_kind["crosswalk"] if f.data.get("main")), None)
     rules.consistency = [c for f in by_kind["consistency"] for c in f.data["checks"]]
     rules.outline = by_kind["outline"][0].data if by_kind["outline"] else None
     rules.glossary = [t for f in by_kind["glossary"] for t in f.data["terms"]]
@@ -182,6 +184,7 @@ def _resolve_refs(rules: Rules, found: Collector) -> None:
         "question": rules.questions,
         "milestone": {ident: None for kind, ident in rules.where if kind == "milestone"},
         "flag": rules.flags,
+        "framework": rules.frameworks,
     }
     for ref in found.refs:
         ids = known[ref.kind]
@@ -210,10 +213,11 @@ def _check_questions(rules: Rules) -> None:
 
 
 # Which functions each kind's conditions may call: milestones and constraints
-# read answers only, stages may build on milestones and checklists, flags on all.
+# read answers only, stages may build on milestones and checklists, flags and question groups on all.
 _REFERENCES_ALLOWED = {
     "framework": ("milestone", "checklist"),
     "flag": ("milestone", "framework", "checklist"),
+    "question-group": ("milestone", "framework", "checklist"),
     "consistency": ("milestone",),
 }
 
@@ -236,7 +240,7 @@ def _check_exprs(rules: Rules, found: Collector, kind_of: dict[int, str]) -> Non
             mistyped = True
             expr.file.problem(expr_pos(expr.file.lines, expr.pos, expr.style, err.pos), f"in condition: {err.message}", err.hint)
             continue
-        if kind not in ("constraints", "consistency"):
+        if kind not in ("constraints", "consistency", "question-group"):  # opening a group is not a use of its answers
             rules.used_questions.update(n.value for n in names(node))  # read, even if mistyped: one problem, not three
         try:
             check_types(node, types, refs=refs)

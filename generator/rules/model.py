@@ -150,6 +150,13 @@ KINDS: tuple[FileKind, ...] = (
             Field("id", "id", "The group id; equals the file name."),
             Field("title", "line", "The group's heading on the form."),
             Field("order", "int", "Where the group comes on the form (lowest first)."),
+            Field(
+                "open_when", "expr",
+                "When the group opens by itself on the form, because its questions matter at the founder's stage "
+                "(may use met('m1'), stage('framework') and checklist('id')). A group without one is always open; "
+                "a group with one stays closed, showing how many of its questions are answered, until it is true.",
+                required=False,
+            ),
             Field("questions", "list:object", "The questions, in form order.", fields=QUESTION),
         ),
         id_is_file_name=True,
@@ -212,6 +219,11 @@ KINDS: tuple[FileKind, ...] = (
         "Which stages of different frameworks correspond. Each row is one period of a company's life; "
         "a stage may appear in one row only, and rows follow every framework's stage order.",
         (
+            Field(
+                "main", "ref:framework", "The framework the self-assessment names the founder's stage in; "
+                "the stages of the same period in the others are shown as 'also called'. Defaults to the first "
+                "framework of the first row.", required=False,
+            ),
             Field(
                 "rows", "list:object", "The periods, earliest first.",
                 fields=(

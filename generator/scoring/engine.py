@@ -51,6 +51,7 @@ class Engine:
         }
         self.flag_nodes = {f["id"]: compile_(f, "condition")["node"] for f in self.flags}
         self.consistency_nodes = {c["id"]: compile_(c, "when")["node"] for c in self.consistency}
+        self.group_nodes = {g["id"]: compile_(g, "open_when")["node"] for g in rules.get("groups", []) if g.get("open_when")}
         self.labels = _labels(rules)
 
     @classmethod
@@ -103,6 +104,7 @@ class Engine:
             "checklists": checklists,
             "warnings": warnings,
             "reading": self._reading(next_goal, flags, stage_details),
+            "open_groups": [gid for gid, node in self.group_nodes.items() if evaluate(node, clean, derived) is True],
         }
 
     def score_json(self, answers_json: str) -> str:
