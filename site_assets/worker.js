@@ -3,39 +3,70 @@
 // Protocol (postMessage):
 //   page -> worker  {type: "init"}   (the page listens from now on)
 //                   {type: "score", id, answers: "<answers JSON>"}
-//   worker -> page  {type: "progress", text}
-//                   {type: "ready", ms}   (ms since the worker started)
+//   worker -> page  {type: "progress", text, loaded, total}
+//                       loaded/total: bytes of everything the start downloads (Pyodide's
+//                       files, the engine, the rules; total from runtime.json, written by the
+//                       build with the files' true sizes). Posted on "init", then at least
+//                       every 500 ms while bytes flow, and when the phase changes.
+//                   {type: "ready", ms, start}   (ms since the worker started; start: "snapshot"
+//                       when a memory snapshot was restored, "normal" otherwise)
 //                   {type: "result", id, payload: "<score_json output>"}
 //                   {type: "error", message}
 //
 // Everything is loaded from this site: Pyodide's files from ../pyodide/, the
-// engine (engine.zip) and the compiled rules (rules.json) from beside this
-// file. Nothing is fetched from elsewhere. All of it starts downloading the
-// moment the worker starts, side by side, and the engine is built without
-// waiting for the page: "init" only says the page is ready to hear about it.
+// engine (engine.zip), the compiled rules (rules.json) and their sizes and
+// version key (runtime.json) from beside this file. Nothing is fetched from
+// elsewhere. All of it starts downloading the moment the worker starts, side
+// by side, and the engine is built without waiting for the page: "init" only
+// says the page is ready to hear about it.
+//
+// Later starts restore a memory snapshot of the engine ready to score (snapshot.js),
+// made in this browser after a normal start and kept in Cache Storage under
+// runtime.json's key. Anything wrong with it (another Pyodide, new rules, a failed
+// restore) means a normal start, silently.
+
+import { findSnapshot, forgetSnapshot, saveSnapshot } from "./snapshot.js";
 
 const here = new URL(".", import.meta.url);
 const PROGRESS = {
   runtime: "Downloading the Python runtime (about 4 MB, cached after the first visit)…",
   engine: "Starting the scoring engine…",
 };
+const PROGRESS_EVERY_MS = 250;
+const ENGINE_GLOBAL = "KB_ENGINE";
+const RESTORE_LIMIT_MS = 10000; // a restore that hangs gives way to a normal start
 let listening = false;
 let phase = "runtime";
 let engine = null;
+let loaded = 0;
+let total = 0;
+let lastPost = 0;
 
 function post(message) {
   self.postMessage(message);
 }
 
+function postProgress() {
+  lastPost = performance.now();
+  post({ type: "progress", text: PROGRESS[phase], loaded: Math.min(loaded, total), total });
+}
+
+function counted(bytes) {
+  loaded += bytes;
+  total = Math.max(total, loaded);
+  if (listening && performance.now() - lastPost >= PROGRESS_EVERY_MS) postProgress();
+}
+
 function enter(next) {
   phase = next;
-  if (listening) post({ type: "progress", text: PROGRESS[phase] });
+  if (listening) postProgress();
 }
 
 // Pyodide reports a missing or broken file on the console and then waits for ever. Every
 // download in this worker, Pyodide's and ours, goes through this wrapper: a failed one rejects
 // its own fetch and ends the start at once, naming the file, instead of after the page's
-// time limit.
+// time limit. The wrapper also counts the bytes of each body as they arrive, in a new Response
+// with the same status and headers (so WebAssembly still compiles while it streams).
 let downloadFailed;
 const failedDownload = new Promise((_, reject) => {
   downloadFailed = reject;
@@ -47,7 +78,7 @@ self.fetch = async (resource, options) => {
   let failure;
   try {
     const response = await siteFetch(resource, options);
-    if (response.ok) return response;
+    if (response.ok) return countBody(response);
     failure = new Error(`${name} could not be downloaded (HTTP ${response.status})`);
   } catch (error) {
     failure = new Error(`${name} could not be downloaded (${error.message})`);
@@ -56,29 +87,111 @@ self.fetch = async (resource, options) => {
   throw failure;
 };
 
+function countBody(response) {
+  if (!response.body || typeof TransformStream !== "function") return response;
+  const counter = new TransformStream({
+    transform(chunk, controller) {
+      counted(chunk.byteLength);
+      controller.enqueue(chunk);
+    },
+  });
+  return new Response(response.body.pipeThrough(counter), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+// runtime.json: {key, files: {path relative to this file: bytes}}. Known before most bytes flow.
+const runtime = fetch(new URL("runtime.json", here)).then((response) => response.json());
+runtime.then((info) => {
+  total = Math.max(total, Object.values(info.files).reduce((sum, bytes) => sum + bytes, 0));
+}, () => {});
 const engineZip = fetch(new URL("engine.zip", here)).then((response) => response.arrayBuffer());
 const rulesText = fetch(new URL("rules.json", here)).then((response) => response.text());
 engineZip.catch(() => {}); // reported through `prepared`
 rulesText.catch(() => {});
 
-const starting = (async () => {
-  const { loadPyodide } = await import(new URL("../pyodide/pyodide.mjs", here).href);
-  const pyodide = await loadPyodide({ indexURL: new URL("../pyodide/", here).href, stdout: () => {}, stderr: () => {} });
+async function importPyodide() {
+  const url = new URL("../pyodide/pyodide.mjs", here);
+  const module = await import(url.href); // an import, not a fetch: counted once it is in
+  counted((await runtime.catch(() => ({ files: {} }))).files["../pyodide/pyodide.mjs"] || 0);
+  return module.loadPyodide;
+}
+
+function pyodideOptions(extra) {
+  return { indexURL: new URL("../pyodide/", here).href, stdout: () => {}, stderr: () => {}, ...extra };
+}
+
+async function normalStart(loadPyodide) {
+  const pyodide = await loadPyodide(pyodideOptions({ _makeSnapshot: true }));
   enter("engine");
   pyodide.unpackArchive(new Uint8Array(await engineZip), "zip", { extractDir: "/home/pyodide/kb" });
   pyodide.runPython('import sys; sys.path.insert(0, "/home/pyodide/kb")');
   pyodide.globals.set("KB_RULES_JSON", await rulesText);
-  engine = pyodide.runPython("from scoring import Engine\nEngine.from_json(KB_RULES_JSON)");
-  pyodide.globals.delete("KB_RULES_JSON");
-  return Math.round(performance.now());
+  pyodide.runPython(`from scoring import Engine\n${ENGINE_GLOBAL} = Engine.from_json(KB_RULES_JSON)\ndel KB_RULES_JSON`);
+  pyodide.runPython(`${ENGINE_GLOBAL}.score_json("{}")`); // every import the engine makes, in the snapshot
+  return pyodide;
+}
+
+// A snapshot restore, or null when there is none to try or it failed (the failed one is forgotten).
+async function restoredStart(loadPyodide) {
+  let info;
+  try {
+    info = await runtime;
+  } catch (error) {
+    return null;
+  }
+  const snapshot = await findSnapshot(info.key);
+  if (!snapshot) return null;
+  try {
+    const pyodide = await withTimeout(loadPyodide(pyodideOptions({ _loadSnapshot: snapshot })), RESTORE_LIMIT_MS);
+    enter("engine");
+    const restored = pyodide.globals.get(ENGINE_GLOBAL);
+    JSON.parse(restored.score_json("{}")); // a restore that cannot score is a failed restore
+    restored.destroy();
+    return pyodide;
+  } catch (error) {
+    await forgetSnapshot();
+    return null;
+  }
+}
+
+function withTimeout(promise, ms) {
+  return Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error("timed out")), ms))]);
+}
+
+const starting = (async () => {
+  const loadPyodide = await importPyodide();
+  const restored = await restoredStart(loadPyodide);
+  const pyodide = restored || (await normalStart(loadPyodide));
+  engine = pyodide.globals.get(ENGINE_GLOBAL);
+  loaded = total;
+  if (!restored) keepSnapshot(pyodide);
+  return { ms: Math.round(performance.now()), start: restored ? "snapshot" : "normal" };
 })();
 const prepared = Promise.race([starting, failedDownload]);
 prepared.catch(() => {}); // reported when "init" awaits it
 
+// After a normal start, once the page has had its first results: a snapshot for the next visit.
+function keepSnapshot(pyodide) {
+  setTimeout(async () => {
+    try {
+      const info = await runtime;
+      await saveSnapshot(info.key, pyodide.makeMemorySnapshot());
+    } catch (error) {
+      // no snapshot this time: the next visit starts normally
+    }
+  }, 1500);
+}
+
 async function init() {
   listening = true;
-  post({ type: "progress", text: PROGRESS[phase] });
-  post({ type: "ready", ms: await prepared });
+  await Promise.race([runtime.catch(() => {}), prepared.catch(() => {})]); // the total, before the first report
+  postProgress();
+  const { ms, start } = await prepared;
+  postProgress();
+  post({ type: "ready", ms, start });
 }
 
 self.onmessage = async (event) => {

@@ -23,7 +23,7 @@ from ..knowledge import Knowledge
 from ..render.pages import render_docs
 from ..rules.compile import rules_json
 from .audit import audit_site
-from .bundle import write_engine_zip
+from .bundle import write_engine_zip, write_runtime_manifest
 from .csp import add_policy
 from .mkdocs_run import mkdocs_build
 
@@ -62,6 +62,8 @@ def generate(root: Path, docs: Path) -> tuple[list[str], int, dict[str, list[Pat
         if path.is_file():
             shutil.copyfile(path, assets / path.name)
     _copy_pyodide(root, docs / PYODIDE_DIR)
+    write_runtime_manifest(assets / "runtime.json", [docs / PYODIDE_DIR / name for name in PYODIDE_FILES]
+                           + [assets / "engine.zip", assets / "rules.json"])
     return written, bundle, _page_sources(knowledge, root, written)
 
 

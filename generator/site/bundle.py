@@ -1,4 +1,9 @@
-"""The browser bundle: the scoring engine as a zip and the compiled rules as JSON.
+"""The browser bundle: the scoring engine as a zip, the compiled rules as JSON, and runtime.json.
+
+runtime.json lists every file the assessment's start downloads with its true
+size (the worker reports progress in bytes against their sum) and a key that
+changes whenever any of them changes (a memory snapshot made from other files
+is never restored).
 
 Both are byte-identical for identical inputs (sorted entries, fixed
 timestamps), so two builds of the same tree produce the same site.
@@ -6,6 +11,9 @@ timestamps), so two builds of the same tree produce the same site.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -29,3 +37,21 @@ def write_engine_zip(target: Path) -> int:
             info.external_attr = 0o644 << 16
             archive.writestr(info, path.read_bytes())
     return target.stat().st_size
+
+
+def write_runtime_manifest(target: Path, files: list[Path]) -> dict:
+    """Write runtime.json beside the bundle: sizes of ``files`` by URL relative to it, and their key."""
+    digest = hashlib.sha256()
+    sizes = {}
+    for path in files:
+        rel = _relative(path, target.parent)
+        data = path.read_bytes()
+        digest.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
+        sizes[rel] = len(data)
+    manifest = {"key": digest.hexdigest()[:32], "files": sizes}
+    target.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return manifest
+
+
+def _relative(path: Path, start: Path) -> str:
+    return os.path.relpath(path, start).replace(os.sep, "/")
