@@ -6,13 +6,15 @@ One call gathers every problem from every file before anything is rendered:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .content.articles import Article, check_articles, load_articles, outline_index, reference_problems
 from .content.pages import Page, load_pages
 from .errors import Problem, UserError
+from .render.facts import expand, fact_problems, fact_table, known_ids
 from .rules.load import Rules, load_rules
+from .rules.yamlfile import expr_pos
 
 SECTION_KINDS = ("frameworks", "flags", "checklists")
 
@@ -46,13 +48,38 @@ def load_knowledge(root: Path) -> Knowledge:
         stages = {f"{fid}/{s['id']}" for fid, f in rules.frameworks.items() for s in f["stages"]}
         check_articles(articles, outline, rules.sources, stages)
         problems.extend(_rule_references(rules, articles))
+        problems.extend(_fact_problems(rules, articles, pages))
         if articles and rules.outline is None:
             problems.append(Problem("rules/outline.yaml", 1, 1, "articles need an outline", "declare volumes, chapters and sections there"))
     for file in article_files:
         problems.extend(file.problems)
     if problems:
         raise UserError(sorted(set(problems)))
+    table = fact_table(rules)
+    for article in articles.values():
+        article.body, article.summary = expand(article.body, table), expand(article.summary, table)
+    pages = {name: replace(page, body=expand(page.body, table)) for name, page in pages.items()}
     return Knowledge(rules, pages, articles, outline)
+
+
+def _fact_problems(rules: Rules, articles: dict[str, Article], pages: dict[str, Page]) -> list[Problem]:
+    """Rule facts ([[milestone.m5.met_when]]) in article bodies and summaries and in page texts must name real rules."""
+    known, out = known_ids(rules), []
+
+    def in_body(rel: str, body: str, first_line: int) -> None:
+        for offset, message, hint in fact_problems(body, known):
+            line = first_line + body.count("\n", 0, offset)
+            out.append(Problem(rel, line, offset - body.rfind("\n", 0, offset), message, hint))
+
+    for article in articles.values():
+        in_body(article.rel, article.body, article.body_line)
+        meta = article.meta
+        for offset, message, hint in fact_problems(article.summary, known):
+            line, col = expr_pos(article.file.lines, meta.value_pos["summary"], meta.value_style.get("summary"), offset)
+            out.append(Problem(article.rel, line, col, message, hint))
+    for page in pages.values():
+        in_body(page.rel, page.body, page.body_line)
+    return out
 
 
 def article_refs(rules: Rules):

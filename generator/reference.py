@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import argparse
 
-from .rules.model import ARTICLE, KINDS, Field
+from .render.facts import FIELDS as FACT_FIELDS
+from .rules.model import ARTICLE, CREDIT_KINDS, KINDS, Field
 from .scoring.expr import FUNCTIONS
 
 _TYPE_WORDS = {
@@ -86,6 +87,24 @@ def reference_markdown() -> str:
         "finished site refuses any event handler, `javascript:`/`data:` URL or inline script that not every",
         "page runs; and every page carries a Content-Security-Policy (`<meta http-equiv>`) that allows nothing",
         "from another host and no inline script except the theme's own, by hash.", "",
+        "## Credits: what each source gave", "",
+        "An article's `sources:` entries and a rule's `source:` say what the source gave, with one or more of",
+        "these kinds; `check` refuses any other. The page says it in words, and whatever no source gave (always",
+        "the text itself) is credited to this knowledge base.", "",
+        "| Kind | Said on the page as |", "|---|---|",
+        *[f"| `{kind}` | {words} |" for kind, words in CREDIT_KINDS.items()],
+        "",
+        "## Rule facts in prose", "",
+        "Article bodies and summaries, page texts and every rules text may state a rule's facts as",
+        "`[[KIND.ID.FIELD]]`, e.g. `[[milestone.m5.met_when]]`. The build replaces each with the rules' own words,",
+        "so a rule change updates every page that states it; `check` refuses an unknown kind, id or field at its",
+        "line and column. Inside `code` the brackets stay as written. Use a fact wherever prose restates a",
+        "milestone's threshold or a flag's condition; keep a number literal only where it is a source's own words.", "",
+        "| Fact | Gives |", "|---|---|",
+        *[f"| `[[{kind}.ID.{name}]]` | {doc} |" for kind, fields in FACT_FIELDS.items() for name, doc in fields.items()],
+        "",
+        "For example, `[[milestone.m5.title]] is met when [[milestone.m5.met_when]].` gives the milestone's",
+        "title and its condition in words, as its own page prints them.", "",
         "## Conditions", "",
         "Conditions are small expressions over answer ids, for example",
         "`paying_customers > 20 and hell_yes_customers / paying_customers >= 0.9`.", "",

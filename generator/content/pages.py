@@ -20,6 +20,7 @@ class Page:
     rel: str
     title: str
     body: str
+    body_line: int = 1
 
 
 def load_pages(root: Path, sections: tuple[str, ...] = ()) -> tuple[dict[str, Page], list[Problem]]:
@@ -34,7 +35,7 @@ def load_pages(root: Path, sections: tuple[str, ...] = ()) -> tuple[dict[str, Pa
             page.source.problem(pos, message, hint)
         problems.extend(page.source.problems)
         if page.meta is not None and not page.source.problems:
-            pages[path.stem] = Page(path.stem, rel, page.meta["title"], page.body)
+            pages[path.stem] = Page(path.stem, rel, page.meta["title"], page.body, page.body_line)
     for name in (*REQUIRED_PAGES, *sections):
         if name not in pages and not any(p.path.endswith(f"/{name}.md") for p in problems):
             problems.append(Problem(f"content/pages/{name}.md", 1, 1, "missing page text",

@@ -10,7 +10,7 @@ from ..knowledge import Knowledge, article_refs
 from ..rules.compile import plain
 from ..rules.load import Rules
 from ..scoring.expr import names, parse
-from .conditions import in_words
+from .conditions import in_words, labels as _labels
 
 _TYPE_WORDS = {"integer": "a whole number", "number": "a number", "boolean": "yes or no", "choice": "one of a list"}
 
@@ -197,16 +197,6 @@ def _chapter_page(chapter: str) -> str:
 
 def _section_anchor(section: str) -> str:
     return "section-" + section.replace(".", "-")
-
-
-def _labels(rules: Rules) -> dict:
-    """Names for met(), stage() and checklist() references in page text."""
-    labels = {("met", mid): f"{mid} ({m['title']})" for mid, m in rules.milestones.items()}
-    labels.update({("checklist", cid): c["title"] for cid, c in rules.checklists.items()})
-    for fid, f in rules.frameworks.items():
-        labels[("stage", fid)] = f"the {f['title']} stage"
-        labels.update({("stage-of", fid, s["id"]): s["title"] for s in f["stages"]})
-    return labels
 
 
 def _names_stage(condition: str, framework: str, stage: str) -> bool:

@@ -16,6 +16,7 @@ from ..scoring.expr import ExprError, check_types, names, parse
 from .model import KINDS, FileKind
 from .schema import SCHEMA_DIR, schema_line, schema_text
 from .structure import check_checklists, check_crosswalk, check_frameworks
+from ..render.facts import check_rule_texts, expand_rules
 from .validate import Collector, check_mapping
 from .yamlfile import YamlFile, YMap, expr_pos, read_yaml, todo_markers
 
@@ -72,10 +73,12 @@ def load_rules(root: Path) -> Rules:
     check_frameworks(rules)
     check_crosswalk(rules, by_kind["crosswalk"])
     check_checklists(rules)
+    check_rule_texts(rules, found.texts)
     for file in (f for _, f in files):
         problems.extend(file.problems)
     if problems:
         raise UserError(sorted(set(problems)))
+    expand_rules(rules)
     return rules
 
 

@@ -41,6 +41,7 @@ class Collector:
     def __init__(self) -> None:
         self.refs: list[Ref] = []
         self.exprs: list[Expr] = []
+        self.texts: list[tuple[str, YamlFile, Pos, str | None]] = []  # text fields, for rule facts (render/facts.py)
 
 
 def check_mapping(data: object, fields: tuple[Field, ...], file: YamlFile, pos: Pos, what: str, found: Collector) -> bool:
@@ -118,6 +119,8 @@ def check_value(value: object, f: Field, ftype: str, file: YamlFile, pos: Pos, s
         return False
     if ftype in ("line", "text"):
         report_unsafe_text(value, file, pos, style, what)  # reported, but the value stays usable: no knock-on errors
+        if "[[" in value:
+            found.texts.append((value, file, pos, style))
     if ftype in ("id",) or ftype.startswith("ref:"):
         if not _ID.match(value):
             file.problem(pos, f"{what} {shown(value)} is not a valid id", "use lower-case letters, digits, '-' or '_', starting with a letter")
