@@ -92,10 +92,38 @@
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
+  // An import is measured before anything parses it. JSON nested thousands deep overflows the stack of
+  // JSON.parse, or of the Python engine after it (which kills the widget until a reload), and tens of
+  // thousands of keys freeze the page: such a file is refused with a message and the form stays as it was.
+  // An exported answers file is about 1 KB, 3 levels deep, with one key per question.
+  const IMPORT_LIMITS = { bytes: 64 * 1024, depth: 5, keys: 200 };
+
+  function importProblem(text) {
+    if (text.length > IMPORT_LIMITS.bytes) return `it is larger than ${IMPORT_LIMITS.bytes / 1024} KB`;
+    let depth = 0;
+    let keys = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (inString) {
+        if (c === "\\") i++;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if (c === "{" || c === "[") {
+        if (++depth > IMPORT_LIMITS.depth) return `it nests more than ${IMPORT_LIMITS.depth} levels deep`;
+      } else if (c === "}" || c === "]") depth--;
+      else if (c === ":" && ++keys > IMPORT_LIMITS.keys) return `it holds more than ${IMPORT_LIMITS.keys} keys`;
+    }
+    return "";
+  }
+
   function readImport(text) {
+    const problem = importProblem(text);
+    if (problem) throw new Error(problem);
     const data = JSON.parse(text);
-    if (data && typeof data === "object" && !Array.isArray(data) && data.format === FORMAT) return data.answers;
-    return data; // a plain mapping of answers; the engine validates whatever it is
+    const answers = data && typeof data === "object" && !Array.isArray(data) && data.format === FORMAT ? data.answers : data;
+    if (!answers || typeof answers !== "object" || Array.isArray(answers)) throw new Error("it does not map answer ids to values");
+    return answers; // the engine validates each answer
   }
 
   function toolbar(hooks) {
@@ -125,10 +153,11 @@
       const file = fileInput.files && fileInput.files[0];
       if (!file) return;
       try {
+        if (file.size > IMPORT_LIMITS.bytes) throw new Error(`it is larger than ${IMPORT_LIMITS.bytes / 1024} KB`); // not even read
         hooks.apply(readImport(await file.text()));
         message.textContent = `Imported ${file.name}. Check any answer marked as a problem.`;
       } catch (error) {
-        message.textContent = `${file.name} is not a JSON answers file (${error.message}).`;
+        message.textContent = `${file.name} was not imported: ${error.message}. An answers file is the JSON that Export JSON saves.`;
       }
       fileInput.value = "";
     });
@@ -144,5 +173,5 @@
     );
   }
 
-  window.kbKeep = { toolbar, readImport, FORMAT };
+  window.kbKeep = { toolbar, readImport, importProblem, FORMAT };
 })();

@@ -194,6 +194,10 @@ async function init() {
   post({ type: "ready", ms, start });
 }
 
+// Answers reach Python only at a sane size (an answer set is about 1 KB). The engine itself measures
+// nesting before json.loads, which would overflow Pyodide's stack, and refuses more than 1,000 answers.
+const MAX_ANSWERS_JSON = 256 * 1024;
+
 self.onmessage = async (event) => {
   const message = event.data;
   if (message.type === "init") {
@@ -205,6 +209,12 @@ self.onmessage = async (event) => {
   } else if (message.type === "score") {
     if (!engine) {
       post({ type: "error", message: "the engine was asked to score before it was ready" });
+      return;
+    }
+    const size = typeof message.answers === "string" ? message.answers.length : Infinity;
+    if (size > MAX_ANSWERS_JSON) {
+      const problem = { id: "", message: `answers are too large to score (at most ${MAX_ANSWERS_JSON / 1024} KB)` };
+      post({ type: "result", id: message.id, payload: JSON.stringify({ ok: false, problems: [problem] }) });
       return;
     }
     try {
