@@ -11,6 +11,7 @@ from ..rules.compile import plain
 from ..rules.load import Rules
 from ..scoring.expr import names, parse
 from .conditions import in_words, labels as _labels
+from .credits import article_credit, credit_kinds
 
 _TYPE_WORDS = {"integer": "a whole number", "number": "a number", "boolean": "yes or no", "choice": "one of a list"}
 
@@ -48,7 +49,7 @@ def build_context(knowledge: Knowledge) -> dict:
 
     def credit(ref, title: str, path: str) -> dict:
         sources[ref["id"]]["used_by"].append({"title": title, "path": path})
-        return {"source": sources[ref["id"]], "point": ref["point"]}
+        return {"source": sources[ref["id"]], "point": ref["point"], "gave": credit_kinds(ref.get("gave") or [])}
 
     flags = []
     for flag in rules.flags.values():
@@ -64,6 +65,7 @@ def build_context(knowledge: Knowledge) -> dict:
     for f in rules.frameworks.values():
         item = {**plain(f), "source": credit(f["source"], f["title"], f"frameworks/{f['id']}/index.md")}
         for number, stage in enumerate(item["stages"], 1):
+            stage["source_number"] = stage.get("number")  # as the source numbers it, if it does
             stage["number"] = number
             stage["framework"] = f["id"]
             stage["in_words"] = in_words(stage["when"], questions, _labels(rules)) if stage.get("when") else "you start here"
@@ -143,6 +145,7 @@ def _articles(knowledge: Knowledge, sources: dict, frameworks: dict) -> dict:
             "section": {"id": a.section, "title": outline["sections"].get(a.section, ""), "anchor": _section_anchor(a.section)},
             "stages": [_stage_ref(ref, frameworks) for ref in a.stages],
             "sources": [sources[sid] for sid in a.sources],
+            "credit": article_credit(a.credits, sources, "../"),
         }
         for sid in a.sources:
             sources[sid]["articles"].append({"title": f"{number} {a.title}", "path": f"articles/{number}.md"})

@@ -50,16 +50,16 @@ class FileKind:
 # What a source can give a page. Declared once: check refuses any other kind, and
 # every credit line on the site is built from these words (generator/render/credits.py).
 CREDIT_KINDS = {
-    "number": "the number",
-    "title": "the title",
-    "summary": "the quick summary, which ours follows",
-    "argument": "the argument the text follows",
-    "idea": "an idea the text uses",
-    "framework": "the framework it explains",
-    "facts": "facts and figures",
-    "example": "the example",
-    "questions": "the list of questions",
-    "general": "points that are general knowledge of the wider work, not found in the document we hold",
+    "number": "number",
+    "title": "title",
+    "summary": "summary",
+    "argument": "argument",
+    "idea": "idea",
+    "framework": "framework",
+    "facts": "facts",
+    "example": "example",
+    "questions": "list of questions",
+    "general": "general knowledge of the work, not something the document we hold says",
 }
 PAGE_PARTS = ("number", "title", "summary")  # the parts of an article page a source can give; the text is always ours
 
@@ -128,6 +128,9 @@ ARTICLES = Field(
 STAGE = (
     Field("id", "id", "Stable stage id, unique within its framework."),
     Field("title", "line", "The stage's name, e.g. 'Stage 6: Has some customers'."),
+    Field("number", "line", "The stage's number as the source gives it ('6'); pages show it instead of a position.", required=False),
+    Field("ours", "bool", "This knowledge base's own grouping, not the source's: the page says so and credits nobody else.",
+          required=False, default=False),
     Field("summary", "line", "One sentence: what defines the stage."),
     Field("when", "expr", "When a founder is at least at this stage. The first stage has none: it is where everyone starts.", required=False),
     Field("focus", "line", "The one thing to focus on while at this stage."),

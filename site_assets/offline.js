@@ -1,0 +1,151 @@
+// The site offline and instant: registers the service worker (the build writes sw.js at the
+// site's root), says when a new version is ready, and warms the assessment's runtime when a
+// reader shows the intent to start it. Loaded once (mkdocs.yml extra_javascript); Material's
+// instant navigation keeps it running from page to page.
+//
+// - Registration waits until this page's own start is over (the assessment's engine settled, or
+//   the page loaded and idle), so a first visit never shares its bandwidth with the precache.
+// - A new build's worker waits: the page shows "A new version is ready — reload" and swaps only
+//   when the reader chooses to, so no page ever mixes two builds.
+// - Once the assessment's runtime has started on this page, the worker is asked to keep it
+//   (Python's runtime, the engine and the rules), so it starts offline next time.
+// - Warming: hovering, focusing or pressing a link to the assessment starts its worker early
+//   (assess-engine adopts window.kbEarlyWorker after instant navigation); a founder who used the
+//   assessment before (a snapshot is kept) gets it warmed when the home page is idle.
+(function () {
+  "use strict";
+
+  const script = document.currentScript;
+  const assets = new URL(".", script ? script.src : location.href); // …/assets/kb/
+  const root = new URL("../../", assets);
+  const assessUrl = new URL("assess/", root).href;
+  const UPDATE_CHECK_MS = 10 * 60 * 1000;
+  let registration = null;
+  let lastUpdateCheck = Date.now();
+  let reloading = false;
+
+  function engineStarted() {
+    return Boolean(window.kbEngineStarted || window.kbEarlyWorker);
+  }
+
+  // ---- warming on intent ----
+  function warm() {
+    if (engineStarted() || !window.Worker) return;
+    const connection = navigator.connection;
+    if (connection && connection.saveData) return;
+    try {
+      window.kbEarlyWorker = new Worker(new URL("worker.js", assets), { type: "module" });
+    } catch (error) {
+      window.kbEarlyWorker = null; // the assessment reports it when it tries again
+    }
+  }
+
+  function startLinks() {
+    return [...document.querySelectorAll("a[href]")].filter((link) => link.href === assessUrl && link.classList.contains("md-button"));
+  }
+
+  function watchIntent() {
+    const links = startLinks();
+    for (const link of links) {
+      if (link.dataset.kbWarm) continue;
+      link.dataset.kbWarm = "on-intent";
+      for (const type of ["pointerenter", "focus", "pointerdown", "touchstart"]) link.addEventListener(type, warm, { passive: true });
+    }
+    if (links.length) whenIdle(warmForReturningFounder);
+  }
+
+  async function warmForReturningFounder() {
+    try {
+      if (startLinks().length && window.caches && (await caches.has("kb-snapshot"))) warm(); // nothing to download
+    } catch (error) {
+      // storage refused: no warming
+    }
+  }
+
+  function whenIdle(callback) {
+    if ("requestIdleCallback" in window) requestIdleCallback(callback, { timeout: 5000 });
+    else setTimeout(callback, 2000);
+  }
+
+  // ---- the service worker ----
+  function offerReload(waiting) {
+    if (document.querySelector("[data-kb=new-version]")) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-button md-button--primary";
+    button.textContent = "Reload";
+    const bar = document.createElement("div");
+    bar.dataset.kb = "new-version";
+    bar.setAttribute("role", "status");
+    bar.className = "md-typeset";
+    bar.append("A new version of this site is ready — reload to use it.", button);
+    Object.assign(bar.style, {
+      position: "fixed", insetInline: "1rem", bottom: "1rem", zIndex: 10, padding: "0.6rem 1rem",
+      background: "var(--md-default-bg-color)", border: "1px solid var(--md-default-fg-color--lighter)",
+      borderRadius: "0.2rem", boxShadow: "var(--md-shadow-z2)", display: "flex", gap: "1rem", alignItems: "center",
+    });
+    button.addEventListener("click", () => {
+      reloading = true;
+      waiting.postMessage({ type: "skip-waiting" });
+    });
+    document.body.append(bar);
+  }
+
+  function watchUpdates(reg) {
+    const check = () => {
+      if (reg.waiting && navigator.serviceWorker.controller) offerReload(reg.waiting);
+    };
+    reg.addEventListener("updatefound", () => {
+      const installing = reg.installing;
+      if (installing) installing.addEventListener("statechange", check);
+    });
+    navigator.serviceWorker.addEventListener("controllerchange", () => {
+      if (reloading) location.reload();
+    });
+    check();
+  }
+
+  function keepRuntime() {
+    if (!registration || !engineStarted()) return;
+    navigator.serviceWorker.ready.then((reg) => reg.active && reg.active.postMessage({ type: "cache-runtime" }));
+  }
+
+  async function register() {
+    try {
+      registration = await navigator.serviceWorker.register(new URL("sw.js", root), { scope: root.href });
+    } catch (error) {
+      return; // no offline copy; the site works as before
+    }
+    watchUpdates(registration);
+    keepRuntime();
+  }
+
+  function afterOwnStart(callback) {
+    if (!engineStarted() || !("BroadcastChannel" in window)) {
+      if (document.readyState === "complete") whenIdle(callback);
+      else window.addEventListener("load", () => whenIdle(callback), { once: true });
+      return;
+    }
+    const channel = new BroadcastChannel("kb-engine");
+    const done = () => {
+      channel.close();
+      clearTimeout(timer);
+      callback();
+    };
+    const timer = setTimeout(done, 30000);
+    channel.onmessage = done;
+  }
+
+  function onPage() {
+    watchIntent();
+    keepRuntime();
+    if (registration && Date.now() - lastUpdateCheck > UPDATE_CHECK_MS) {
+      lastUpdateCheck = Date.now();
+      registration.update().catch(() => {});
+    }
+  }
+
+  if ("serviceWorker" in navigator) afterOwnStart(register);
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(onPage);
+  else document.addEventListener("DOMContentLoaded", onPage);
+})();
