@@ -26,6 +26,7 @@ from .audit import audit_site
 from .bundle import write_engine_zip, write_runtime_manifest
 from .csp import add_policy
 from .mkdocs_run import mkdocs_build
+from .offline import write_offline_page, write_service_worker
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 ASSETS_DIR = "assets/kb"
@@ -54,6 +55,7 @@ def generate(root: Path, docs: Path) -> tuple[list[str], int, dict[str, list[Pat
     knowledge, compiled = checked.knowledge, checked.compiled
     overrides = tuple(p for p in [root / "site_assets" / "templates"] if p.is_dir())
     written = render_docs(knowledge, docs, overrides)
+    write_offline_page(docs)
     assets = docs / ASSETS_DIR
     assets.mkdir(parents=True, exist_ok=True)
     (assets / "rules.json").write_text(rules_json(compiled), encoding="utf-8")
@@ -126,6 +128,7 @@ def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = 
         try:
             mkdocs_build(config_file, docs, new_site, site_url, sources, root)
             _harden(new_site)
+            write_service_worker(new_site, lazy_dirs=(PYODIDE_DIR,), lazy_files=(f"{ASSETS_DIR}/engine.zip", f"{ASSETS_DIR}/rules.json"))
             _readable(new_site)
         except BaseException:
             shutil.rmtree(new_site, ignore_errors=True)
