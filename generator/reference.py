@@ -11,7 +11,10 @@ import argparse
 
 from .render.facts import FIELDS as FACT_FIELDS
 from .rules.model import ARTICLE, CREDIT_KINDS, KINDS, Field
-from .scoring.expr import FUNCTIONS
+from .rules.yamlfile import MAX_DEPTH
+from .rules.yamlfile import MAX_NUMBER as YAML_NUMBER
+from .scoring.answers import LARGEST
+from .scoring.expr import FUNCTIONS, MAX_LENGTH, MAX_NESTING, MAX_NUMBER, MAX_TOKENS
 
 _TYPE_WORDS = {
     "id": "id", "line": "text (one line)", "text": "Markdown text", "int": "whole number", "number": "number",
@@ -118,6 +121,21 @@ def reference_markdown() -> str:
         "",
         "Milestone conditions and constraints read answers only; stage conditions may also use `met()` and",
         "`checklist()`; flags may use all three functions.",
+        "",
+        f"A condition is at most {MAX_LENGTH:,} characters and {MAX_TOKENS} names, numbers and signs; brackets, calls,",
+        f"`not` and `-` nest at most {MAX_NESTING} deep; a number has at most {MAX_NUMBER} characters. Digits are `0`-`9` and",
+        "spaces are plain spaces: other Unicode digits and spaces (a no-break space) are refused at their column.",
+        "",
+        "## What YAML is read", "",
+        "Rules files, front matter and answers files are YAML 1.2 (`yes` and `on` stay text), read as plain data:",
+        "",
+        "- **No anchors or aliases** (`&name`, `*name`): write each value out in full. A few hundred bytes of",
+        "  aliases can stand for gigabytes of data.",
+        "- **No tags** but the core ones, and those only where the value fits: `!!int abc`, `!!bool maybe` and",
+        "  `!!null x` are refused, and so is the bare `!` tag. Quote a value to make it text.",
+        f"- Collections nest at most {MAX_DEPTH} levels deep; a number has at most {YAML_NUMBER} characters, and every",
+        f"  number in a rules file lies between -{LARGEST:,} and {LARGEST:,}; so does every answer.",
+        "- One document per file, no duplicate keys, UTF-8 only: a byte that is not is reported at its line and column.",
         "",
         "## Commands", "",
         *_commands(),
