@@ -1,0 +1,90 @@
+// The engine client: one Pyodide worker for the whole visit (instant navigation keeps it), the
+// compiled rules, and scoring requests. Protocol: see worker.js.
+//
+// Loading gives way on a stall, never on total time: a slow link that keeps delivering bytes
+// keeps the start alive; nothing at all for KB_ASSESS_STALL_MS (20 s) ends it with a reason.
+
+import { assets } from "./dom.js";
+
+let engine = null;
+
+export function startEngine() {
+  if (engine) return engine;
+  window.kbEngineStarted = true; // boot.js must not start a second runtime on a later visit
+  const state = { progress: { text: "Starting the self-assessment…" }, listeners: new Set(), pending: new Map(), nextId: 1 };
+  state.rules = fetch(new URL("rules.json", assets)).then((response) => {
+    if (!response.ok) throw new Error(`the rules could not be downloaded (HTTP ${response.status})`);
+    return response.json();
+  });
+  state.ready = new Promise((resolve, reject) => {
+    let worker;
+    try {
+      // boot.js, on the assessment page itself, may have started the worker before the theme's scripts ran.
+      worker = window.kbEarlyWorker || new Worker(new URL("worker.js", assets), { type: "module" });
+      window.kbEarlyWorker = null;
+    } catch (error) {
+      reject(new Error(`this browser cannot start the scoring worker (${error.message})`));
+      return;
+    }
+    state.worker = worker;
+    const limit = window.KB_ASSESS_STALL_MS || 20000;
+    let timer = 0;
+    const watch = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => reject(new Error(`the Python engine stopped loading: nothing arrived for ${Math.round(limit / 1000)} seconds`)), limit);
+    };
+    watch();
+    worker.onerror = (event) => {
+      clearTimeout(timer);
+      reject(new Error(event.message || "the scoring worker could not be loaded"));
+    };
+    worker.onmessage = (event) => {
+      const message = event.data;
+      if (message.type === "progress") {
+        watch();
+        state.progress = progressOf(message, state.progress);
+        state.listeners.forEach((listener) => listener(state.progress));
+      } else if (message.type === "ready") {
+        clearTimeout(timer);
+        state.startupMs = message.ms;
+        resolve();
+      } else if (message.type === "error") {
+        clearTimeout(timer);
+        reject(new Error(message.message));
+        state.pending.forEach(({ reject: fail }) => fail(new Error(message.message)));
+        state.pending.clear();
+      } else if (message.type === "result") {
+        const waiting = state.pending.get(message.id);
+        state.pending.delete(message.id);
+        if (waiting) waiting.resolve(JSON.parse(message.payload));
+      }
+    };
+    worker.postMessage({ type: "init" }); // the worker fetches the rules itself, side by side with Pyodide
+  });
+  state.ready.catch(() => {}); // reported by each view
+  // The theme's search worker waits for this on the assessment page (defer-search.js).
+  const announce = () => {
+    if (!("BroadcastChannel" in window)) return;
+    const channel = new BroadcastChannel("kb-engine");
+    channel.postMessage("settled");
+    channel.close();
+  };
+  state.ready.then(announce, announce);
+  state.score = (answers) =>
+    new Promise((resolve, reject) => {
+      const id = state.nextId++;
+      state.pending.set(id, { resolve, reject });
+      state.worker.postMessage({ type: "score", id, answers: JSON.stringify(answers) });
+    });
+  engine = state;
+  return state;
+}
+
+// {text, loaded, total}: bytes only when the worker sends both as numbers (older workers send text only).
+function progressOf(message, before) {
+  const text = typeof message.text === "string" && message.text ? message.text : before.text;
+  const loaded = Number(message.loaded);
+  const total = Number(message.total);
+  if (Number.isFinite(loaded) && Number.isFinite(total) && total > 0) return { text, loaded: Math.min(loaded, total), total };
+  return { text };
+}

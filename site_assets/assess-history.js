@@ -1,0 +1,126 @@
+// Progress over time, from the snapshots saved in this browser: a chart with axes (dates across,
+// required milestones met up, optional ones apart above), what changed since the snapshot before,
+// and a delete that asks first.
+
+import { el, shortDate, svg } from "./dom.js";
+
+// What a snapshot keeps of a result: counts for the chart, statuses and warnings for differences.
+export function snapshotOf(rules, answers, result) {
+  const optional = new Set(rules.milestones.filter((m) => m.optional).map((m) => m.id));
+  const statuses = Object.fromEntries(Object.entries(result.milestones).map(([id, m]) => [id, m.status]));
+  const met = (want) => Object.entries(statuses).filter(([id, s]) => s === "met" && optional.has(id) === want).length;
+  return {
+    saved: new Date().toISOString(),
+    answers,
+    met: met(false) + met(true),
+    required_met: met(false),
+    required_of: rules.milestones.length - optional.size,
+    optional_met: met(true),
+    next_goal: result.next_goal,
+    milestones: statuses,
+    flags: (result.flags || []).map((f) => ({ id: f.id, title: f.title })),
+  };
+}
+
+const required = (s) => (typeof s.required_met === "number" ? s.required_met : s.met);
+
+export function describe(snapshot) {
+  const of = typeof snapshot.required_of === "number" ? ` of ${snapshot.required_of}` : "";
+  const optional = snapshot.optional_met ? ` (and ${snapshot.optional_met} optional)` : "";
+  return `${shortDate(new Date(snapshot.saved))}: ${required(snapshot)}${of} required milestones met${optional}, next goal ${snapshot.next_goal || "none"}`;
+}
+
+// "m3 met; “Scaling ahead of demand” cleared", between an older and a newer snapshot.
+export function changes(older, newer) {
+  const found = [];
+  if (older.milestones && newer.milestones) {
+    for (const [id, status] of Object.entries(newer.milestones)) {
+      const before = older.milestones[id];
+      if (before === status) continue;
+      if (status === "met") found.push(`${id} met`);
+      else if (before === "met") found.push(`${id} no longer met`);
+    }
+  } else if (required(older) !== required(newer)) {
+    found.push(`${required(older)} → ${required(newer)} required milestones met`);
+  }
+  if (older.flags && newer.flags) {
+    const was = new Set(older.flags.map((f) => f.id));
+    const now = new Set(newer.flags.map((f) => f.id));
+    newer.flags.filter((f) => !was.has(f.id)).forEach((f) => found.push(`“${f.title}” raised`));
+    older.flags.filter((f) => !now.has(f.id)).forEach((f) => found.push(`“${f.title}” cleared`));
+  }
+  return `Since ${shortDate(new Date(older.saved))}: ${found.length ? found.join("; ") : "no change"}.`;
+}
+
+export function chart(snapshots) {
+  const width = 320;
+  const height = 150;
+  const left = 30;
+  const right = 12;
+  const top = 26;
+  const bottom = 26;
+  const max = Math.max(1, ...snapshots.map((s) => (typeof s.required_of === "number" ? s.required_of : required(s))));
+  const times = snapshots.map((s) => new Date(s.saved).getTime());
+  const first = Math.min(...times);
+  const span = Math.max(...times) - first;
+  const x = (i) => left + (span === 0 ? (snapshots.length === 1 ? (width - left - right) / 2 : (i * (width - left - right)) / (snapshots.length - 1)) : ((times[i] - first) * (width - left - right)) / span);
+  const y = (v) => height - bottom - (v * (height - top - bottom)) / max;
+  const values = snapshots.map(required);
+  const label = `Required milestones met over ${snapshots.length} snapshot${snapshots.length === 1 ? "" : "s"}: ${values.join(", ")}`;
+  const chartSvg = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "kb-history__chart", role: "img", "aria-label": label });
+  // y axis: 0 and every step up to the number of required milestones
+  for (let v = 0; v <= max; v += max > 6 ? 2 : 1) {
+    chartSvg.append(svg("line", { x1: left, x2: width - right, y1: y(v), y2: y(v), class: "kb-history__grid" }));
+    chartSvg.append(svg("text", { x: left - 6, y: y(v) + 3, class: "kb-history__tick", "text-anchor": "end", text: String(v) }));
+  }
+  chartSvg.append(svg("text", { x: 2, y: top - 14, class: "kb-history__axis", text: "Required milestones met" }));
+  // x axis: the first and last dates (and the middle one when there are three or more)
+  const labelled = new Set([0, snapshots.length - 1, Math.floor((snapshots.length - 1) / 2)]);
+  for (const i of labelled) {
+    chartSvg.append(svg("text", { x: x(i), y: height - 8, class: "kb-history__tick", "text-anchor": snapshots.length === 1 ? "middle" : i === 0 ? "start" : i === snapshots.length - 1 ? "end" : "middle", text: shortDate(new Date(snapshots[i].saved)) }));
+  }
+  if (snapshots.length > 1) chartSvg.append(svg("polyline", { points: values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" "), class: "kb-history__line" }));
+  values.forEach((v, i) => chartSvg.append(svg("circle", { cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 3.5, class: "kb-history__dot" })));
+  // optional milestones apart: a count above the plot
+  snapshots.forEach((s, i) => {
+    if (s.optional_met) chartSvg.append(svg("text", { x: x(i), y: top - 2, class: "kb-history__optional", "text-anchor": "middle", text: `+${s.optional_met} opt.` }));
+  });
+  return chartSvg;
+}
+
+// The list, newest first; each entry with its changes, Restore, and a Delete that asks first.
+export function renderHistory(box, store, hooks) {
+  const snapshots = store.load();
+  box.replaceChildren();
+  if (!snapshots.length) {
+    box.append(el("p", { class: "kb-muted", text: "No snapshots yet. Save one each month to see your progress here." }));
+    return;
+  }
+  box.append(chart(snapshots));
+  const list = el("ol", { class: "kb-history__list", reversed: true });
+  for (let index = snapshots.length - 1; index >= 0; index--) {
+    const snapshot = snapshots[index];
+    const label = describe(snapshot);
+    const item = el("li", { "data-kb": "snapshot" }, el("span", { class: "kb-history__label", text: label }));
+    if (index > 0) item.append(el("span", { class: "kb-history__changes", "data-kb": "changes", text: changes(snapshots[index - 1], snapshot) }));
+    const actions = el("span", { class: "kb-history__actions" });
+    const restore = el("button", { type: "button", class: "kb-button kb-button--small", text: "Restore" });
+    restore.addEventListener("click", () => hooks.apply(snapshot.answers));
+    const remove = el("button", { type: "button", class: "kb-button kb-button--small", "data-kb": "delete", text: "Delete", "aria-label": `Delete snapshot ${label}` });
+    remove.addEventListener("click", () => {
+      const yes = el("button", { type: "button", class: "kb-button kb-button--small kb-button--danger", "data-kb": "confirm-delete", text: "Yes, delete it" });
+      const no = el("button", { type: "button", class: "kb-button kb-button--small", text: "Keep it" });
+      yes.addEventListener("click", () => {
+        store.remove(snapshot.saved);
+        renderHistory(box, store, hooks);
+      });
+      no.addEventListener("click", () => renderHistory(box, store, hooks));
+      actions.replaceChildren(el("span", { class: "kb-history__ask", role: "alert", text: "Delete this snapshot from this browser? " }), yes, no);
+      no.focus();
+    });
+    actions.append(restore, remove);
+    item.append(actions);
+    list.append(item);
+  }
+  box.append(list);
+}
