@@ -109,18 +109,32 @@ CASES = [
     ("missing schema line", M3, "# yaml-language-server: $schema=../schemas/milestone.schema.json\n", "",
      ["rules/milestones/m3.yaml:1:1: the first line should be '# yaml-language-server: $schema=../schemas/milestone.schema.json', "
       "found nothing; run 'python -m generator schemas' to add it"]),
-    ("crosswalk stage twice", "rules/crosswalk.yaml", "four-steps: [customer-validation]", "four-steps: [customer-validation, customer-discovery]",
-     ["rules/crosswalk.yaml:13:41: stage four-steps/customer-discovery is mapped twice (rows 'before-customers' and 'first-customers'); "
-      "a stage corresponds to one period only"]),
+    ("crosswalk stage spans a period it has no milestone of", "rules/crosswalk.yaml", "four-steps: [customer-validation]",
+     "four-steps: [customer-validation, customer-discovery]",
+     ["rules/crosswalk.yaml:15:41: stage four-steps/customer-discovery shares no milestone with cxo-atlas/has-some-customers, "
+      "milestone-ladder/finding-hell-yes in row 'first-customers'; "
+      "a row is one period: the stages of each framework in it work on a milestone in common"]),
+    ("crosswalk stage in rows that are not consecutive", "rules/crosswalk.yaml", "four-steps: [customer-creation]",
+     "four-steps: [customer-discovery, customer-creation]",
+     ["rules/crosswalk.yaml:22:20: stage four-steps/customer-discovery is mapped to rows 'before-customers' and 'replicating' "
+      "but not to 'first-customers' between them; a stage spans consecutive periods only"]),
+    ("crosswalk stage twice in a row", "rules/crosswalk.yaml", "four-steps: [customer-validation]",
+     "four-steps: [customer-validation, customer-validation]",
+     ["rules/crosswalk.yaml:15:41: stage four-steps/customer-validation is listed twice in row 'first-customers'"]),
+    ("crosswalk stage left out of a period it works in", "rules/crosswalk.yaml", "      spinning-plates: [stage-1]\n      milestone-ladder: [first-customer]",
+     "      milestone-ladder: [first-customer]",
+     ["rules/crosswalk.yaml:15:25: stage spinning-plates/stage-1 works on m1 but is not in row 'before-customers' with "
+      "cxo-atlas/idea, cxo-atlas/can-demo, four-steps/customer-discovery, milestone-ladder/first-customer, which also work on m1; "
+      "stages that share a milestone are the same period: put them in one row (a stage may span consecutive rows)"]),
     ("checklist item not a boolean", "rules/checklists/pmf-repeatability.yaml", "  - junior_reps_close", "  - paying_customers",
      ["rules/checklists/pmf-repeatability.yaml:17:5: checklist item 'paying_customers' is a integer question; "
       "checklists count yes answers: use boolean questions",
-      "rules/questions/fit.yaml:53:9: question 'junior_reps_close' is asked but no condition or checklist reads it; "
+      "rules/questions/fit.yaml:54:9: question 'junior_reps_close' is asked but no condition or checklist reads it; "
       "use it in a rule, or remove it so founders are not asked for nothing"]),
     ("stage without a condition", "rules/frameworks/cxo-atlas.yaml", "    when: has_working_demo\n", "",
-     ["rules/frameworks/cxo-atlas.yaml:21:5: stage 'can-demo' has no 'when' condition; only the first stage may do without one: "
+     ["rules/frameworks/cxo-atlas.yaml:24:5: stage 'can-demo' has no 'when' condition; only the first stage may do without one: "
       "say what puts a founder at this stage",
-      "rules/questions/discovery.yaml:6:9: question 'has_working_demo' is asked but no condition or checklist reads it; "
+      "rules/questions/discovery.yaml:7:9: question 'has_working_demo' is asked but no condition or checklist reads it; "
       "use it in a rule, or remove it so founders are not asked for nothing"]),
 ]
 
@@ -255,6 +269,50 @@ def test_github_format_prints_annotations(kb: Path):
     ]
 
 
+OLD_CROSSWALK = """\
+# yaml-language-server: $schema=schemas/crosswalk.schema.json
+main: milestone-ladder
+rows:
+  - id: before-customers
+    title: Before the first paying customer
+    stages:
+      cxo-atlas: [idea, can-demo]
+      four-steps: [customer-discovery]
+      milestone-ladder: [first-customer]
+  - id: first-customers
+    title: First customers, still learning what repeats
+    stages:
+      cxo-atlas: [has-some-customers]
+      four-steps: [customer-validation]
+      spinning-plates: [stage-1]
+      milestone-ladder: [finding-hell-yes, replicating]
+  - id: repeatable-growth
+    title: A repeatable engine, ready to scale
+    stages:
+      four-steps: [customer-creation, company-building]
+      spinning-plates: [stage-2]
+      milestone-ladder: [scaling]
+"""
+
+
+def test_a_crosswalk_that_contradicts_the_milestone_mappings_is_refused(kb: Path):
+    # Issue 12's crosswalk: the ladder's replicating (m5, m6) sat with first customers while customer
+    # creation (also m5, m6) sat with repeatable growth, and stage 1 was missing from the first row.
+    (kb / "rules/crosswalk.yaml").write_text(OLD_CROSSWALK, encoding="utf-8")
+    hint_row = "a row is one period: the stages of each framework in it work on a milestone in common"
+    hint_share = "stages that share a milestone are the same period: put them in one row (a stage may span consecutive rows)"
+    assert problems(kb) == [
+        "rules/crosswalk.yaml:15:25: stage spinning-plates/stage-1 works on m1 but is not in row 'before-customers' with cxo-atlas/idea, "
+        f"cxo-atlas/can-demo, four-steps/customer-discovery, milestone-ladder/first-customer, which also work on m1; {hint_share}",
+        "rules/crosswalk.yaml:16:44: stage milestone-ladder/replicating shares no milestone with four-steps/customer-validation "
+        f"in row 'first-customers'; {hint_row}",
+        "rules/crosswalk.yaml:20:20: stage four-steps/customer-creation shares no milestone with spinning-plates/stage-2, "
+        f"milestone-ladder/scaling in row 'repeatable-growth'; {hint_row}",
+        "rules/crosswalk.yaml:20:20: stage four-steps/customer-creation works on m5 but is not in row 'first-customers' with "
+        "cxo-atlas/has-some-customers, spinning-plates/stage-1, milestone-ladder/replicating, which also work on m5; " + hint_share,
+    ]
+
+
 def test_cross_references_between_rules_and_articles(kb: Path):
     from generator.knowledge import load_knowledge
 
@@ -265,8 +323,8 @@ def test_cross_references_between_rules_and_articles(kb: Path):
     with pytest.raises(UserError) as err:
         load_knowledge(kb)
     assert [str(p) for p in err.value.problems] == [
-        "rules/frameworks/cxo-atlas.yaml:11:5: stage cxo-atlas/idea has no milestones and no articles; "
+        "rules/frameworks/cxo-atlas.yaml:13:5: stage cxo-atlas/idea has no milestones and no articles; "
         "a stage page must give a founder something to work on or read: list milestones or articles",
-        "rules/milestones/m3.yaml:20:36: unknown article '1.030107'; did you mean '1.030106'?",
+        "rules/milestones/m3.yaml:20:38: unknown article '1.030107'; did you mean '1.030106'?",
         "rules/questions/customers.yaml:9:14: unknown article '9.999999'; no article has this number",
     ]

@@ -91,8 +91,7 @@ def build_context(knowledge: Knowledge) -> dict:
         })
         for fid, stages in cells.items():
             for stage in stages:
-                others = [{"framework": fw_by_id[o], "stages": cells[o]} for o in fw_by_id if o != fid and cells[o]]
-                stage["crosswalk"] = {"title": row["title"], "others": others} if others else None
+                _join_period(stage, row["title"], [(fw_by_id[o], cells[o]) for o in fw_by_id if o != fid and cells[o]])
     articles = _articles(knowledge, sources, fw_by_id)
 
     def link(item: dict) -> None:
@@ -128,6 +127,23 @@ def build_context(knowledge: Knowledge) -> dict:
         "frameworks": frameworks,
         "crosswalk": crosswalk,
     }
+
+
+def _join_period(stage: dict, title: str, others: list) -> None:
+    """Add one crosswalk row to a stage's 'in the other frameworks': a stage spanning several
+    periods lists them all ('A, then B') and every stage they hold, once, in framework order."""
+    if not others:
+        return
+    if stage["crosswalk"] is None:
+        stage["crosswalk"] = {"title": title, "others": []}
+    else:
+        stage["crosswalk"]["title"] += f", then {title[0].lower()}{title[1:]}"
+    for framework, stages in others:
+        entry = next((o for o in stage["crosswalk"]["others"] if o["framework"] is framework), None)
+        if entry is None:
+            stage["crosswalk"]["others"].append({"framework": framework, "stages": list(stages)})
+        else:
+            entry["stages"] += [s for s in stages if s not in entry["stages"]]
 
 
 def _articles(knowledge: Knowledge, sources: dict, frameworks: dict) -> dict:

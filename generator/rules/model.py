@@ -220,7 +220,9 @@ KINDS: tuple[FileKind, ...] = (
     FileKind(
         "crosswalk", "rules/crosswalk.yaml",
         "Which stages of different frameworks correspond. Each row is one period of a company's life; "
-        "a stage may appear in one row only, and rows follow every framework's stage order.",
+        "rows follow every framework's stage order, and a stage may span consecutive rows. `check` holds the rows to the "
+        "stages' `milestones:`: stages that work on the same milestone share a row, and a stage shares a milestone with "
+        "every other framework's stages in each of its rows.",
         (
             Field(
                 "main", "ref:framework", "The framework the self-assessment names the founder's stage in; "

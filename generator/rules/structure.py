@@ -33,14 +33,16 @@ def check_frameworks(rules: "Rules") -> None:
 
 
 def check_crosswalk(rules: "Rules", files: list[YamlFile]) -> None:
-    """Every stage sits in exactly one row, and rows follow each framework's order."""
+    """Every stage sits in the crosswalk, in consecutive rows that follow its framework's order,
+    and rows agree with the stages' milestones (see ``_check_milestone_periods``)."""
     if not files:
         return
     file = files[0]
-    placed: dict[tuple[str, str], str] = {}
-    last_index: dict[str, tuple[int, str]] = {}
-    for row in rules.crosswalk:
+    placed: dict[tuple[str, str], list[tuple[int, tuple[int, int]]]] = {}  # stage -> [(row index, spot)]
+    before: dict[str, tuple[int, str]] = {}  # framework -> latest stage (index, id) in the rows before this one
+    for number, row in enumerate(rules.crosswalk):
         mapping = row["stages"]
+        latest = dict(before)
         for fid in mapping:
             pos = mapping.key_pos[fid]
             if fid not in rules.frameworks:
@@ -59,20 +61,63 @@ def check_crosswalk(rules: "Rules", files: list[YamlFile]) -> None:
                 if sid not in order:
                     file.problem(spot, f"framework {fid!r} has no stage {sid!r}", did_you_mean(sid, order) or "its stages: " + ", ".join(order))
                     continue
-                if (fid, sid) in placed:
-                    file.problem(spot, f"stage {fid}/{sid} is mapped twice (rows {placed[(fid, sid)]!r} and {row['id']!r})",
-                                 "a stage corresponds to one period only")
+                rows_of = placed.setdefault((fid, sid), [])
+                if rows_of and rows_of[-1][0] == number:
+                    file.problem(spot, f"stage {fid}/{sid} is listed twice in row {row['id']!r}")
                     continue
-                placed[(fid, sid)] = row["id"]
+                if rows_of and rows_of[-1][0] != number - 1:
+                    gap = rules.crosswalk[rows_of[-1][0] + 1]["id"]
+                    file.problem(spot, f"stage {fid}/{sid} is mapped to rows {rules.crosswalk[rows_of[-1][0]]['id']!r} and {row['id']!r} "
+                                       f"but not to {gap!r} between them", "a stage spans consecutive periods only")
+                    continue
+                rows_of.append((number, spot))
                 index = order.index(sid)
-                if fid in last_index and index < last_index[fid][0]:
-                    file.problem(spot, f"stage {fid}/{sid} comes before {fid}/{last_index[fid][1]} in its framework but after it here",
+                if fid in before and index < before[fid][0]:
+                    file.problem(spot, f"stage {fid}/{sid} comes before {fid}/{before[fid][1]} in its framework but after it here",
                                  "rows must follow each framework's stage order")
-                last_index[fid] = max(last_index.get(fid, (index, sid)), (index, sid))
+                latest[fid] = max(latest.get(fid, (index, sid)), (index, sid))
+        before = latest
     for fid, framework in rules.frameworks.items():
         for stage in framework["stages"]:
             if (fid, stage["id"]) not in placed:
                 file.problem((1, 1), f"stage {fid}/{stage['id']} is not in the crosswalk", "add it to the row of the period it belongs to")
+    _check_milestone_periods(rules, file, placed)
+
+
+def _check_milestone_periods(rules: "Rules", file: YamlFile, placed: dict) -> None:
+    """Stages that work on the same milestone are the same period, so they share a row; and a stage
+    shares a milestone with every other framework in each of its rows (stages without milestones aside)."""
+    works: dict[tuple[str, str], set[str]] = {
+        (fid, s["id"]): set(s.get("milestones") or ()) for fid, fw in rules.frameworks.items() for s in fw["stages"]}
+    rows: list[dict[tuple[str, str], tuple[int, int]]] = [{} for _ in rules.crosswalk]
+    for stage, where in placed.items():
+        for number, spot in where:
+            rows[number][stage] = spot
+    name = lambda stages: ", ".join(f"{f}/{s}" for f, s in stages)  # noqa: E731
+    reported: set = set()
+    for mid in rules.milestones:
+        sharing = [stage for stage in placed if mid in works.get(stage, ())]
+        if len(sharing) < 2 or any(all(stage in row for stage in sharing) for row in rows):
+            continue
+        best = max(range(len(rows)), key=lambda n: (sum(stage in rows[n] for stage in sharing), -n))
+        inside = [stage for stage in sharing if stage in rows[best]]
+        for stage in sharing:
+            if stage not in rows[best] and stage not in reported:
+                reported.add(stage)
+                file.problem(placed[stage][0][1], f"stage {name([stage])} works on {mid} but is not in row {rules.crosswalk[best]['id']!r} "
+                             f"with {name(inside)}, which also work on {mid}",
+                             "stages that share a milestone are the same period: put them in one row (a stage may span consecutive rows)")
+    for number, row in enumerate(rows):
+        for stage, spot in row.items():
+            apart = []
+            for other in dict.fromkeys(f for f, _ in row if f != stage[0]):
+                theirs = [s for s in row if s[0] == other]
+                milestones = set().union(*(works[s] for s in theirs))
+                if works[stage] and milestones and not works[stage] & milestones:
+                    apart += theirs
+            if apart:
+                file.problem(spot, f"stage {name([stage])} shares no milestone with {name(apart)} in row {rules.crosswalk[number]['id']!r}",
+                             "a row is one period: the stages of each framework in it work on a milestone in common")
 
 
 def check_checklists(rules: "Rules") -> None:
