@@ -14,6 +14,7 @@ from .content.pages import Page, load_pages
 from .errors import Problem, UserError
 from .render.facts import expand, fact_problems, fact_table, known_ids
 from .rules.load import Rules, load_rules
+from .rules.structure import stage_tag_problems
 from .rules.yamlfile import expr_pos
 
 SECTION_KINDS = ("frameworks", "flags", "checklists")
@@ -48,6 +49,7 @@ def load_knowledge(root: Path) -> Knowledge:
         stages = {f"{fid}/{s['id']}" for fid, f in rules.frameworks.items() for s in f["stages"]}
         check_articles(articles, outline, rules.sources, stages)
         problems.extend(_rule_references(rules, articles))
+        problems.extend(stage_tag_problems(rules, articles))
         problems.extend(_fact_problems(rules, articles, pages))
         if articles and rules.outline is None:
             problems.append(Problem("rules/outline.yaml", 1, 1, "articles need an outline", "declare volumes, chapters and sections there"))

@@ -313,6 +313,25 @@ def test_a_crosswalk_that_contradicts_the_milestone_mappings_is_refused(kb: Path
     ]
 
 
+def test_an_article_tagged_against_the_frameworks_milestone_mapping_is_refused(kb: Path):
+    # Issue 12: 2.010202 (now 92.010202), milestone 2's article, was tagged customer validation while
+    # the Four Steps works on m2 in customer discovery; a stage's reading list is held to the same rule.
+    rel = "content/articles/92.010202-milestone-2-the-first-paying-customer.md"
+    edit(kb, rel, "four-steps/customer-discovery]", "four-steps/customer-validation]")
+    edit(kb, "rules/frameworks/four-steps.yaml", 'articles: ["5.020402", "5.030301"]', 'articles: ["5.020402", "5.030301", "92.010202"]')
+    result = run_check(kb)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{rel}:6:63: article 92.010202 is tagged four-steps/customer-validation, but milestone m2 lists it (rules/milestones/m2.yaml) "
+        "and four-steps works on m2 at four-steps/customer-discovery; tag four-steps/customer-discovery too, or take the article off that list",
+    ]
+    edit(kb, rel, "four-steps/customer-validation]", "four-steps/customer-discovery]")
+    assert run_check(kb).stderr.splitlines() == [
+        f"{rel}:6:63: article 92.010202 is tagged four-steps/customer-discovery, but rules/frameworks/four-steps.yaml lists it among the "
+        "articles of four-steps/customer-validation; tag four-steps/customer-validation too, or take the article off that list",
+    ]
+
+
 def test_cross_references_between_rules_and_articles(kb: Path):
     from generator.knowledge import load_knowledge
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..errors import did_you_mean
+from ..errors import Problem, did_you_mean
 from .yamlfile import YamlFile, YList
 
 if TYPE_CHECKING:
@@ -134,3 +134,37 @@ def check_checklists(rules: "Rules") -> None:
                 file.problem(items.item_pos[index], f"checklist item {qid!r} is listed twice")
             seen.add(qid)
 
+
+
+def stage_tag_problems(rules: "Rules", articles: dict) -> list[Problem]:
+    """An article's stage tags agree with the frameworks' milestone mappings: an article that a milestone
+    or a stage lists, and that tags a framework at all, tags that framework's stage for it too."""
+    works_at: dict[tuple[str, str], list[str]] = {}  # (framework, milestone) -> the stages that work on it
+    for fid, framework in rules.frameworks.items():
+        for stage in framework["stages"]:
+            for mid in stage.get("milestones") or ():
+                works_at.setdefault((fid, mid), []).append(stage["id"])
+    wants: dict[str, list[tuple[str, list[str], str]]] = {}  # article -> [(framework, stages, why)]
+    for mid, milestone in rules.milestones.items():
+        for number in milestone.get("articles") or ():
+            for fid in rules.frameworks:
+                if (fid, mid) in works_at:
+                    wants.setdefault(number, []).append((fid, works_at[(fid, mid)], f"milestone {mid} lists it ({rules.where[('milestone', mid)].rel}) and {fid} works on {mid} at"))
+    for fid, framework in rules.frameworks.items():
+        for stage in framework["stages"]:
+            for number in stage.get("articles") or ():
+                wants.setdefault(number, []).append((fid, [stage["id"]], f"{rules.where[('framework', fid)].rel} lists it among the articles of"))
+    problems = []
+    for number, needs in wants.items():
+        article = articles.get(number)
+        if article is None:
+            continue  # an unknown number is reported where it is listed
+        for fid, stages, why in needs:
+            tagged = [i for i, ref in enumerate(article.stages) if ref.split("/")[0] == fid]
+            if tagged and not any(article.stages[i].split("/")[1] in stages for i in tagged):
+                line, col = article.meta["stages"].item_pos[tagged[0]]
+                want = " or ".join(f"{fid}/{s}" for s in stages)
+                problems.append(Problem(article.rel, line, col,
+                                        f"article {number} is tagged {', '.join(article.stages[i] for i in tagged)}, but {why} {want}",
+                                        f"tag {want} too, or take the article off that list"))
+    return problems
