@@ -337,6 +337,7 @@ def test_cross_references_between_rules_and_articles(kb: Path):
 
     edit(kb, "rules/frameworks/cxo-atlas.yaml", "    milestones: [m1]\n", "")
     edit(kb, "rules/frameworks/cxo-atlas.yaml", '    articles: ["5.020201"]\n  - id: can-demo', "  - id: can-demo")
+    edit(kb, "content/articles/5.020201-first-have-something-to-sell.md", "[cxo-atlas/idea, ", "[")
     edit(kb, "rules/questions/customers.yaml", 'article: "92.010202"', 'article: "9.999999"')
     edit(kb, M3, '"92.010102", "5.030301"]', '"92.010102", "1.030107"]')
     with pytest.raises(UserError) as err:
