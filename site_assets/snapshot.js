@@ -1,12 +1,16 @@
 // The engine's memory snapshot, kept in this browser's Cache Storage (see worker.js).
 //
-// One entry: the snapshot of Pyodide's memory with the engine built, gzipped, stored with the
-// key of the runtime it was made from (runtime.json's key: Pyodide's files, the engine and the
-// rules). A snapshot with another key is never restored, and is replaced by the next one made.
+// One entry per runtime key (runtime.json's key: Pyodide's files, the engine and the rules),
+// holding the snapshot of Pyodide's memory with the engine built, gzipped. Entries are only ever
+// added, never overwritten (a put cut short by a closing page cannot spoil a good one), and a
+// snapshot for another key is deleted as soon as one for this key is found or kept.
 
 const CACHE = "kb-snapshot";
 const ENTRY = new URL("engine.snapshot", import.meta.url).href;
-const KEY_HEADER = "X-KB-Runtime-Key";
+
+function entryFor(key) {
+  return `${ENTRY}?key=${encodeURIComponent(key)}`;
+}
 
 async function open() {
   if (!self.caches) return null;
@@ -17,17 +21,19 @@ async function open() {
   }
 }
 
-// The snapshot's bytes for this key, or null (none, another key, or unreadable).
+async function forgetOthers(cache, key) {
+  for (const request of await cache.keys()) if (request.url !== entryFor(key)) await cache.delete(request);
+}
+
+// The snapshot's bytes for this key, or null (none, or unreadable: then it is forgotten).
 export async function findSnapshot(key) {
   try {
     if (!self.caches || !(await caches.has(CACHE))) return null; // first visits: no waiting at all
     const cache = await open();
-    const response = cache && (await cache.match(ENTRY));
+    if (!cache) return null;
+    await forgetOthers(cache, key);
+    const response = await cache.match(entryFor(key));
     if (!response) return null;
-    if (response.headers.get(KEY_HEADER) !== key) {
-      await cache.delete(ENTRY);
-      return null;
-    }
     const bytes = new Uint8Array(await new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
     return bytes.length ? bytes : null;
   } catch (error) {
@@ -36,12 +42,15 @@ export async function findSnapshot(key) {
   }
 }
 
-export async function saveSnapshot(key, bytes) {
+// Keep a snapshot for this key (bytes, or a function that makes them); return its stored size.
+export async function saveSnapshot(key, make) {
   const cache = await open();
-  if (!cache) return 0;
-  const gzipped = await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"))).blob();
-  await cache.put(ENTRY, new Response(gzipped, { headers: { [KEY_HEADER]: key, "Content-Type": "application/octet-stream" } }));
-  return gzipped.size;
+  if (!cache || (await cache.match(entryFor(key)))) return 0;
+  // Bytes, not a Blob: a private window's in-memory cache may keep a Blob only as long as this worker lives.
+  const gzipped = await new Response(new Blob([make()]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer();
+  await cache.put(entryFor(key), new Response(gzipped, { headers: { "Content-Type": "application/octet-stream" } }));
+  await forgetOthers(cache, key);
+  return gzipped.byteLength;
 }
 
 export async function forgetSnapshot() {

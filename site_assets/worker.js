@@ -178,7 +178,7 @@ function keepSnapshot(pyodide) {
   setTimeout(async () => {
     try {
       const info = await runtime;
-      await saveSnapshot(info.key, pyodide.makeMemorySnapshot());
+      await saveSnapshot(info.key, () => pyodide.makeMemorySnapshot());
     } catch (error) {
       // no snapshot this time: the next visit starts normally
     }
