@@ -65,7 +65,7 @@ def test_score_text_reads_like_a_report():
     assert lines[1] == ("  m1, m2 are met; m3 (5 paying customers, 1 of them a hell-yes) is not met yet, "
                         "and it is the lowest milestone that is not met.")
     assert "  Smallest step: Answer “How many of them are a \"hell yes\" after the sale?”; then 2 more paying customers." in lines
-    assert "  [x] m1 5+ sales calls a week, every week" in lines
+    assert "  [x] m1 5+ sales calls a week, kept up" in lines
     assert "      Met: 6 sales calls a week (needs at least 5)." in lines
     assert "  [ ] m3 5 paying customers, 1 of them a hell-yes" in lines
     assert "  [?] m4 5 hell-yes customers" in lines

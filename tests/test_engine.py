@@ -101,9 +101,9 @@ def test_why_never_rounds_a_miss_onto_the_threshold(answers, milestone):
 @pytest.mark.parametrize(
     "answers, next_goal, why",
     [
-        ({}, "m1", "m1 (5+ sales calls a week, every week) is not answered yet, and it is the lowest milestone that is not met."),
+        ({}, "m1", "m1 (5+ sales calls a week, kept up) is not answered yet, and it is the lowest milestone that is not met."),
         ({**ALL_M1_TO_M6, "sales_calls_per_week": 4}, "m1",
-         "m1 (5+ sales calls a week, every week) is not met yet, and it is the lowest milestone that is not met."),
+         "m1 (5+ sales calls a week, kept up) is not met yet, and it is the lowest milestone that is not met."),
         ({"sales_calls_per_week": 5}, "m2",
          "m1 is met; m2 (1 paying customer) is not answered yet, and it is the lowest milestone that is not met."),
         ({"sales_calls_per_week": 6, "paying_customers": 2}, "m3",

@@ -33,6 +33,9 @@ FIELDS: dict[str, dict[str, str]] = {
         "title": "the checklist's title",
         "size": "how many questions it counts, in figures",
     },
+    "ladder": {  # the one ladder, whose id is 'ladder'
+        "keep": "the ladder's rule for milestones already met (its `keep:`); ID is `ladder`",
+    },
 }
 
 
@@ -57,7 +60,8 @@ def fact_problems(text: str, known: dict[str, set[str]]) -> list[tuple[int, str,
 
 
 def known_ids(rules) -> dict[str, set[str]]:
-    return {"milestone": set(rules.milestones), "flag": set(rules.flags), "checklist": set(rules.checklists)}
+    return {"milestone": set(rules.milestones), "flag": set(rules.flags), "checklist": set(rules.checklists),
+            "ladder": {"ladder"} if rules.ladder and rules.ladder.get("keep") else set()}
 
 
 def fact_table(rules) -> dict[str, str]:
@@ -71,6 +75,8 @@ def fact_table(rules) -> dict[str, str]:
         table |= {f"flag.{fid}.title": flag["title"], f"flag.{fid}.raised_when": in_words(flag["condition"], questions, names)}
     for cid, c in rules.checklists.items():
         table |= {f"checklist.{cid}.title": c["title"], f"checklist.{cid}.size": str(len(c["items"]))}
+    if rules.ladder and rules.ladder.get("keep"):
+        table["ladder.ladder.keep"] = rules.ladder["keep"]
     return table
 
 

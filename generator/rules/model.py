@@ -200,6 +200,8 @@ KINDS: tuple[FileKind, ...] = (
             Field("title", "line", "The ladder's name."),
             Field("summary", "text", "What the ladder is for (Markdown)."),
             Field("milestones", "list:ref:milestone", "Every milestone, lowest first."),
+            Field("keep", "line", "The ladder's one rule for milestones already met, in one sentence. Other texts state it "
+                  "as the fact [[ladder.ladder.keep]] instead of in their own words.", required=False),
             SOURCE_REF,
         ),
         required=True,
