@@ -16,7 +16,7 @@ class MarkdownFile:
     meta: YMap | None
     body: str
     body_line: int  # 1-based line where the body starts
-    source: YamlFile  # holds positions and problems (lines shifted to the file's own)
+    source: YamlFile  # holds positions and problems, at the file's own line numbers
     text: str = ""  # the whole file as read
 
 
