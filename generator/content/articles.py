@@ -124,8 +124,9 @@ def check_articles(articles: dict[str, Article], outline: dict, sources: dict, s
 
 
 def outline_index(outline_data: YMap | None) -> dict:
-    """{'volumes': {'1': title}, 'chapters': {'1.03': title}, 'sections': {'1.0301': title}}."""
-    index: dict = {"volumes": {}, "chapters": {}, "sections": {}}
+    """{'volumes': {'1': title}, 'chapters': {'1.03': title}, 'sections': {'1.0301': title},
+    'ours': {ids whose title is this knowledge base's own}}."""
+    index: dict = {"volumes": {}, "chapters": {}, "sections": {}, "ours": set()}
     for volume in (outline_data or {}).get("volumes", []):
         index["volumes"][volume["number"]] = volume["title"]
         for chapter in volume["chapters"]:
@@ -133,6 +134,9 @@ def outline_index(outline_data: YMap | None) -> dict:
             index["chapters"][cid] = chapter["title"]
             for section in chapter["sections"]:
                 index["sections"][f"{cid}{section['number']}"] = section["title"]
+                index["ours"] |= {f"{cid}{section['number']}"} if section.get("ours") else set()
+            index["ours"] |= {cid} if chapter.get("ours") else set()
+        index["ours"] |= {volume["number"]} if volume.get("ours") else set()
     return index
 
 

@@ -186,12 +186,15 @@ def _outline(knowledge: Knowledge, articles: dict) -> list[dict]:
     for sec_id, sec_title in outline["sections"].items():
         if listed := by_section.get(sec_id):
             chapters.setdefault(sec_id[:-2], []).append(
-                {"id": sec_id, "title": sec_title, "articles": listed, "count": len(listed), "anchor": _section_anchor(sec_id)})
+                {"id": sec_id, "title": sec_title, "ours": sec_id in outline["ours"], "articles": listed, "count": len(listed),
+                 "anchor": _section_anchor(sec_id)})
     volumes: dict[str, list[dict]] = {}
     for cid, ctitle in outline["chapters"].items():
         if sections := chapters.get(cid):
-            volumes.setdefault(cid.split(".")[0], []).append({"id": cid, "title": ctitle, "sections": sections, "page": _chapter_page(cid)})
-    return [{"id": vid, "title": vtitle, "chapters": volumes[vid]} for vid, vtitle in outline["volumes"].items() if vid in volumes]
+            volumes.setdefault(cid.split(".")[0], []).append({"id": cid, "title": ctitle, "ours": cid in outline["ours"], "sections": sections,
+                                                         "page": _chapter_page(cid)})
+    return [{"id": vid, "title": vtitle, "ours": vid in outline["ours"], "chapters": volumes[vid]}
+            for vid, vtitle in outline["volumes"].items() if vid in volumes]
 
 
 def _tag_groups(articles: dict) -> list[dict]:

@@ -309,16 +309,22 @@ KINDS: tuple[FileKind, ...] = (
                 fields=(
                     Field("number", "line", "The volume number, as text: '1'."),
                     Field("title", "line", "The volume's title."),
+                    Field("ours", "bool", "The volume's title is this knowledge base's own, not the source's (the source gives "
+                          "at most its number): its page says 'title ours'.", required=False, default=False),
                     Field(
                         "chapters", "list:object", "The volume's chapters.",
                         fields=(
                             Field("number", "line", "Two digits, as text: '03'."),
                             Field("title", "line", "The chapter's title."),
+                            Field("ours", "bool", "The chapter's title is this knowledge base's own, not the source's (the source gives "
+                          "at most its number): its page says 'title ours'.", required=False, default=False),
                             Field(
                                 "sections", "list:object", "The chapter's sections.",
                                 fields=(
                                     Field("number", "line", "Two digits, as text: '01'."),
                                     Field("title", "line", "The section's title."),
+                                    Field("ours", "bool", "The section's title is this knowledge base's own, not the source's (the source gives "
+                          "at most its number): its page says 'title ours'.", required=False, default=False),
                                 ),
                             ),
                         ),
