@@ -109,7 +109,7 @@ export function renderHistory(box, store, hooks) {
     const remove = el("button", { type: "button", class: "kb-button kb-button--small", "data-kb": "delete", text: "Delete", "aria-label": `Delete snapshot ${label}` });
     remove.addEventListener("click", () => {
       const yes = el("button", { type: "button", class: "kb-button kb-button--small kb-button--danger", "data-kb": "confirm-delete", text: "Yes, delete it" });
-      const no = el("button", { type: "button", class: "kb-button kb-button--small", text: "Keep it" });
+      const no = el("button", { type: "button", class: "kb-button kb-button--small", "data-kb": "keep-snapshot", text: "Keep it" });
       yes.addEventListener("click", () => {
         store.remove(snapshot.saved);
         renderHistory(box, store, hooks);

@@ -14,12 +14,13 @@ export function buildSummary() {
   const more = el("div", { class: "kb-summary__more", id: "kb-summary-more" });
   const toggle = el("button", { type: "button", class: "kb-summary__toggle", "aria-expanded": "false", "aria-controls": "kb-summary-more", text: "Show warnings and this week's actions" });
   const box = el("section", { class: "kb-summary", "data-kb": "summary", "aria-label": "Your answer at a glance" }, bar, toggle, more);
-  toggle.addEventListener("click", () => {
-    const open = box.classList.toggle("kb-summary--open");
+  const show = (open) => {
+    box.classList.toggle("kb-summary--open", open);
     toggle.setAttribute("aria-expanded", String(open));
     toggle.textContent = open ? "Hide details" : "Show warnings and this week's actions";
-  });
-  return { box, bar, more };
+  };
+  toggle.addEventListener("click", () => show(!box.classList.contains("kb-summary--open")));
+  return { box, bar, more, expand: () => show(true) };
 }
 
 export function renderSummary(summary, { rules, result, problems, answered }) {
@@ -36,7 +37,7 @@ export function renderSummary(summary, { rules, result, problems, answered }) {
         "p",
         { class: `kb-summary__risk kb-severity--${top.severity}`, "data-kb": "top-warning", "data-id": top.id },
         el("span", { class: "kb-summary__label", text: flags.length > 1 ? `Biggest risk (of ${flags.length}): ` : "Biggest risk: " }),
-        el("a", { href: `#kb-flag-${top.id}`, text: top.title }),
+        el("button", { type: "button", class: "kb-linklike", "data-target": `kb-flag-${top.id}`, text: top.title }),
       ),
     );
   }
@@ -50,7 +51,7 @@ export function renderSummary(summary, { rules, result, problems, answered }) {
       list.append(
         el(
           "li",
-          { class: `kb-flag kb-severity--${flag.severity}`, id: `kb-flag-${flag.id}`, "data-kb": "flag", "data-id": flag.id, "data-severity": flag.severity },
+          { class: `kb-flag kb-severity--${flag.severity}`, id: `kb-flag-${flag.id}`, tabindex: "-1", "data-kb": "flag", "data-id": flag.id, "data-severity": flag.severity },
           el("span", { class: "kb-flag__severity", text: `${flag.severity} risk` }),
           el("a", { class: "kb-flag__title", href: pageUrl(`flags/${flag.id}/`), text: flag.title }),
           el("p", { class: "kb-flag__why", text: flag.why }),
@@ -124,7 +125,7 @@ function problemSummary(problems) {
   const list = el("ul", { class: "kb-summary__problems" });
   for (const problem of problems) {
     const text = problem.label ? `${problem.label} ${problem.message}` : problem.message;
-    list.append(el("li", {}, problem.focusId ? el("a", { href: `#${problem.focusId}`, "data-focus": problem.focusId, text }) : el("span", { text })));
+    list.append(el("li", {}, problem.focusId ? el("button", { type: "button", class: "kb-linklike", "data-target": problem.focusId, text }) : el("span", { text })));
   }
   return el(
     "div",

@@ -161,10 +161,17 @@ async function mount(root) {
   });
   form.addEventListener("change", refresh);
   summary.box.addEventListener("click", (event) => {
-    // The error summary's links: open the question's group, then let the link move focus.
-    const link = event.target.closest("a[data-focus]");
-    const field = link && Array.from(inputs.values()).find((f) => f.focusId === link.dataset.focus);
+    // Jumps within the page (a question to fix, a warning) are buttons, not #links: location.hash
+    // holds the answers, and the theme's instant navigation handles every link itself.
+    const link = event.target.closest("button[data-target]");
+    if (!link) return;
+    const target = document.getElementById(link.dataset.target);
+    if (!target) return;
+    const field = Array.from(inputs.values()).find((f) => f.focusId === target.id);
     if (field) reveal(field);
+    if (summary.box.contains(target)) summary.expand();
+    target.scrollIntoView({ block: "center" });
+    target.focus({ preventScroll: true });
   });
   window.addEventListener("hashchange", () => {
     if (view !== current) return;

@@ -65,8 +65,10 @@ def test_empty_and_invalid_states_say_what_to_do(page, site_url, size):
     assert invalid.is_visible()
     text = invalid.inner_text()
     assert "How many of them are a \"hell yes\" after the sale?" in text and "can't exceed paying customers" in text
-    invalid.locator("a").first.click()
+    hash_before = page.evaluate("() => location.hash")
+    invalid.locator("button").first.click()
     assert page.evaluate("() => document.activeElement.name") == "hell_yes_customers"
+    assert page.evaluate("() => location.hash") == hash_before, "the link moves focus; the answers stay in the address"
     answer(page, {"hell_yes_customers": 2})
     assert page.locator("[data-kb=summary] [data-kb=invalid]").count() == 0
 
@@ -212,7 +214,7 @@ def test_history_chart_changes_and_delete_with_confirmation(page, site_url):
     assert "0" in ticks and "6" in ticks and any(re.match(r"\d{1,2} \w{3} \d{4}", t) for t in ticks), "axes: counts up, dates across"
     snapshots.nth(0).locator("[data-kb=delete]").click()
     assert snapshots.count() == 3, "nothing is deleted before the founder confirms"
-    page.click("text=Keep it")
+    page.click("[data-kb=keep-snapshot]")
     assert snapshots.count() == 3
     snapshots.nth(0).locator("[data-kb=delete]").click()
     page.click("[data-kb=confirm-delete]")
