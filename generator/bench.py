@@ -85,7 +85,7 @@ def bench_assess(root: Path, runs: int = 3) -> dict:
                             service_workers="block")
                     extra = _visits(playwright.chromium, Path(scratch) / f"sw-{run}", url + "assess/", _READY, samples, "ours",
                                     rescore=rescore)
-                warming = _warming_cost(playwright.chromium, Path(scratch) / "warm", url)
+                warming = _warming_cost(playwright.chromium, Path(scratch) / "warm", url, server.served)
         finally:
             server.shutdown()
     medians = {key: round(statistics.median(values), 1) for key, values in sorted(samples.items())}
@@ -158,24 +158,24 @@ def _visits(chromium_type, profile: Path, url: str, selector: str, samples: dict
     return stored
 
 
-def _warming_cost(chromium_type, profile: Path, url: str) -> dict:
-    """What hovering the home page's start button costs a reader who then never clicks: bytes and time."""
+def _warming_cost(chromium_type, profile: Path, url: str, served: list) -> dict:
+    """What hovering the home page's start button costs a reader who then never clicks (bytes the server sent)."""
     context = chromium_type.launch_persistent_context(profile, executable_path=str(chromium()), args=ARGS)
     page = context.new_page()
-    sizes: list[int] = []
-    page.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"]) if "/assets/" in request.url else None)
     page.goto(url)
     page.wait_for_timeout(3000)
-    before_hover = sum(sizes)
+    before = len(served)
     started = time.perf_counter()
     page.hover("a.md-button[href$='assess/']")
     page.mouse.move(0, 0)
-    quiet_since, last = time.perf_counter(), len(sizes)
+    quiet_since, last = time.perf_counter(), len(served)
     while time.perf_counter() - quiet_since < 2:
         page.wait_for_timeout(200)
-        if len(sizes) != last:
-            quiet_since, last = time.perf_counter(), len(sizes)
-    cost = {"bytes_without_hover": before_hover, "bytes_after_hover": sum(sizes) - before_hover,
+        if len(served) != last:
+            quiet_since, last = time.perf_counter(), len(served)
+    cost = {"bytes_before_hover": sum(size for _, size in served[:before]),
+            "runtime_bytes_before_hover": sum(size for path, size in served[:before] if "/assets/pyodide/" in path),
+            "bytes_after_hover": sum(size for _, size in served[before:]),
             "downloads_after_hover_ms": round((quiet_since - started) * 1000)}
     context.close()
     return cost
@@ -186,6 +186,7 @@ def _revalidating_server(site: Path):
     from .site.serve import SiteHandler, make_server
 
     server = make_server(site, headers={"Cache-Control": "no-cache"})
+    server.served = []  # (path, bytes) of every full answer, for the warming cost
 
     class Revalidating(server.RequestHandlerClass.func):
         def send_head(self):
@@ -201,7 +202,10 @@ def _revalidating_server(site: Path):
                     self.end_headers()
                     return None
                 self._etag = etag
-            return super().send_head()
+            answer = super().send_head()
+            if answer is not None:
+                server.served.append((self.path, path.stat().st_size if path.is_file() else 0))
+            return answer
 
         def send_header(self, keyword, value):
             super().send_header(keyword, value)
