@@ -252,6 +252,8 @@ def fuzz_kb(tmp_path_factory):
     import generator.content.pages as pages
 
     kb = copy_kb(tmp_path_factory.mktemp("fuzz-kb"))
+    code, _, err, _ = run(["--root", str(kb), "check"])
+    assert code == 0, f"the knowledge base fails check before any edit:\n{err}"
     patched = [(module, module.body_problems) for module in (articles, pages) if hasattr(module, "body_problems")]
     for module, real in patched:
         remembered = functools.lru_cache(maxsize=None)(lambda body, line, real=real: tuple(real(body, line)))
