@@ -2,7 +2,8 @@
 
 What is read is bounded before anything is parsed: at most MAX_BYTES of
 strict UTF-8 (so `/dev/zero` or a multi-gigabyte file is refused at once, not
-read into memory) and at most MAX_VALUES values.
+read into memory) and at most MAX_VALUES values; and what is reported, to
+the first 20 problems and a count of the rest.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def read_answers(source: str) -> tuple[object, Callable[[AnswerProblem], Problem
         raise UserError([problem], EXIT_INVALID_ANSWERS)
     parsed = parse_yaml(text, Path(rel), rel, max_nodes=MAX_VALUES)
     if parsed.problems:
-        raise UserError(parsed.problems, EXIT_INVALID_ANSWERS)
+        raise UserError(first_problems(parsed.problems), EXIT_INVALID_ANSWERS)
     answers = parsed.data
 
     def locate(problem: AnswerProblem) -> Problem:
@@ -47,6 +48,15 @@ def read_answers(source: str) -> tuple[object, Callable[[AnswerProblem], Problem
         return Problem(rel, line, col, message)
 
     return plain(answers), locate
+
+
+def first_problems(problems: list[Problem], shown: int = 20) -> list[Problem]:
+    """At most ``shown`` problems, then one line that counts the rest: a broken file is not a flood."""
+    if len(problems) <= shown:
+        return problems
+    rest = problems[shown]
+    return [*problems[:shown], Problem(rest.path, rest.line, rest.col, f"and {len(problems) - shown:,} more problems from here on",
+                                       f"only the first {shown} are shown")]
 
 
 def _read_bytes(source: str) -> bytes:

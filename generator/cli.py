@@ -98,7 +98,7 @@ def _check(args) -> int:
 
 
 def _score(args) -> int:
-    from .answers_file import read_answers
+    from .answers_file import first_problems, read_answers
     from .report import text_report
     from .knowledge import load_knowledge
     from .rules.compile import compile_rules
@@ -110,22 +110,13 @@ def _score(args) -> int:
     engine = Engine(rules)
     clean, problems = engine.check(answers)
     if problems:
-        raise UserError(_first(sorted(locate(p) for p in problems)), EXIT_INVALID_ANSWERS)
+        raise UserError(first_problems(sorted(locate(p) for p in problems)), EXIT_INVALID_ANSWERS)
     result = engine.score(clean)
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         print(text_report(result, rules))
     return EXIT_OK
-
-
-def _first(problems: list, shown: int = 20) -> list:
-    """At most ``shown`` problems, then one line that counts the rest: a broken file is not a flood."""
-    if len(problems) <= shown:
-        return problems
-    rest = problems[shown]
-    return [*problems[:shown], type(rest)(rest.path, rest.line, rest.col, f"and {len(problems) - shown:,} more problems from here on",
-                                          f"only the first {shown} are shown")]
 
 
 def _build(args) -> int:

@@ -79,6 +79,9 @@ ANSWER_CASES = [
     ("not UTF-8", "paying_customers: 3\nbogus: café\n".encode("latin-1"),
      ["A:2:11: not UTF-8 text: invalid continuation byte (byte e9); save the file as UTF-8"]),
     ("more than 1 MiB", "#" * (1 << 20) + "\n", ["A:1:1: the answers are larger than 1,024 KiB; an answers file holds one short line per question"]),
+    ("only 20 problems are listed, also when the YAML is at fault", "".join(f"k{i:02}: !!int x\n" for i in range(25)),
+     [f"A:{i + 1}:6: 'x' is not a valid !!int; write a whole number such as 42" for i in range(20)]
+     + ["A:21:6: and 5 more problems from here on; only the first 20 are shown"]),
     ("only 20 problems are listed", "".join(f"bogus{i:02}: 1\n" for i in range(30)),
      [f"A:{i + 1}:1: bogus{i:02}: unknown answer id" for i in range(20)]
      + ["A:21:1: and 10 more problems from here on; only the first 20 are shown"]),
