@@ -123,7 +123,9 @@ def answers_bytes(draw) -> bytes:
     if kind == "bytes":
         return draw(st.binary(max_size=200))
     if kind == "many":
-        return ("\n".join(f"k{i}: {i}" for i in range(draw(st.sampled_from([21, 999, 1001, 5001]))))).encode()
+        value = draw(st.sampled_from(["{i}", "!!int x", "*a", "[1]"]))  # unknown ids, or a YAML problem on every line
+        lines = (f"k{i}: {value.format(i=i)}" for i in range(draw(st.sampled_from([21, 999, 1001, 5001]))))
+        return "\n".join(lines).encode()
     text = draw(yaml_answers()) if kind == "yaml" else draw(json_answers())
     data = text.encode("utf-8", errors="surrogatepass")
     if kind == "broken utf-8":
