@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from ..errors import Problem, UserError
+from .nav_place import NavPlacePlugin
 from .plugin import SafetyPlugin
 
 _DOC_FILE = re.compile(r"Doc file '([^']+)'")
@@ -34,6 +35,7 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, site_url: str | None
         overrides = {"site_url": site_url} if site_url is not None else {}
         config = load_config(str(config_file), docs_dir=str(docs), site_dir=str(site), strict=True, **overrides)
         config.plugins["kb-safety"] = SafetyPlugin()
+        config.plugins["kb-nav-place"] = NavPlacePlugin()
         build(config)
     except (Abort, ConfigurationError) as err:
         messages = collector.messages or [str(err)]
