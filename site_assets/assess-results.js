@@ -49,8 +49,11 @@ function stages(rules, result) {
     const detail = (result.stage_details || {})[framework.id];
     if (!detail) continue;
     const stage = framework.stages.find((s) => s.id === detail.stage);
+    // A stage may span several consecutive rows: it contradicts the main stage only when the
+    // main stage's row does not list it at all.
+    const inHereRow = here.row && (here.row.stages[framework.id] || []).includes(stage.id);
     const row = rowOf(rules, framework.id, stage.id);
-    const elsewhere = here.row && row && row.id !== here.row.id ? ` Its own questions place you in another period (${row.title}).` : "";
+    const elsewhere = here.row && row && !inHereRow ? ` Its own questions place you in another period (${row.title}).` : "";
     list.append(
       el(
         "li",
