@@ -29,8 +29,8 @@ import { findSnapshot, forgetSnapshot, saveSnapshot } from "./snapshot.js";
 
 const here = new URL(".", import.meta.url);
 const PROGRESS = {
-  runtime: "Downloading the Python runtime (about 4 MB, cached after the first visit)…",
-  engine: "Starting the scoring engine…",
+  runtime: (bytes) => `Downloading the Python runtime (${bytes ? `${(bytes / 1e6).toFixed(1)} MB` : "several MB"}, cached after the first visit)…`,
+  engine: () => "Starting the scoring engine…",
 };
 const PROGRESS_EVERY_MS = 250;
 const ENGINE_GLOBAL = "KB_ENGINE";
@@ -48,7 +48,7 @@ function post(message) {
 
 function postProgress() {
   lastPost = performance.now();
-  post({ type: "progress", text: PROGRESS[phase], loaded: Math.min(loaded, total), total });
+  post({ type: "progress", text: PROGRESS[phase](total), loaded: Math.min(loaded, total), total });
 }
 
 function counted(bytes) {
