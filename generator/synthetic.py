@@ -45,7 +45,7 @@ def make_synthetic_kb(source: Path, target: Path, articles: int, seed: int = 7) 
             f"summary: A synthetic article about {rng.choice(_WORDS)} and {rng.choice(_WORDS)}.\n"
             f"tags: [{rng.choice(_WORDS).title()}, {rng.choice(_WORDS).title()}]\n"
             f"stages: [{rng.choice(stage_refs)}]\n"
-            "sources: [cxo-atlas]\n"
+            "sources: [{id: cxo-atlas, gave: [general]}]\n"
             f"related: [{', '.join(repr(n) for n in related)}]\n"
             "---\n"
             f"{body}\n\n{links}\n",
