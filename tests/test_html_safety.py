@@ -24,6 +24,7 @@ from generator.site.audit import audit_site, findings
 from generator.site.build import _default_source_date, build_site
 from generator.site.csp import executable_inline_scripts, script_hash
 from tests.conftest import copy_kb
+from tests.test_check import edit
 from tests.hostile_text import BLOCK_PAYLOADS, PAYLOADS
 
 # Payloads that are harmless once the page templates have escaped them, so check lets them through:
@@ -62,13 +63,6 @@ def test_check_refuses_every_dangerous_payload(payload: str):
 @pytest.mark.parametrize("text", BENIGN)
 def test_check_lets_ordinary_markdown_through(text: str):
     assert list(markup_problems(text)) == []
-
-
-def edit(kb: Path, rel: str, old: str, new: str) -> None:
-    path = kb / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def check_lines(kb: Path) -> list[str]:
