@@ -35,8 +35,13 @@ def answer(page, answers: dict) -> None:
             page.check(f"input[name={qid}][value={'true' if value else 'false'}]")
         else:
             page.fill(f"input[name={qid}]", str(value))
+        # A result counts once it is for this answer: a blur's 'change' on the previous field scores too.
+        expected = value if isinstance(value, (bool, int, float)) else None
         page.wait_for_function(
-            "n => Number(document.querySelector('#kb-assess').dataset.kbScores || 0) > n", arg=before, timeout=10_000
+            """([n, id, v]) => { const root = document.querySelector('#kb-assess');
+                 if (Number(root.dataset.kbScores || 0) <= n) return false;
+                 return v === null || JSON.parse(root.dataset.kbScored || '{}')[id] === v; }""",
+            arg=[before, qid, expected], timeout=10_000,
         )
 
 

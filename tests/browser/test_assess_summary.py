@@ -253,3 +253,53 @@ def test_a_stage_that_spans_rows_does_not_contradict_a_later_row(page, site_url)
     # Four Steps' own questions are unanswered, so it stays at customer discovery: a real other period.
     assert stages["four-steps"][0] == "customer-discovery"
     assert contradicting == {"four-steps"}
+
+
+def box(page, selector: str) -> dict:
+    return page.eval_on_selector(selector, "e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height, width: r.width}; }")
+
+
+def test_on_a_phone_the_collapsed_summary_is_a_compact_bar_that_a_tap_expands(page, site_url):
+    page.set_viewport_size(PHONE)
+    open_assess(page, site_url)
+    answer(page, FULL)
+    page.locator("input[name=demand_vs_forecast]").scroll_into_view_if_needed()
+    bar = box(page, "[data-kb=summary]")
+    print(f"\n[browser] collapsed summary at 390x844: {bar['height']:.0f}px")
+    assert bar["height"] <= 90, "the collapsed bar leaves the screen to the questions"
+    pips, goal = box(page, "[data-kb=summary] .kb-pips"), box(page, "[data-kb=summary] .kb-next__goal")
+    assert abs(pips["top"] - goal["top"]) < 12 and goal["left"] > pips["right"], "pips and the next goal share one line"
+    assert page.is_visible("[data-kb=summary] [data-kb=top-warning]")
+    field = box(page, "input[name=demand_vs_forecast]")
+    assert field["top"] >= bar["bottom"], "the question being answered is not under the bar"
+    page.mouse.click(goal["left"] + 20, goal["top"] + goal["height"] / 2)  # a tap on the bar, where the next goal is written
+    assert page.get_attribute(".kb-summary__toggle", "aria-expanded") == "true"
+    assert page.is_visible("[data-kb=summary] [data-kb=this-week]") and page.is_visible("[data-kb=next-change]")
+    page.click(".kb-summary__toggle")
+    assert page.get_attribute(".kb-summary__toggle", "aria-expanded") == "false"
+
+
+def test_on_a_laptop_the_form_starts_level_with_the_summary(page, site_url):
+    page.set_viewport_size(LAPTOP)
+    open_assess(page, site_url)
+    assert abs(box(page, ".kb-form")["top"] - box(page, "[data-kb=summary]")["top"]) < 2
+
+
+@SIZES
+def test_yes_no_answers_are_comfortable_touch_targets(page, site_url, size):
+    page.set_viewport_size(size)
+    open_assess(page, site_url)
+    page.eval_on_selector_all("details.kb-group", "groups => groups.forEach(g => { g.open = true; })")
+    radios = page.locator("details.kb-group input[type=radio]")
+    assert radios.count() >= 2
+    for i in range(radios.count()):
+        radio = radios.nth(i)
+        assert radio.get_attribute("name") and radio.get_attribute("value") in ("true", "false", "")
+        r = radio.bounding_box()
+        assert r["height"] >= 44 and r["width"] >= 44, (radio.get_attribute("name"), r)
+    name = radios.first.get_attribute("name")
+    drawn = page.locator(f"input[name={name}][value=true] + label")
+    drawn.evaluate("e => e.scrollIntoView({block: 'center'})")
+    label = drawn.bounding_box()
+    page.mouse.click(label["x"] + 4, label["y"] + 4)  # a tap near the drawn button's corner
+    assert page.is_checked(f"input[name={name}][value=true]"), "the whole drawn button takes the tap"
