@@ -142,12 +142,12 @@ def serve(root: Path, host: str, port: int, interval: float = 0.5, stop: threadi
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # a wildcard address is no place to browse to
     url = f"http://{shown}:{server.server_address[1]}/"  # the preview's own address: instant navigation needs it
     try:
+        seen = _snapshot(root)  # before the first build: an edit made while it runs is rebuilt, never missed
         if not _rebuild(root, url) and not (root / "site").is_dir():
             raise UserError(["nothing to serve: fix the problems above and run again"])
         serving.start()
         print(f"serving {url} (Ctrl+C stops); watching {', '.join(WATCHED)}",
               flush=True)
-        seen = _snapshot(root)
         while not stop.wait(interval):
             now = _snapshot(root)
             if now != seen:

@@ -29,8 +29,12 @@ def answer(page, answers: dict) -> None:
     for qid, value in answers.items():
         before = int(page.get_attribute("#kb-assess", "data-kb-scores") or 0)
         group = page.locator(f"details.kb-group:has(input[name={qid}])")
-        if group.count() and group.get_attribute("open") is None:
-            group.locator("summary").click()  # a closed group (CONTRACT §7 lets groups collapse): open it as a founder would
+        for _ in range(3):  # a closed group (CONTRACT §7 lets groups collapse): open it as a founder would
+            if not group.count() or group.get_attribute("open") is not None:
+                break
+            # The widget may open it (the rules' open_when) between the look and the click, which then closes
+            # it again; the widget leaves a group alone once the founder has clicked it, so a second click holds.
+            group.locator("summary").click()
         if isinstance(value, bool):
             page.check(f"input[name={qid}][value={'true' if value else 'false'}]")
         else:
