@@ -8,6 +8,8 @@
 
 import { el, pageUrl } from "./dom.js";
 
+const NUMBER = new Intl.NumberFormat("en", { maximumFractionDigits: 6 });
+
 export function buildForm(rules) {
   const form = el("form", { class: "kb-form", novalidate: true, "aria-label": "Your answers" });
   const inputs = new Map();
@@ -103,7 +105,8 @@ function numberField(question) {
       input.value = value === undefined ? "" : String(value);
     },
     shown(value) {
-      return String(value) + (question.unit ? ` ${question.unit}` : "");
+      const number = typeof value === "number" ? NUMBER.format(value) : String(value); // 1,200,000, not 1200000
+      return number + (question.unit ? ` ${question.unit}` : "");
     },
   };
 }
