@@ -103,7 +103,7 @@ def markup_problems(text: str) -> Iterator[tuple[int, str, str]]:
     for tag, attrs in _rendered_tags(str(escape(searchable))):  # as the page templates escape it
         for name, value in attrs:
             if name in ("href", "src"):
-                scheme = _scheme(value)
+                scheme = url_scheme(value)
                 if scheme is not None and scheme not in URL_SCHEMES:
                     yield (_offset(text, value, scheme), f"a link or image to a {scheme}: URL is not allowed",
                            "links may point at http(s):// or mailto: addresses, or at pages of this site")
@@ -132,12 +132,13 @@ def _rendered_tags(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
         rendered = md.convert(text)
     except Exception:  # noqa: BLE001 - Markdown has no error type of its own; hostile text must not crash check
         return [("p", [("markdown", "")])]
-    found = []
-    for tag, attrs in _TAG_IN_HTML.findall(rendered):
-        pairs = [(m.group(1).lower(), html.unescape(next((v for v in m.group(2, 3, 4) if v is not None), "")))
-                 for m in _ATTRIBUTE.finditer(attrs)]
-        found.append((tag, pairs))
-    return found
+    return [(tag, attribute_pairs(attrs)) for tag, attrs in _TAG_IN_HTML.findall(rendered)]
+
+
+def attribute_pairs(text: str) -> list[tuple[str, str]]:
+    """(lower-case name, value with entities decoded) for each attribute in a tag's attribute text."""
+    return [(m.group(1).lower(), html.unescape(next((v for v in m.group(2, 3, 4) if v is not None), "")))
+            for m in _ATTRIBUTE.finditer(text)]
 
 
 @lru_cache(maxsize=1)
@@ -147,13 +148,10 @@ def _markdown():
     return markdown.Markdown(extensions=["attr_list", "md_in_html", "admonition", "tables"])
 
 
-def _scheme(url: str) -> str | None:
+def url_scheme(url: str) -> str | None:
     """The URL's scheme as a browser reads it (control characters and spaces ignored), or None if relative."""
-    squeezed = re.sub(r"[\x00-\x20\x7f]+", "", url).lower()
-    match = re.match(r"([a-z][a-z0-9+.\-]*):", squeezed)
-    if not match or "/" in squeezed[: match.start(1)]:
-        return None
-    return match.group(1)
+    match = re.match(r"([a-z][a-z0-9+.\-]*):", re.sub(r"[\x00-\x20\x7f]+", "", url).lower())
+    return match.group(1) if match else None
 
 
 def _offset(text: str, *needles: str) -> int:

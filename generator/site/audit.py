@@ -15,14 +15,13 @@ rather than publishing it. What is checked, on every HTML page:
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
+from ..render.html_policy import attribute_pairs, url_scheme
 from .csp import executable_inline_scripts, script_hash
 
 _TAG = re.compile(r"<([A-Za-z][^\s/>]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*)\s*/?>", re.S)
-_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 # A tag that could hold anything findings() reports: an on... attribute, a script or data URL (also spelled
 # with entities or control characters), or an element that is forbidden or needs a closer look.
 _SUSPECT = re.compile(r"<(?:(?:iframe|frame|object|embed|base|applet|portal|meta)\b[^>]*>|[A-Za-z][^>]*?"
@@ -30,7 +29,7 @@ _SUSPECT = re.compile(r"<(?:(?:iframe|frame|object|embed|base|applet|portal|meta
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "srcset", "data", "ping"})
 _FORBIDDEN_TAGS = frozenset({"iframe", "frame", "object", "embed", "base", "applet", "portal"})
 _SCOPE = re.compile(r'new URL\("[^"\\<>]*",location\)')
-_BAD_SCHEME = re.compile(r"^(javascript|vbscript|data):", re.I)
+_BAD_SCHEMES = frozenset({"javascript", "vbscript", "data"})
 
 
 def findings(page: str) -> list[str]:
@@ -43,14 +42,14 @@ def findings(page: str) -> list[str]:
         tag = match.group(1).lower()
         if tag in _FORBIDDEN_TAGS:
             found.append(f"a <{tag}> element")
-        attributes = _attributes(match.group(2))
+        attributes = dict(attribute_pairs(match.group(2)))
         if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
             found.append("a <meta http-equiv=refresh>")
         for name, value in attributes.items():
             if name.startswith("on"):
                 found.append(f"an event handler {name}= on <{tag}>")
-            elif name in _URL_ATTRIBUTES and (bad := _BAD_SCHEME.match(re.sub(r"[\x00-\x20\x7f]+", "", value))):
-                found.append(f"a {bad.group(1).lower()}: URL in {name}= on <{tag}>")
+            elif name in _URL_ATTRIBUTES and url_scheme(value) in _BAD_SCHEMES:
+                found.append(f"a {url_scheme(value)}: URL in {name}= on <{tag}>")
     return found
 
 
@@ -77,11 +76,6 @@ def audit_site(pages: dict[Path, str], site: Path) -> tuple[list[str], set[str]]
                 shown = (extra[0][:60] + ("…" if len(extra[0]) > 60 else "")) if extra else "fewer scripts"
                 problems += [f"{rel}: an inline script the other pages do not run ({shown!r})" for rel in rels[:20]]
     return problems, hashes
-
-
-def _attributes(text: str) -> dict[str, str]:
-    return {m.group(1).lower(): html.unescape(next((v for v in m.group(2, 3, 4) if v is not None), ""))
-            for m in _ATTRIBUTE.finditer(text)}
 
 
 def _without_script_bodies(page: str) -> str:

@@ -20,6 +20,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ..errors import UserError
+from ..scoring.answers import escaped
 from ..render.pages import TEMPLATES
 from .build import build_site
 
@@ -100,12 +101,6 @@ def _snapshot(root: Path) -> dict[str, float]:
     return stamps
 
 
-def _one_line(text: str, limit: int = 300) -> str:
-    """Control characters escaped and the length capped, so a message cannot forge or flood lines."""
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in " ".join(text.split()))
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
 def _rebuild(root: Path, site_url: str) -> bool:
     try:
         print(build_site(root, site_url=site_url), flush=True)
@@ -113,7 +108,8 @@ def _rebuild(root: Path, site_url: str) -> bool:
     except UserError as err:
         problems = [str(problem) for problem in err.problems]
     except Exception as err:  # noqa: BLE001 - a bug in the build must not stop the preview
-        problems = [f"build: unexpected {type(err).__name__}: {_one_line(str(err))}; "
+        reason = escaped(" ".join(str(err).split()), 300)  # one line: a message cannot forge or flood lines
+        problems = [f"build: unexpected {type(err).__name__}: {reason}; "
                     "a bug in the generator: `python -m generator build` shows where"]
     for problem in problems:
         print(problem, file=sys.stderr, flush=True)
