@@ -57,3 +57,14 @@ def built_site(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("site") / "site"
     build_site(ROOT, site)
     return site
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The attack set's table (tests/attack_tally.py): tried, refused, inert and leaked per family."""
+    from tests.attack_tally import table
+
+    lines = table()
+    if lines:
+        terminalreporter.section("attack families")
+        for line in lines:
+            terminalreporter.write_line(line)
