@@ -20,9 +20,9 @@ import pytest
 
 from generator.errors import UserError
 from generator.render.html_policy import markup_problems, sanitize
-from generator.site.audit import audit_site, findings
+from generator.site.audit import audit_site, findings, read_page
 from generator.site.build import _default_source_date, build_site
-from generator.site.csp import executable_inline_scripts, script_hash
+from generator.site.csp import script_hash
 from tests.conftest import copy_kb
 from tests.test_check import edit
 from tests.hostile_text import BLOCK_PAYLOADS, PAYLOADS
@@ -121,8 +121,25 @@ def test_the_build_layers_hold_without_check(repo_root: Path, tmp_path: Path, wi
     assert not re.search(r"""(?:href|src)\s*=\s*["']?\s*(?:javascript|data):""", everything, re.I)
     m2 = (site / "milestones" / "m2" / "index.html").read_text(encoding="utf-8")
     assert "<title>m2: One customer &lt;/title&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in m2
-    assert not any("alert" in script for page in pages.values() for script in executable_inline_scripts(page))
+    assert not any("alert" in script for page in pages.values() for script in read_page(page).inline_scripts)
     assert "&lt;img src=x onerror=alert(4)&gt;" in (site / "articles" / "92.010101" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_audit_alone_stops_a_build_whose_sanitiser_lets_markup_through(tmp_path: Path, monkeypatch):
+    """The sanitiser replaced by one that adds what a broken sanitiser could let through, on one page only."""
+    import generator.site.plugin as plugin
+
+    payloads = '<img/onerror=alert(1) src=x><svg/onload=alert(2)></svg><iframe/src=/x></iframe><a/href="javascript:alert(3)">go</a>'
+    monkeypatch.setattr(plugin, "sanitize", lambda fragment: fragment + (payloads if "92.010101" in fragment else ""))
+    kb = copy_kb(tmp_path / "kb", "mkdocs.yml", "site_assets")
+    site = tmp_path / "site"
+    with pytest.raises(UserError) as raised:
+        build_site(kb, site)
+    problems = [str(p) for p in raised.value.problems]
+    for expected in ("an event handler onerror= on <img>", "an event handler onload= on <svg>", "a <iframe> element",
+                     "a javascript: URL in href= on <a>"):
+        assert any(expected in p for p in problems), (expected, problems)
+    assert not site.exists()
 
 
 def test_the_sanitiser_keeps_what_pages_need_and_drops_the_rest():
@@ -146,7 +163,32 @@ AUDITED = [
     ('<iframe src="/x"></iframe>', "a <iframe> element"),
     ('<meta http-equiv="refresh" content="0;url=/">', "a <meta http-equiv=refresh>"),
     ('<form><button formaction="javascript:alert(1)">', "a javascript: URL in formaction= on <button>"),
+    # Spellings a browser reads as attributes though no space comes before them; a pattern-based audit missed them.
+    ("<img/onerror=alert(1)>", "an event handler onerror= on <img>"),
+    ("<svg/onload=alert(1)>", "an event handler onload= on <svg>"),
+    ('<iframe/src="/x"></iframe>', "a <iframe> element"),
+    ('<a/href="javascript:alert(1)">x</a>', "a javascript: URL in href= on <a>"),
+    ('<IMG SRC=x OnErRoR=alert(1)>', "an event handler onerror= on <img>"),
+    ('<img src=x\nonerror=alert(1)>', "an event handler onerror= on <img>"),
+    ('<meta http-equiv=" Refresh" content="0;url=/">', "a <meta http-equiv=refresh>"),
 ]
+
+
+@pytest.mark.parametrize("html", [
+    "<p>5 &lt; 6 and <code>&lt;img onerror=x&gt;</code></p>",
+    '<a href="https://example.org/on?x=javascript:1">on</a>',
+    "<!--<img src=x onerror=alert(1)>-->",
+    '<script type="application/json">{"onload": "javascript:x"}</script>',
+    '<p title="onclick=x">onerror=alert(1)</p>',
+])
+def test_the_audit_reads_text_and_comments_as_text(html: str):
+    assert findings(f"<html><body>{html}</body></html>") == []
+
+
+def test_the_audit_reads_inline_scripts_as_a_browser_does():
+    page = ('<script>a("</scr" + "ipt>")</script><script src="x.js"></script><script type="module">b()</script>'
+            '<script type="application/json">{}</script><SCRIPT>c()</SCRIPT >')
+    assert read_page(page).inline_scripts == ['a("</scr" + "ipt>")', "b()", "c()"]
 
 
 @pytest.mark.parametrize("html, expected", AUDITED)
@@ -166,7 +208,7 @@ def test_the_audit_finds_an_inline_script_that_only_some_pages_run(tmp_path: Pat
 def test_every_page_carries_the_policy_before_any_script(built_site: Path):
     pages = list(built_site.rglob("*.html"))
     assert len(pages) > 100
-    hashes = {script_hash(s) for page in pages for s in executable_inline_scripts(page.read_text(encoding="utf-8"))}
+    hashes = {script_hash(s) for page in pages for s in read_page(page.read_text(encoding="utf-8")).inline_scripts}
     for page in pages:
         text = page.read_text(encoding="utf-8")
         policies = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', text)

@@ -2,7 +2,11 @@
 
 The sanitiser and the escaping of titles should make every finding here
 impossible, so a finding is a bug in those layers, and the build stops
-rather than publishing it. What is checked, on every HTML page:
+rather than publishing it. Each page is read by an HTML tokenizer (the
+standard library's ``html.parser``), not by patterns, so that spellings a
+browser accepts (``<img/onerror=…>``, entities and control characters inside
+a URL, upper case) are seen as the browser sees them. What is checked, on
+every HTML page:
 
 - no event-handler attribute (``on...=``) and no ``javascript:``, ``vbscript:``
   or ``data:`` URL in a link, source or form attribute;
@@ -16,46 +20,77 @@ rather than publishing it. What is checked, on every HTML page:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
-from ..render.html_policy import attribute_pairs, url_scheme
-from .csp import executable_inline_scripts, script_hash
+from ..render.html_policy import url_scheme
+from .csp import script_hash
 
-_TAG = re.compile(r"<([A-Za-z][^\s/>]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*)\s*/?>", re.S)
-# A tag that could hold anything findings() reports: an on... attribute, a script or data URL (also spelled
-# with entities or control characters), or an element that is forbidden or needs a closer look.
-_SUSPECT = re.compile(r"<(?:(?:iframe|frame|object|embed|base|applet|portal|meta)\b[^>]*>|[A-Za-z][^>]*?"
-                      r"(?:\son|script\s*:|data\s*:|&|[\x00-\x08\x0b\x0c\x0e-\x1f\t\n\r])[^>]*>)", re.I)
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "srcset", "data", "ping"})
 _FORBIDDEN_TAGS = frozenset({"iframe", "frame", "object", "embed", "base", "applet", "portal"})
-_SCOPE = re.compile(r'new URL\("[^"\\<>]*",location\)')
 _BAD_SCHEMES = frozenset({"javascript", "vbscript", "data"})
+_SCRIPT_TYPES = frozenset({"", "text/javascript", "module", "application/javascript"})  # what a browser runs
+_SCOPE = re.compile(r'new URL\("[^"\\<>]*",location\)')
 
 
-def findings(page: str) -> list[str]:
-    """What is wrong with one page's HTML."""
-    found = []
-    for suspect in _SUSPECT.finditer(_without_script_bodies(page)):  # a cheap pass first: most tags are plain
-        match = _TAG.match(suspect.group(0))
-        if match is None:
-            continue
-        tag = match.group(1).lower()
+@dataclass
+class PageAudit:
+    findings: list[str] = field(default_factory=list)
+    inline_scripts: list[str] = field(default_factory=list)  # the text of every inline script a browser would run
+
+
+class _Reader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)  # attribute values arrive with entities decoded, as a browser reads them
+        self.audit = PageAudit()
+        self._script: list[str] | None = None  # the text of an inline script being read
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = self.audit.findings
+        values = {name: value or "" for name, value in attrs}
         if tag in _FORBIDDEN_TAGS:
             found.append(f"a <{tag}> element")
-        attributes = dict(attribute_pairs(match.group(2)))
-        if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
+        if tag == "meta" and values.get("http-equiv", "").strip().lower() == "refresh":
             found.append("a <meta http-equiv=refresh>")
-        for name, value in attributes.items():
+        for name, value in values.items():
             if name.startswith("on"):
                 found.append(f"an event handler {name}= on <{tag}>")
             elif name in _URL_ATTRIBUTES and url_scheme(value) in _BAD_SCHEMES:
                 found.append(f"a {url_scheme(value)}: URL in {name}= on <{tag}>")
-    return found
+        if tag == "script" and "src" not in values and values.get("type", "").strip().lower() in _SCRIPT_TYPES:
+            self._script = []
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        self._script = None  # <script/> still opens a script in HTML; an empty one runs nothing
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            self.audit.inline_scripts.append("".join(self._script))
+            self._script = None
 
 
-def inline_script_set(page: str) -> set[str]:
-    """The page's inline scripts, with the theme's one page-specific value (its path to the site root) blanked."""
-    return {_SCOPE.sub('new URL("$BASE",location)', script) for script in executable_inline_scripts(page)}
+def read_page(page: str) -> PageAudit:
+    """What one page's HTML carries that the audit looks at."""
+    reader = _Reader()
+    reader.feed(page)
+    reader.close()
+    return reader.audit
+
+
+def findings(page: str) -> list[str]:
+    """What is wrong with one page's HTML."""
+    return read_page(page).findings
+
+
+def inline_script_shape(scripts: list[str]) -> frozenset[str]:
+    """A page's inline scripts, with the theme's one page-specific value (its path to the site root) blanked."""
+    return frozenset(_SCOPE.sub('new URL("$BASE",location)', script) for script in scripts)
 
 
 def audit_site(pages: dict[Path, str], site: Path) -> tuple[list[str], set[str]]:
@@ -65,9 +100,10 @@ def audit_site(pages: dict[Path, str], site: Path) -> tuple[list[str], set[str]]
     shapes: dict[frozenset[str], list[str]] = {}
     for path, text in sorted(pages.items()):
         rel = path.relative_to(site).as_posix()
-        problems += [f"{rel}: {what}" for what in dict.fromkeys(findings(text))]
-        shapes.setdefault(frozenset(inline_script_set(text)), []).append(rel)
-        hashes.update(script_hash(script) for script in executable_inline_scripts(text))
+        audit = read_page(text)
+        problems += [f"{rel}: {what}" for what in dict.fromkeys(audit.findings)]
+        shapes.setdefault(inline_script_shape(audit.inline_scripts), []).append(rel)
+        hashes.update(script_hash(script) for script in audit.inline_scripts)
     if len(shapes) > 1:
         usual = max(shapes, key=lambda shape: len(shapes[shape]))
         for shape, rels in shapes.items():
@@ -76,7 +112,3 @@ def audit_site(pages: dict[Path, str], site: Path) -> tuple[list[str], set[str]]
                 shown = (extra[0][:60] + ("…" if len(extra[0]) > 60 else "")) if extra else "fewer scripts"
                 problems += [f"{rel}: an inline script the other pages do not run ({shown!r})" for rel in rels[:20]]
     return problems, hashes
-
-
-def _without_script_bodies(page: str) -> str:
-    return re.sub(r"(<script\b[^>]*>).*?(</script\s*>)", r"\1\2", page, flags=re.S | re.I)

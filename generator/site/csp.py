@@ -13,15 +13,7 @@ import hashlib
 import re
 from pathlib import Path
 
-INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script\s*>", re.S | re.I)
-_NOT_SCRIPT_TYPE = re.compile(r"""\stype\s*=\s*["']?(?!text/javascript|module|application/javascript)[^"'\s>]""", re.I)
 _HEAD = re.compile(r"<head(?:\s[^>]*)?>(?:\s*<meta\s+charset=[^>]*>)?", re.I)  # the charset must stay in the first 1,024 bytes
-
-
-def executable_inline_scripts(page: str) -> list[str]:
-    """The text of every inline script a browser would run (JSON data blocks are not run)."""
-    return [m.group("body") for m in INLINE_SCRIPT.finditer(page)
-            if not re.search(r"\ssrc\s*=", m.group("attrs"), re.I) and not _NOT_SCRIPT_TYPE.search(m.group("attrs"))]
 
 
 def script_hash(text: str) -> str:
