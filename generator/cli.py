@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--site-url", default=None, help="override mkdocs.yml's site_url (where the site will be served)")
     build.set_defaults(run=_build)
 
-    diff = commands.add_parser("diff", help="show which founder profiles a rules change moves, against a git ref")
+    diff = commands.add_parser("diff", help="show which founder profiles a rules or content change moves, and what "
+                                            "results and pages say differently, against a git commit")
     diff.add_argument("--base", required=True, help="the git commit, branch or tag to compare the working tree with")
     diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
     diff.set_defaults(run=_diff)

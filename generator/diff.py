@@ -1,25 +1,29 @@
-"""Outcome diff: which founders' results a rules change moves.
+"""Outcome diff: which founders' results, and which pages, a rules or content change moves.
 
 ``python -m generator diff --base REF`` scores one corpus of founder
 profiles (every rule case, plus generated profiles) with the rules and
 content at REF, read out of git with ``git archive`` (no checkout), and with
-the working tree, using this same engine, and reports every outcome that
-changes: milestone statuses, the next goal, stages and flags.
+the working tree, using this same engine. It reports every outcome that
+changes (milestone statuses, the next goal, stages and flags), every text a
+result says differently (each ``why``, flag and stage text, ask-next…) and
+every generated page whose Markdown differs: a reworded noun moves no
+outcome, but founders read it everywhere.
 """
 
 from __future__ import annotations
 
-import io
 import json
-import subprocess
-import tarfile
+import re
 import tempfile
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
+from .base_tree import base_commit, tree_at
 from .corpus import answer_sets
-from .errors import Problem, UserError
+from .diff_said import page_changes, rendered_pages, said_changes
+from .errors import Problem, UserError, escaped, shown
 from .knowledge import load_knowledge
 from .rules.compile import compile_rules, plain
 from .scoring import Engine
@@ -28,35 +32,54 @@ from .scoring.expr import names, references
 GENERATED = 1000
 SEED = 20261122
 EXAMPLES = 3
+PAGES_SHOWN = 10  # pages whose excerpt the Markdown report shows; JSON has them all
+NAMES_SHOWN = 20  # page names listed in the Markdown report's summary line
+_PIPE = re.compile(r"(\\*)\|")
 
 
-def rules_at(root: Path, ref: str, into: Path) -> Path:
-    """Extract rules/ and content/ as they were at ``ref`` into ``into``."""
-    try:
-        archive = subprocess.run(["git", "archive", "--format=tar", ref, "rules", "content"], cwd=root,
-                                 capture_output=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError) as err:
-        reason = getattr(err, "stderr", b"") or b""
-        raise UserError([Problem(".", 1, 1, f"cannot read rules at {ref!r} from git: {reason.decode().strip() or err}",
-                                 "pass a commit, branch or tag that exists, e.g. --base origin/main")]) from None
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into
+@dataclass
+class Side:
+    """One tree's engine, rule cases, compiled rules and generated pages."""
+
+    engine: Engine
+    cases: list[dict]
+    document: dict
+    pages: dict[str, str]
 
 
-def _engine(root: Path) -> tuple[Engine, list[dict], dict]:
+def _side(root: Path) -> Side:
     knowledge = load_knowledge(root)
     document = compile_rules(knowledge.rules, knowledge.articles)
     cases = [plain(case["answers"]) for _, case in knowledge.rules.cases]
-    return Engine(document), cases, document
+    return Side(Engine(document), cases, document, rendered_pages(knowledge, root))
 
 
-def outcome(engine: Engine, answers: dict) -> dict:
+def _base_side(root: Path, base: str) -> Side:
+    commit = base_commit(root, base)
+    with tempfile.TemporaryDirectory(prefix="kb-diff-") as scratch:
+        try:
+            return _side(tree_at(root, commit, Path(scratch), base))
+        except UserError as err:  # the base's own problems: say so, or they read as the working tree's
+            raise UserError([_at_base(p, base) for p in err.problems], err.exit_code) from None
+
+
+def _at_base(problem: Problem | str, base: str) -> Problem | str:
+    where = f"at --base {shown(base)}"
+    if isinstance(problem, Problem):
+        return Problem(problem.path, problem.line, problem.col, f"{where}: {problem.message}", problem.hint)
+    return f"diff: {where}: {problem}"
+
+
+def scored(engine: Engine, answers: dict) -> dict | None:
+    """The engine's full result for the answers it knows, or None when it refuses them."""
     known = {k: v for k, v in answers.items() if k in engine.questions}
     clean, problems = engine.check(known)
-    if problems:
+    return None if problems else engine.score(clean)
+
+
+def outcome(result: dict | None) -> dict:
+    if result is None:
         return {"valid": False}
-    result = engine.score(clean)
     return {
         "valid": True,
         "milestones": {mid: m["status"] for mid, m in result["milestones"].items()},
@@ -68,31 +91,57 @@ def outcome(engine: Engine, answers: dict) -> dict:
 
 def compare(root: Path, base: str) -> dict:
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="kb-diff-") as scratch:
-        old_engine, old_cases, _ = _engine(rules_at(root, base, Path(scratch)))
-    new_engine, new_cases, document = _engine(root)
-    generated = answer_sets(document["questions"], GENERATED, SEED, document["constraints"])
-    profiles = _dedupe(new_cases + old_cases + generated)
+    new = _side(root)  # first: a root that is no knowledge base is named as such, before git is asked anything
+    old = _base_side(root, base)
+    generated = answer_sets(new.document["questions"], GENERATED, SEED, new.document["constraints"])
+    profiles = _dedupe(new.cases + old.cases + generated)
     changes: dict[str, Counter] = defaultdict(Counter)
     examples: dict[tuple, list] = defaultdict(list)
-    moved = 0
+    said: Counter = Counter()
+    said_examples: dict[str, list] = defaultdict(list)
+    moved = reworded = 0
     for answers in profiles:
-        before, after = outcome(old_engine, answers), outcome(new_engine, answers)
-        if before == after:
-            continue
-        moved += 1
-        for kind, key, was, now in _differences(before, after):
-            changes[kind][(key, was, now)] += 1
-            if len(examples[(kind, key, was, now)]) < EXAMPLES:
-                examples[(kind, key, was, now)].append(answers)
+        before, after = scored(old.engine, answers), scored(new.engine, answers)
+        was, now = outcome(before), outcome(after)
+        if was != now:
+            moved += 1
+            for kind, key, was_value, now_value in _differences(was, now):
+                changes[kind][(key, was_value, now_value)] += 1
+                if len(examples[(kind, key, was_value, now_value)]) < EXAMPLES:
+                    examples[(kind, key, was_value, now_value)].append(answers)
+        texts = said_changes(before, after) if before is not None and after is not None else []
+        reworded += bool(texts)
+        for path, was_text, now_text in texts:
+            said[path] += 1
+            if len(said_examples[path]) < EXAMPLES:
+                said_examples[path].append({"answers": answers, "from": was_text, "to": now_text})
     rows = [
         {"kind": kind, "what": key, "from": was, "to": now, "profiles": count,
-         "examples": [_trim(a, _reads(kind, key, old_engine) | _reads(kind, key, new_engine)) for a in examples[(kind, key, was, now)]]}
+         "examples": [_trim(a, _reads(kind, key, old.engine) | _reads(kind, key, new.engine)) for a in examples[(kind, key, was, now)]]}
         for kind in ("validity", "milestone", "next goal", "stage", "flag")
         for (key, was, now), count in sorted(changes[kind].items(), key=lambda item: (-item[1], str(item[0])))
     ]
+    texts = [
+        {"what": path, "profiles": count,
+         "examples": [{**example, "answers": _trim(example["answers"], _reads_path(path, old.engine) | _reads_path(path, new.engine))}
+                      for example in said_examples[path]]}
+        for path, count in sorted(said.items(), key=lambda item: (-item[1], item[0]))
+    ]
     return {"base": base, "profiles": len(profiles), "moved": moved, "changes": rows,
+            "reworded": reworded, "said": texts, "pages": page_changes(old.pages, new.pages),
             "seconds": round(time.perf_counter() - started, 2)}
+
+
+def _reads_path(path: str, engine: Engine) -> set[str]:
+    """The answer ids a result text depends on, from its path (``milestones.m3.why``, ``flags[x].why``)."""
+    head, _, rest = path.partition(".")
+    if head == "milestones":
+        return _reads("milestone", rest.partition(".")[0], engine)
+    if head in ("stages", "stage_details"):
+        return _reads("stage", rest.partition(".")[0], engine)
+    if head.startswith("flags["):
+        return _reads("flag", head[len("flags["):-1], engine)
+    return set()
 
 
 def _reads(kind: str, key: str, engine: Engine) -> set[str]:
@@ -150,18 +199,81 @@ def _differences(before: dict, after: dict):
 
 
 def markdown(report: dict) -> str:
+    """The report for a pull request's summary. Every text from rules, content or the command line is
+    in a code span or a fenced block: the report shows what pages say, it never becomes markup itself."""
     lines = [
-        f"### Outcome diff against `{report['base']}`",
+        f"### Outcome diff against {_code(report['base'])}",
         "",
         f"{report['moved']} of {report['profiles']} founder profiles get a different result "
         f"({report['seconds']} s).",
+        "",
     ]
-    if not report["changes"]:
-        return "\n".join(lines + ["", "No outcome changes."]) + "\n"
-    lines += ["", "| What | Change | Profiles | Example answers |", "|---|---|---:|---|"]
-    for row in report["changes"]:
-        shortest = min(row["examples"], key=len) if row["examples"] else {}
-        example = json.dumps(shortest, sort_keys=True).replace("|", "\\|")
-        what = row["kind"] if row["kind"] in ("next goal", "validity") else f"{row['kind']} `{row['what']}`"
-        lines.append(f"| {what} | {row['from']} → {row['to']} | {row['profiles']} | `{example}` |")
-    return "\n".join(lines) + "\n"
+    if report["changes"]:
+        lines += ["| What | Change | Profiles | Example answers |", "|---|---|---:|---|"]
+        for row in report["changes"]:
+            shortest = min(row["examples"], key=len) if row["examples"] else {}
+            what = row["kind"] if row["kind"] in ("next goal", "validity") else f"{row['kind']} {_code(row['what'])}"
+            change = f"{_cell(row['from'])} → {_cell(row['to'])}"
+            lines.append(f"| {what} | {change} | {row['profiles']} | {_code(json.dumps(shortest, sort_keys=True), 600)} |")
+    else:
+        lines.append("No outcome changes.")
+    return "\n".join(lines + ["", *_said_lines(report), "", *_page_lines(report["pages"])]) + "\n"
+
+
+def _said_lines(report: dict) -> list[str]:
+    if not report["said"]:
+        return ["Every result says the same."]
+    lines = [f"{report['reworded']} of {report['profiles']} founder profiles are told something different:", "",
+             "| Text | Profiles | Example: before → after |", "|---|---:|---|"]
+    for row in report["said"]:
+        example = row["examples"][0]
+        lines.append(f"| {_code(row['what'])} | {row['profiles']} | {_text(example['from'])} → {_text(example['to'])} |")
+    return lines
+
+
+def _page_lines(pages: dict) -> list[str]:
+    changed = [page["page"] for page in pages["changed"]]
+    if not (changed or pages["added"] or pages["removed"]):
+        return ["Every page says the same."]
+    lines = []
+    if changed:
+        more = f", and {len(changed) - NAMES_SHOWN} more" if len(changed) > NAMES_SHOWN else ""
+        noun = "page says" if len(changed) == 1 else "pages say"
+        lines.append(f"{len(changed)} {noun} something different: {', '.join(map(_code, changed[:NAMES_SHOWN]))}{more}.")
+    for label, names_ in (("New pages", pages["added"]), ("Pages gone", pages["removed"])):
+        if names_:
+            lines.append(f"{label}: {', '.join(map(_code, names_))}.")
+    for page in pages["changed"][:PAGES_SHOWN]:
+        excerpt = [escaped(line, 300) for line in page["excerpt"]]  # one line each, whatever built the report
+        fence = "`" * max(3, _longest_backticks("\n".join(excerpt)) + 1)
+        lines += ["", f"{_code(page['page'])}:", "", f"{fence}diff", *excerpt, fence]
+    if len(changed) > PAGES_SHOWN:
+        lines += ["", f"The other {len(changed) - PAGES_SHOWN} pages' excerpts are in `--format json`."]
+    return lines
+
+
+def _text(value: object) -> str:
+    """A result's value for a table cell: one escaped line, cut short, in a code span."""
+    return _code(escaped(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False), 120))
+
+
+def _cell(value: object) -> str:
+    """An outcome (met, stage-2, raised…) as table text: ids pass as they are, anything else as code."""
+    text = str(value)
+    return text if text.replace("-", "").replace("_", "").isalnum() and text.isascii() else _code(text)
+
+
+def _code(text: str, limit: int = 300) -> str:
+    """``text`` as an inline code span that nothing inside can close, safe in a table cell (CommonMark, GFM).
+
+    GFM splits a row at every pipe its scanner does not read as escaped, and it reads backslashes in
+    pairs: so each pipe gets a backslash, and the backslashes before it are doubled.
+    """
+    text = escaped(text, limit)
+    ticks = "`" * (_longest_backticks(text) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return _PIPE.sub(lambda m: m.group(1) * 2 + "\\|", f"{ticks}{pad}{text}{pad}{ticks}")
+
+
+def _longest_backticks(text: str) -> int:
+    return max(map(len, re.findall(r"`+", text)), default=0)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from generator.errors import shown
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,6 +59,114 @@ def test_lowering_m5_to_85_percent_moves_m5_and_the_next_goal(repo: Path):
 def test_an_unknown_ref_is_a_clear_error(repo: Path):
     result = subprocess.run([sys.executable, "-m", "generator", "--root", str(repo), "diff", "--base", "no-such-ref"],
                             capture_output=True, text=True)
-    assert result.returncode == 1
-    assert "cannot read rules at 'no-such-ref' from git" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == ("diff: --base 'no-such-ref' is not a commit in this repository; "
+                             "pass a commit, branch or tag, e.g. --base origin/main\n")
+
+
+def test_a_base_that_is_an_option_leaves_the_file_it_names_intact(repo: Path, tmp_path_factory):
+    """`git archive --output=FILE` would truncate FILE: the base must reach git as a revision, or not at all."""
+    victim = tmp_path_factory.mktemp("victim") / "precious.txt"
+    victim.write_text("keep me\n")
+    for option in (f"--output={victim}", f"--output={victim}^{{commit}}", f"--remote=ext::sh -c 'echo x >{victim}'"):
+        result = subprocess.run([sys.executable, "-m", "generator", "--root", str(repo), "diff", f"--base={option}"],
+                                capture_output=True, text=True)
+        assert result.returncode == 1 and result.stdout == "", option
+        assert result.stderr.startswith(f"diff: --base {shown(option)} is not a commit in this repository; "), result.stderr
+        assert result.stderr.count("\n") == 1
+        assert victim.read_text() == "keep me\n", option
+
+
+def test_a_reworded_noun_is_reported_as_what_results_and_pages_say(repo: Path):
+    questions = repo / "rules" / "questions" / "customers.yaml"
+    text = questions.read_text()
+    assert "    noun: hell-yes customers\n" in text
+    questions.write_text(text.replace("    noun: hell-yes customers\n", "    noun: delighted customers\n"))
+    report = json.loads(diff(repo, "--format", "json").stdout)
+    assert report["moved"] == 0 and report["changes"] == [], "a noun moves no outcome"
+    said = {row["what"]: row for row in report["said"]}
+    assert said["milestones.m4.why"]["profiles"] > 0 and report["reworded"] >= said["milestones.m4.why"]["profiles"]
+    example = said["milestones.m4.why"]["examples"][0]
+    assert "hell-yes customers" in example["from"] and "delighted customers" in example["to"]
+    assert set(example["answers"]) <= {"hell_yes_customers", "paying_customers", "sales_calls_per_week"}, "trimmed to what m4 reads"
+    assert not any(path.endswith(".status") for path in said), "outcomes are not texts"
+    changed = {page["page"]: page["excerpt"] for page in report["pages"]["changed"]}
+    assert "milestones/m4.md" in changed and report["pages"]["added"] == report["pages"]["removed"] == []
+    assert any(line.startswith("-") and "hell-yes customers" in line for line in changed["milestones/m4.md"])
+    assert any(line.startswith("+") and "delighted customers" in line for line in changed["milestones/m4.md"])
+    assert all(len(excerpt) <= 13 for excerpt in changed.values()), "excerpts are capped"
+
+    text = diff(repo).stdout
+    assert "No outcome changes." in text
+    assert f"{report['reworded']} of {report['profiles']} founder profiles are told something different:" in text
+    assert "| `milestones.m4.why` |" in text
+    summary = next(line for line in text.splitlines() if "say something different:" in line)
+    assert summary.startswith(f"{len(changed)} pages say something different: ") and "`milestones/m4.md`" in summary
+    assert "\n```diff\n" in text
+
+
+def test_no_change_says_the_same_everywhere(repo: Path):
+    text = diff(repo).stdout
+    assert text.splitlines()[-5:] == ["No outcome changes.", "", "Every result says the same.", "", "Every page says the same."]
+
+
+def test_the_markdown_report_shows_texts_and_never_becomes_markup():
+    """Texts from rules and content, and the base's name, go into code spans and fences that nothing can close."""
+    from generator.diff import markdown
+
+    hostile = ["a | b", "`x` | [link](https://evil.example)", "a\\| b", "``` \n# heading", "<img src=x onerror=alert(1)>",
+               "\x1b[2J\u202e", "`", "|"]
+    report = {
+        "base": "main`](https://evil.example)", "profiles": 10, "moved": 1, "reworded": 1, "seconds": 0.1,
+        "changes": [{"kind": "milestone", "what": h, "from": h, "to": "met", "profiles": 1, "examples": [{"x": h}]}
+                    for h in hostile],
+        "said": [{"what": h, "profiles": 1, "examples": [{"answers": {}, "from": h, "to": h}]} for h in hostile],
+        "pages": {"changed": [{"page": "p.md", "excerpt": ["-" + h for h in hostile] + ["+````"]}], "added": [], "removed": []},
+    }
+    text = markdown(report)
+    assert "\x1b" not in text and "\u202e" not in text
+    rows = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| What") and not line.startswith("| Text")]
+    assert len(rows) == 2 * len(hostile)
+    for row in rows:
+        cells = gfm_cells(row)
+        assert len(cells) in (3, 4), row
+        assert all(inline_code_only(cell) for cell in cells), row
+    assert text.splitlines()[0].startswith("### Outcome diff against ``main`](https://evil.example)``"), "the base is code too"
+    fence = next(line for line in text.splitlines() if line.endswith("diff"))
+    assert fence == "`````diff" and text.count("\n`````\n") == 1, "the fence is longer than any backtick run inside"
+
+
+def gfm_cells(row: str) -> list[str]:
+    """A table row's cells as GitHub splits them: backslash pairs first, then every unescaped pipe."""
+    cells, cell, index = [], "", 1
+    while index < len(row) - 1:
+        if row[index] == "\\":
+            cell += row[index:index + 2]
+            index += 2
+            continue
+        if row[index] == "|":
+            cells.append(cell.strip())
+            cell = ""
+        else:
+            cell += row[index]
+        index += 1
+    return cells + [cell.strip()]
+
+
+def inline_code_only(text: str) -> bool:
+    """Whether ``text`` (GFM's table escapes undone) is only plain words and whole code spans (CommonMark:
+    a run of n backticks opens a span that only a run of exactly n backticks closes)."""
+    text, index = text.replace("\\|", "|"), 0
+    while index < len(text):
+        if text[index].isalnum() or text[index] in " -_.→":
+            index += 1
+            continue
+        if text[index] != "`":
+            return False
+        opening = re.match(r"`+", text[index:]).group()
+        closing = re.compile(rf"(?<!`){opening}(?!`)")
+        found = closing.search(text, index + len(opening))
+        if found is None:
+            return False
+        index = found.end()
+    return True
