@@ -1,7 +1,9 @@
 """The one gate that `check` and `build` share: a knowledge base that fails it is never published.
 
-It loads and validates every rules and content file (with the text-safety
-checks), compiles the rules, and scores every rule case and an empty answer
+It first refuses every symbolic link, special file and unsafe file name among
+the sources a build reads (``sources.source_problems``), before any of them is
+read. Then it loads and validates every rules and content file (with the
+text-safety checks), compiles the rules, and scores every rule case and an empty answer
 set with the engine the browser runs. An engine error on any of them is a
 problem in the rules, reported at the case, never a traceback.
 """
@@ -16,6 +18,7 @@ from .knowledge import Knowledge, load_knowledge
 from .rules.cases import case_failures
 from .rules.compile import compile_rules
 from .scoring import Engine
+from .sources import source_problems
 
 
 @dataclass
@@ -27,6 +30,9 @@ class Checked:
 
 def check_knowledge(root: Path) -> Checked:
     """Everything `check` verifies; raises UserError with every problem found."""
+    unsafe = source_problems(root)
+    if unsafe:
+        raise UserError(unsafe)
     knowledge = load_knowledge(root)
     rules = knowledge.rules
     compiled = compile_rules(rules, knowledge.articles)

@@ -198,9 +198,13 @@ def test_editor_files_coming_and_going_do_not_break_or_trigger_the_watch(tmp_pat
     folder.mkdir(parents=True)
     (folder / "m2.yaml").write_text("id: m2\n")
     before = preview._snapshot(tmp_path)
-    for name in (".m2.yaml.swp", ".m2.yaml.swx", "m2.yaml~", ".#m2.yaml", "4913", "#m2.yaml#"):
+    for name in (".m2.yaml.swp", ".m2.yaml.swx", "m2.yaml~", "4913", "#m2.yaml#"):
         (folder / name).write_text("editor")
-    (folder / "vanished.yaml").symlink_to(folder / "deleted-before-stat.yaml")  # listed, then stat fails
+    (folder / ".#m2.yaml").symlink_to("user@host.1234:1700000000")  # Emacs' lock: a dangling link, never followed
+    assert preview._snapshot(tmp_path) == before
+    (folder / "linked.yaml").symlink_to(folder / "m2.yaml")  # any other link triggers the rebuild that refuses it
+    assert preview._snapshot(tmp_path) != before
+    (folder / "linked.yaml").unlink()
     assert preview._snapshot(tmp_path) == before
     (folder / "m2.yaml").write_text("id: m2\ntitle: changed\n")
     assert preview._snapshot(tmp_path) != before

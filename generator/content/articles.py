@@ -15,6 +15,7 @@ from ..errors import Problem, did_you_mean
 from ..render.html_policy import body_problems
 from ..rules.model import ARTICLE, ARTICLE_NUMBER
 from ..rules.yamlfile import YamlFile, YMap, todo_markers
+from ..sources import list_files
 from .frontmatter import read_markdown
 
 _NUMBER = re.compile(ARTICLE_NUMBER)
@@ -52,8 +53,10 @@ def load_articles(root: Path) -> tuple[dict[str, Article], list[YamlFile]]:
     """Every article by number (sorted), and the files whose problems to report."""
     articles: dict[str, Article] = {}
     files: list[YamlFile] = []
-    folder = root / "content" / "articles"
-    for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+    listing = list_files(root, "content/articles", suffix=".md")
+    if listing.problems:  # links and unsafe names: reported here, never read
+        files.append(YamlFile(root / "content" / "articles", "content/articles", problems=listing.problems))
+    for path in listing.files:
         rel = path.relative_to(root).as_posix()
         doc = read_markdown(path, rel, ARTICLE, "article")
         files.append(doc.source)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..rules.model import Field
 from ..rules.validate import Collector, check_mapping
-from ..rules.yamlfile import YamlFile, YMap, decode, parse_yaml
+from ..rules.yamlfile import YamlFile, YMap, parse_yaml, read_source
 
 
 @dataclass
@@ -23,7 +23,7 @@ class MarkdownFile:
 def read_markdown(path: Path, rel: str, fields: tuple[Field, ...], what: str, found: Collector | None = None) -> MarkdownFile:
     """Split and validate; problems land in ``.source.problems`` with the file's own line numbers."""
     holder = YamlFile(path, rel)
-    text, problem = decode(path.read_bytes(), rel)
+    text, problem = read_source(path, rel)
     if problem:
         holder.problems.append(problem)
         return MarkdownFile(rel, None, "", 1, holder, "")

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import Problem
 from ..rules.model import Field
 from ..render.html_policy import body_problems
+from ..sources import list_files
 from .frontmatter import read_markdown
 
 PAGE_FIELDS = (Field("title", "line", "The page's title (its first heading)."),)
@@ -27,8 +28,9 @@ def load_pages(root: Path, sections: tuple[str, ...] = ()) -> tuple[dict[str, Pa
     """Load content/pages/; ``sections`` names the optional section pages the rules call for."""
     pages: dict[str, Page] = {}
     problems: list[Problem] = []
-    folder = root / "content" / "pages"
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+    listing = list_files(root, "content/pages", suffix=".md", recursive=False)
+    problems.extend(listing.problems)  # links and unsafe names: reported, never read
+    for path in listing.files:
         rel = path.relative_to(root).as_posix()
         page = read_markdown(path, rel, PAGE_FIELDS, "front matter")
         for pos, message, hint in body_problems(page.body, page.body_line):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import Problem, UserError, did_you_mean
 from ..scoring.expr import ExprError, check_types, names, parse
+from ..sources import list_files, read_bytes
 from .model import KINDS, FileKind
 from .schema import SCHEMA_DIR, schema_line, schema_text
 from .structure import check_checklists, check_crosswalk, check_frameworks
@@ -88,7 +89,9 @@ def _read_all(root: Path) -> tuple[list[tuple[FileKind, YamlFile]], list[Problem
     rules_dir = root / "rules"
     if not rules_dir.is_dir():
         raise UserError([Problem("rules", 1, 1, "no rules/ directory here", f"run from the knowledge base's root (looked in {root})")])
-    for path in sorted(p for p in rules_dir.rglob("*") if p.is_file()):
+    listing = list_files(root, "rules")  # no link is followed, no file outside the root read
+    problems.extend(listing.problems)
+    for path in listing.files:
         rel = path.relative_to(root).as_posix()
         if path.suffix == ".yml":
             problems.append(Problem(rel, 1, 1, "rules files end in .yaml", f"rename it to {path.stem}.yaml"))
@@ -108,10 +111,12 @@ def _read_all(root: Path) -> tuple[list[tuple[FileKind, YamlFile]], list[Problem
             file.problem((1, 1), f"the first line should be '{expected}', found {found if found == 'nothing' else repr(found)}",
                          "run 'python -m generator schemas' to add it")
         files.append((kind, file))
+    schemas = set(listing.files)
     for kind in KINDS:
         schema = rules_dir / "schemas" / f"{kind.name}.schema.json"
-        if not schema.is_file() or schema.read_text(encoding="utf-8") != schema_text(kind):
-            state = "is out of date" if schema.is_file() else "is missing"
+        listed = schema in schemas
+        if not listed or read_bytes(schema).decode("utf-8", "replace").replace("\r\n", "\n") != schema_text(kind):
+            state = "is out of date" if listed else "is missing"
             problems.append(Problem(f"{SCHEMA_DIR}/{kind.name}.schema.json", 1, 1, f"the JSON Schema for {kind.name} files {state}",
                                     "run 'python -m generator schemas' to regenerate it from generator/rules/model.py"))
     present = {kind.name for kind, _ in files}

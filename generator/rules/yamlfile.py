@@ -26,6 +26,7 @@ from yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import Problem
 from ..scoring.answers import escaped, shown
+from ..sources import read_bytes, unreadable
 
 Pos = tuple[int, int]  # 1-based line and column
 
@@ -90,12 +91,21 @@ class YamlFile:
 
 def read_yaml(path: Path, rel: str) -> YamlFile:
     """Load one file; syntax problems go to ``.problems`` and data stays None."""
-    text, problem = decode(path.read_bytes(), rel)
+    text, problem = read_source(path, rel)
     if problem:
         result = YamlFile(path, rel)
         result.problems.append(problem)
         return result
     return parse_yaml(text, path, rel)
+
+
+def read_source(path: Path, rel: str) -> tuple[str, Problem | None]:
+    """A listed file's text (read by ``sources.read_bytes``: never through a link), or a problem."""
+    try:
+        data = read_bytes(path)
+    except OSError as err:
+        return "", unreadable(rel, err)
+    return decode(data, rel)
 
 
 def decode(data: bytes, rel: str) -> tuple[str, Problem | None]:

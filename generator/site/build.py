@@ -22,6 +22,7 @@ from ..gate import check_knowledge
 from ..knowledge import Knowledge
 from ..render.pages import render_docs
 from ..rules.compile import rules_json
+from ..sources import copy_file, list_files
 from .audit import audit_site
 from .bundle import write_engine_zip, write_runtime_manifest
 from .csp import add_policy
@@ -60,9 +61,8 @@ def generate(root: Path, docs: Path) -> tuple[list[str], int, dict[str, list[Pat
     assets.mkdir(parents=True, exist_ok=True)
     (assets / "rules.json").write_text(rules_json(compiled), encoding="utf-8")
     bundle = write_engine_zip(assets / "engine.zip") + (assets / "rules.json").stat().st_size
-    for path in sorted((root / "site_assets").glob("*")) if (root / "site_assets").is_dir() else []:
-        if path.is_file():
-            shutil.copyfile(path, assets / path.name)
+    for path in list_files(root, "site_assets", recursive=False).files:  # the gate refused every link
+        copy_file(path, assets / path.name)
     _copy_pyodide(root, docs / PYODIDE_DIR)
     write_runtime_manifest(assets / "runtime.json", [docs / PYODIDE_DIR / name for name in PYODIDE_FILES]
                            + [assets / "engine.zip", assets / "rules.json"])
@@ -79,8 +79,9 @@ def _page_sources(knowledge: Knowledge, root: Path, written: list[str]) -> dict[
             own.setdefault(folders[kind].format(ident), []).append(file.path)
     for number, article in knowledge.articles.items():
         own[f"articles/{number}.md"] = [root / article.rel]
-    everything = sorted({*(p for paths in own.values() for p in paths), *(root / "content" / "pages").glob("*.md"),
-                         *(root / "rules").rglob("*.yaml")})
+    everything = sorted({*(p for paths in own.values() for p in paths),
+                         *list_files(root, "content/pages", suffix=".md", recursive=False).files,
+                         *list_files(root, "rules", suffix=".yaml").files})
     sources = {}
     for rel in written:
         first = own.get(rel) or next((paths for prefix, paths in own.items() if prefix.endswith("/") and rel.startswith(prefix)), [])
@@ -96,14 +97,20 @@ def _copy_pyodide(root: Path, target: Path) -> None:
         try:
             os.link(source / name, dest)  # 14 MB: link when we can, copy when we must
         except OSError:
-            shutil.copyfile(source / name, dest)
+            copy_file(source / name, dest)
 
 
 def _find_pyodide(root: Path) -> Path:
+    """node_modules/pyodide of the knowledge base, else of the generator; never through a link (it is published)."""
     for base in (root, Path(__file__).resolve().parents[2]):
-        candidate = base / "node_modules" / "pyodide"
-        if all((candidate / name).is_file() for name in PYODIDE_FILES):
-            return candidate
+        listing = list_files(base, "node_modules/pyodide", recursive=False)
+        published = {"node_modules", "node_modules/pyodide", *(f"node_modules/pyodide/{name}" for name in PYODIDE_FILES)}
+        linked = [p for p in listing.problems if p.path in published]
+        if linked:
+            raise UserError([Problem(p.path, 1, 1, p.message, "run 'npm ci' for a plain install: these files are published, "
+                                     "and the build follows no links") for p in linked])
+        if set(PYODIDE_FILES) <= {path.name for path in listing.files}:
+            return base / "node_modules" / "pyodide"
     raise UserError([Problem("package.json", 1, 1, "Pyodide is not installed (node_modules/pyodide is missing)",
                              "run 'npm ci' (make build does it for you)")])
 
@@ -114,7 +121,7 @@ def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = 
     root = root.resolve()
     site_dir = (site_dir or root / "site").resolve()
     config_file = root / "mkdocs.yml"
-    if not config_file.is_file():
+    if not config_file.is_file() and not config_file.is_symlink():  # a link is the gate's to refuse, by name
         raise UserError([Problem("mkdocs.yml", 1, 1, "no mkdocs.yml in the knowledge base's root", f"looked in {root}")])
     _default_source_date(root)
     scratch_root = root / "build"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import errno
 import functools
-import os
 import sys
 import threading
 from http import HTTPStatus
@@ -22,6 +21,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..scoring.answers import escaped
 from ..render.pages import TEMPLATES
+from ..sources import list_files
 from .build import build_site
 
 WATCHED = ("rules", "content", "site_assets", "mkdocs.yml")
@@ -79,24 +79,23 @@ def make_server(site_dir: Path, host: str = "127.0.0.1", port: int = 0, headers:
     return ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(site_dir)))
 
 
-def is_editor_temp(name: str) -> bool:
-    """Vim's swap files and its 4913 probe, Emacs' lock and auto-save files, backups ending in ~."""
-    return (name.endswith(("~", ".swp", ".swo", ".swx")) or name.startswith(".#") or name == "4913"
-            or (len(name) > 1 and name.startswith("#") and name.endswith("#")))
-
-
 def _snapshot(root: Path) -> dict[str, float]:
-    """Modification times of every watched file; files that vanish while being listed are left out."""
+    """Modification times of every watched file, listed as the build lists them (sources.list_files).
+
+    A link or an unsafe name is never stat'ed through: it counts by its problem line, so
+    adding or removing one triggers a rebuild, which reports it. Files that vanish while
+    being listed are left out."""
     paths = [root / name for name in WATCHED if (root / name).is_file()]
-    for name in WATCHED:
-        for folder, _, files in os.walk(root / name):  # os.walk skips a folder that vanishes
-            paths.extend(Path(folder) / f for f in files if not is_editor_temp(f))
-    paths.extend(TEMPLATES.rglob("*.j2"))
     stamps: dict[str, float] = {}
+    for name in WATCHED:
+        listing = list_files(root, name)
+        paths.extend(listing.files)
+        stamps.update((str(problem), 0.0) for problem in listing.problems)
+    paths.extend(TEMPLATES.rglob("*.j2"))
     for path in paths:
         try:
-            stamps[str(path)] = path.stat().st_mtime
-        except OSError:  # deleted between listing and stat (an editor's swap file), or a dangling link
+            stamps[str(path)] = path.lstat().st_mtime
+        except OSError:  # deleted between listing and stat (an editor's swap file)
             pass
     return stamps
 
