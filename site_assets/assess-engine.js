@@ -2,15 +2,33 @@
 // compiled rules, and scoring requests. Protocol: see worker.js.
 //
 // Loading gives way on a stall, never on total time: a slow link that keeps delivering bytes
-// keeps the start alive; nothing at all for KB_ASSESS_STALL_MS (20 s) ends it with a reason.
+// keeps the start alive; nothing at all for STALL_MS (20 s) ends it with a reason.
+//
+// Nothing here is read from a named global: a page's markup can clobber those (an element with
+// id="kbEarlyWorker" is window.kbEarlyWorker). What boot.js and offline.js hand over sits under a
+// Symbol.for() key, and so does the tests' shorter stall limit, which no markup can set.
 
 import { assets } from "./dom.js";
 
+const STALL_MS = 20000;
+const SHARED = Symbol.for("founder-kb.engine"); // {started, worker}: boot.js, offline.js and this module
+const STALL_FOR_TESTS = Symbol.for("founder-kb.stall-ms"); // set by tests through the browser, before the page runs
 let engine = null;
+
+function shared() {
+  return window[SHARED] || (window[SHARED] = { started: false, worker: null });
+}
+
+// The stall limit: a test may shorten it (a finite number of milliseconds above zero), nothing else may.
+function stallLimit() {
+  const wanted = window[STALL_FOR_TESTS];
+  return typeof wanted === "number" && Number.isFinite(wanted) && wanted > 0 ? wanted : STALL_MS;
+}
 
 export function startEngine() {
   if (engine) return engine;
-  window.kbEngineStarted = true; // boot.js must not start a second runtime on a later visit
+  const handOver = shared();
+  handOver.started = true; // boot.js and offline.js must not start a second runtime on a later visit
   const state = { progress: { text: "Starting the self-assessment…" }, listeners: new Set(), pending: new Map(), nextId: 1 };
   state.rules = fetch(new URL("rules.json", assets)).then((response) => {
     if (!response.ok) throw new Error(`the rules could not be downloaded (HTTP ${response.status})`);
@@ -20,14 +38,14 @@ export function startEngine() {
     let worker;
     try {
       // boot.js, on the assessment page itself, may have started the worker before the theme's scripts ran.
-      worker = window.kbEarlyWorker || new Worker(new URL("worker.js", assets), { type: "module" });
-      window.kbEarlyWorker = null;
+      worker = handOver.worker || new Worker(new URL("worker.js", assets), { type: "module" });
+      handOver.worker = null;
     } catch (error) {
       reject(new Error(`this browser cannot start the scoring worker (${error.message})`));
       return;
     }
     state.worker = worker;
-    const limit = window.KB_ASSESS_STALL_MS || 20000;
+    const limit = stallLimit();
     let timer = 0;
     const watch = () => {
       clearTimeout(timer);

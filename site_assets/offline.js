@@ -10,7 +10,8 @@
 // - Once the assessment's runtime has started on this page, the worker is asked to keep it
 //   (Python's runtime, the engine and the rules), so it starts offline next time.
 // - Warming: hovering, focusing or pressing a link to the assessment starts its worker early
-//   (assess-engine adopts window.kbEarlyWorker after instant navigation); a founder who used the
+//   (assess-engine adopts it after instant navigation, through the same Symbol.for() hand-over as
+//   boot.js: a named global could be clobbered by an element's id); a founder who used the
 //   assessment before (a snapshot is kept) gets it warmed when the home page is idle.
 (function () {
   "use strict";
@@ -24,8 +25,11 @@
   let lastUpdateCheck = Date.now();
   let reloading = false;
 
+  const ENGINE = Symbol.for("founder-kb.engine"); // {started, worker}: see boot.js
+  const engine = () => window[ENGINE] || (window[ENGINE] = { started: false, worker: null });
+
   function engineStarted() {
-    return Boolean(window.kbEngineStarted || window.kbEarlyWorker);
+    return Boolean(engine().started || engine().worker);
   }
 
   // ---- warming on intent ----
@@ -34,9 +38,9 @@
     const connection = navigator.connection;
     if (connection && connection.saveData) return;
     try {
-      window.kbEarlyWorker = new Worker(new URL("worker.js", assets), { type: "module" });
+      engine().worker = new Worker(new URL("worker.js", assets), { type: "module" });
     } catch (error) {
-      window.kbEarlyWorker = null; // the assessment reports it when it tries again
+      engine().worker = null; // the assessment reports it when it tries again
     }
   }
 

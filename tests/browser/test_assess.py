@@ -14,6 +14,8 @@ pytestmark = pytest.mark.browser
 
 READY = "#kb-assess[data-kb-state=ready]"
 SETTLED = "#kb-assess[data-kb-state=ready], #kb-assess[data-kb-state=error]"
+# The engine's stall limit, shortened for a test: a Symbol.for() key that no page markup can set (assess-engine.js).
+SHORT_STALL = 'window[Symbol.for("founder-kb.stall-ms")] = %d;'
 
 
 def open_assess(page, site_url: str, fragment: str = "") -> float:
@@ -171,7 +173,7 @@ def test_a_missing_runtime_file_turns_into_a_readable_error(page, site_url):
 
 
 def test_a_runtime_that_never_answers_times_out(page, site_url):
-    page.add_init_script("window.KB_ASSESS_STALL_MS = 1500")
+    page.add_init_script(SHORT_STALL % 1500)
     page.route("**/pyodide.asm.wasm", lambda route: None)  # never answered
     page.goto(site_url + "assess/")
     page.wait_for_selector("#kb-assess[data-kb-state=error]", state="attached", timeout=20_000)

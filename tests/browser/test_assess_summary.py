@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_assess import READY, answer, next_goal, open_assess
+from tests.browser.test_assess import READY, SHORT_STALL, answer, next_goal, open_assess
 
 pytestmark = pytest.mark.browser
 
@@ -126,7 +126,7 @@ def stub_worker(page, message: str) -> None:
 def test_the_progress_bar_shows_bytes_and_a_stall_ends_the_wait_not_the_total_time(page, site_url):
     """The worker's protocol (worker.js): progress with loaded/total bytes. 15 messages 200 ms apart
     outlast a 1 s stall limit three times over without tripping it; silence after them trips it."""
-    page.add_init_script("window.KB_ASSESS_STALL_MS = 1000")
+    page.add_init_script(SHORT_STALL % 1000)
     stub_worker(page, WITH_BYTES)
     page.goto(site_url + "assess/")
     seen = []

@@ -233,9 +233,10 @@ def test_hovering_the_start_button_warms_the_runtime(context, own_site):
     page.goto(url)
     button = page.locator("a.md-button[href$='assess/']")
     page.wait_for_function("() => document.querySelector('a.md-button[data-kb-warm]') !== null")
-    assert page.evaluate("() => window.kbWorkerMessages.length") == 0 and not page.evaluate("() => Boolean(window.kbEarlyWorker)")
+    warmed = "() => Boolean((window[Symbol.for('founder-kb.engine')] || {}).worker)"  # the hand-over offline.js and boot.js share
+    assert page.evaluate("() => window.kbWorkerMessages.length") == 0 and not page.evaluate(warmed)
     button.hover()
-    page.wait_for_function("() => Boolean(window.kbEarlyWorker)")
+    page.wait_for_function(warmed)
     button.click()  # instant navigation: the warmed worker is adopted, not a second one started
     page.wait_for_selector(READY, state="attached", timeout=60_000)
     assert len(starts(page)) == 1
