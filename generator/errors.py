@@ -35,14 +35,28 @@ class Problem:
         return f"{text}; {_one_line(self.hint)}" if self.hint else text
 
     def github(self) -> str:
-        """A GitHub Actions workflow command that annotates the line in a PR."""
-        message = self.message + (f"; {self.hint}" if self.hint else "")
-        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::error file={self.path},line={self.line},col={self.col}::{message}"
+        """A GitHub Actions workflow command that annotates the line in a PR.
+
+        Escaped as GitHub's toolkit escapes commands (``escapeProperty``/``escapeData``): a ':' or ','
+        in a path cannot end the properties or add one, and a line break cannot start a second command."""
+        message = _one_line(self.message) + (f"; {_one_line(self.hint)}" if self.hint else "")
+        properties = ",".join(f"{key}={_github_escape(str(value), _PROPERTY)}"
+                              for key, value in (("file", _one_line(self.path)), ("line", self.line), ("col", self.col)))
+        return f"::error {properties}::{_github_escape(message, _DATA)}"
 
 
 _MAX_TEXT = 1000  # characters of a message or hint: values are cut shorter where they are echoed; this is the backstop
 _CONTINUATION = re.compile(r"(\n(?=[ \t]))")  # an indented follow-up line cannot be read as a problem line of its own
+
+
+_DATA = (("%", "%25"), ("\r", "%0D"), ("\n", "%0A"))
+_PROPERTY = (*_DATA, (":", "%3A"), (",", "%2C"))
+
+
+def _github_escape(text: str, table: tuple[tuple[str, str], ...]) -> str:
+    for char, code in table:  # '%' first, so that no code is escaped twice
+        text = text.replace(char, code)
+    return text
 
 
 def _one_line(text: str) -> str:
