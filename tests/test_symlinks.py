@@ -221,3 +221,17 @@ def test_a_linked_pyodide_file_is_not_published(clean_site: Path, tmp_path: Path
     assert not leaks, f"the marker leaked into {len(leaks)} places: {leaks[:5]}"
     assert refused, built.stderr
     assert digest(site) == before
+
+
+def test_schemas_writes_through_no_link(tmp_path: Path):
+    """`schemas` rewrites files under rules/: through a link it would overwrite whatever the link points at."""
+    kb = copy_kb(tmp_path / "kb")
+    victim = tmp_path / "victim.txt"
+    victim.write_text(MARKER)
+    _swap_for_link(kb, "rules/README.md", victim)
+    done = run(kb, "schemas")
+    kept = victim.read_text() == MARKER
+    refused = done.returncode == 1 and done.stderr.startswith(f"rules/README.md:1:1: {LINK}")
+    tally("symlinks", tried=1, refused=int(refused and kept), inert=0, leaked=int(not (refused and kept)))
+    assert kept, "the link's target was overwritten"
+    assert refused, done.stderr

@@ -13,7 +13,9 @@ import json
 import os
 from pathlib import Path, PurePosixPath
 
+from ..errors import UserError
 from ..scoring.expr import FUNCTIONS
+from ..sources import list_files
 from .model import ID_PATTERN, KINDS, Field, FileKind
 
 SCHEMA_DIR = "rules/schemas"
@@ -80,6 +82,9 @@ def write_schemas(root: Path) -> list[str]:
     """Write every schema, the maintainer reference and every rules file's first line; return what changed."""
     from .load import kind_of_path  # local: load imports this module's neighbours
 
+    unsafe = list_files(root, "rules").problems
+    if unsafe:  # writing through a link would overwrite whatever it points at
+        raise UserError(unsafe)
     changed = []
     folder = root / SCHEMA_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -96,7 +101,7 @@ def write_schemas(root: Path) -> list[str]:
     if not readme.is_file() or readme.read_text(encoding="utf-8") != text:
         readme.write_text(text, encoding="utf-8")
         changed.append("rules/README.md")
-    for path in sorted((root / "rules").rglob("*.yaml")):
+    for path in list_files(root, "rules", suffix=".yaml").files:
         rel = path.relative_to(root).as_posix()
         kind = kind_of_path(rel)
         if kind is None:
