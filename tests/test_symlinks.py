@@ -131,6 +131,14 @@ def theme_folder_outside(kb, outside):  # no link at all: a path that resolves o
     return "mkdocs.yml:7:15: theme.custom_dir '../outside/theme' is outside the knowledge base"
 
 
+def theme_folder_from_environment(kb, outside):  # MkDocs' !ENV takes its default when the variable is unset
+    theme_folder_outside(kb, outside)
+    config = kb / "mkdocs.yml"
+    config.write_text(config.read_text().replace(f"custom_dir: ../{outside.name}/theme",
+                                                 f"custom_dir: !ENV [KB_UNSET_THEME, ../{outside.name}/theme]"))
+    return "mkdocs.yml:7:15: theme.custom_dir must be a path written out"
+
+
 def inherited_config(kb, outside):
     config = kb / "mkdocs.yml"
     config.write_text(config.read_text() + "INHERIT: /proc/self/environ\n")
@@ -140,7 +148,7 @@ def inherited_config(kb, outside):
 
 KINDS = [rules_file, rules_file_to_environ, article, page, site_asset_to_environ, site_assets_subfolder, template_override,
          template_folder, theme_file, content_folder, relative_escape, inside_the_repository, dangling, config_file,
-         theme_folder_outside, inherited_config]
+         theme_folder_outside, theme_folder_from_environment, inherited_config]
 
 
 def run(kb: Path, *args: str) -> subprocess.CompletedProcess:
