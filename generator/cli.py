@@ -131,7 +131,8 @@ def _build(args) -> int:
 def _diff(args) -> int:
     from .diff import compare, markdown
 
-    report = compare(args.root.resolve(), args.base)
+    base = args.base if isinstance(args.base, str) else "".join(args.base)  # argparse turns --base=-- into []
+    report = compare(args.root.resolve(), base)
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.format == "json" else markdown(report), end="")
     return EXIT_OK
 

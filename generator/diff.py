@@ -57,8 +57,9 @@ def _side(root: Path) -> Side:
 def _base_side(root: Path, base: str) -> Side:
     commit = base_commit(root, base)
     with tempfile.TemporaryDirectory(prefix="kb-diff-") as scratch:
+        tree = tree_at(root, commit, Path(scratch), base)
         try:
-            return _side(tree_at(root, commit, Path(scratch), base))
+            return _side(tree)
         except UserError as err:  # the base's own problems: say so, or they read as the working tree's
             raise UserError([_at_base(p, base) for p in err.problems], err.exit_code) from None
 

@@ -119,6 +119,7 @@ def fake_build(versions: list):
 
 def test_no_failure_of_a_rebuild_stops_the_server(tmp_path: Path, monkeypatch, capsys):
     (tmp_path / "rules").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")  # serve refuses a root that is no knowledge base
     rule = tmp_path / "rules" / "m1.yaml"
     rule.write_text("v1")
     failures = [RuntimeError("boom\n\x1b[31mforged.yaml:1:1: fake"), ValueError("invalid literal for int(): 'abc'"),
@@ -144,6 +145,7 @@ def test_no_failure_of_a_rebuild_stops_the_server(tmp_path: Path, monkeypatch, c
 
 
 def test_an_unexpected_error_is_one_escaped_line(tmp_path: Path, monkeypatch, capsys):
+    (tmp_path / "site").mkdir()  # a last good site, still served
     monkeypatch.setattr(preview, "build_site", fake_build([RuntimeError("boom\n\x1b[31mforged.yaml:1:1: fake " + "x" * 5000)]))
     assert preview._rebuild(tmp_path, "http://127.0.0.1:8000/") is False
     err = capsys.readouterr().err
@@ -154,6 +156,7 @@ def test_an_unexpected_error_is_one_escaped_line(tmp_path: Path, monkeypatch, ca
 
 
 def test_nothing_to_serve_when_the_first_build_fails_and_there_is_no_site(tmp_path: Path, monkeypatch):
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
     monkeypatch.setattr(preview, "build_site", fake_build([RuntimeError("boom")]))
     with pytest.raises(UserError, match="nothing to serve"):
         preview.serve(tmp_path, "127.0.0.1", free_port())

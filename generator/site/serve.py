@@ -5,20 +5,24 @@ watches the real sources (rules/, content/, site_assets/, the templates and
 mkdocs.yml) and runs the same atomic build. The port is taken before the first
 build, so a busy port is reported at once. A failed rebuild, whatever the
 cause, prints the problem and keeps serving the last good site: the preview
-never exits because of an edit.
+never exits because of an edit. Nor because of a request: one the handler
+cannot serve (a NUL byte in its path, a garbage request line) gets a 400 and
+one escaped line in the log, never a traceback.
 """
 
 from __future__ import annotations
 
 import errno
 import functools
+import socket
 import sys
 import threading
+import urllib.parse
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from ..errors import UserError
+from ..errors import Problem, UserError, shown
 from ..scoring.answers import escaped
 from ..render.pages import TEMPLATES
 from ..sources import list_files
@@ -51,8 +55,21 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.send_error(HTTPStatus.NOT_FOUND)
         return None
 
+    def send_head(self):
+        """A path no file can have (a NUL byte, a control character, a lone surrogate) is a bad request, not a crash."""
+        if not _file_path(self.path):
+            self.send_error(HTTPStatus.BAD_REQUEST, "Bad request path")
+            return None
+        return super().send_head()
+
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """A 404 answers with the site's own 404.html (MkDocs writes one at the root) when there is one."""
+        """A 404 answers with the site's own 404.html (MkDocs writes one at the root) when there is one.
+
+        Any other error is a request the preview refused: it gets one escaped line in the log.
+        """
+        if code != HTTPStatus.NOT_FOUND:
+            request = f"{shown(self.requestline, 120)}: " if self.requestline else ""
+            _log(f"serve: refused a request from {self.client_address[0]}: {request}{code} {message or self.responses.get(code, ('',))[0]}".rstrip())
         try:
             body = (Path(self.directory) / "404.html").read_bytes() if code == HTTPStatus.NOT_FOUND else None
         except OSError:  # no 404.html, or the site is being swapped for a new build
@@ -72,11 +89,43 @@ class SiteHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class PreviewServer(ThreadingHTTPServer):
+    """A threading server whose failed requests are one log line each, not a traceback."""
+
+    def handle_error(self, request, client_address) -> None:
+        err = sys.exc_info()[1]
+        if isinstance(err, (ConnectionError, TimeoutError)):  # the browser left mid-answer: nothing to report
+            return
+        _log(f"serve: a request from {client_address[0]} failed: {type(err).__name__}: {' '.join(str(err).split())}; "
+             "the preview keeps serving")
+
+
 def make_server(site_dir: Path, host: str = "127.0.0.1", port: int = 0, headers: dict[str, str] | None = None,
                 timeout: float = IDLE_TIMEOUT) -> ThreadingHTTPServer:
-    """A static server for a built site, bound and listening; port 0 picks a free one."""
+    """A static server for a built site, bound and listening; port 0 picks a free one. IPv6 hosts work too."""
     handler = type("Handler", (SiteHandler,), {"extra_headers": dict(headers or {}), "timeout": timeout})
-    return ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(site_dir)))
+    family = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0][0]
+    server = type("Server", (PreviewServer,), {"address_family": family})
+    return server((host, port), functools.partial(handler, directory=str(site_dir)))
+
+
+def _file_path(request_path: str) -> bool:
+    """Whether a request's path, decoded as SimpleHTTPRequestHandler decodes it, can name a file at all."""
+    path = request_path.split("?", 1)[0].split("#", 1)[0]
+    try:
+        text = urllib.parse.unquote(path, errors="surrogatepass")
+    except UnicodeDecodeError:
+        text = urllib.parse.unquote(path)
+    try:
+        text.encode(sys.getfilesystemencoding(), "surrogateescape")  # what open() will do with it
+    except UnicodeError:
+        return False
+    return not any(ch < " " or ch == "\x7f" for ch in text)
+
+
+def _log(line: str) -> None:
+    """One line in the preview's log (stderr): escaped and cut short, whatever a request held."""
+    print(escaped(line, 400), file=sys.stderr, flush=True)
 
 
 def _snapshot(root: Path) -> dict[str, float]:
@@ -112,20 +161,37 @@ def _rebuild(root: Path, site_url: str) -> bool:
                     "a bug in the generator: `python -m generator build` shows where"]
     for problem in problems:
         print(problem, file=sys.stderr, flush=True)
-    print("build failed: still serving the last good site", file=sys.stderr, flush=True)
+    last_good = "still serving the last good site" if (root / "site").is_dir() else "nothing built yet"
+    print(f"build failed: {last_good}", file=sys.stderr, flush=True)
     return False
 
 
 def _listen(site_dir: Path, host: str, port: int) -> ThreadingHTTPServer:
     hint = "stop what holds it, or choose another port: --port N (make serve PORT=N)"
+    elsewhere = "use 127.0.0.1, or 0.0.0.0 to be reachable from other machines: --host H (make serve HOST=H)"
     if not 0 <= port <= 65535:
         raise UserError([f"serve: --port {port} is not a port number (0-65535)"])
     try:
         return make_server(site_dir, host, port)
+    except (socket.gaierror, UnicodeError) as err:  # a name that does not resolve, or that cannot be a host name at all
+        reason = err.strerror if isinstance(err, socket.gaierror) else "not a host name"
+        raise UserError([f"serve: --host {shown(host)} is not an address of this machine ({reason}); {elsewhere}"]) from None
     except OSError as err:
         if err.errno == errno.EADDRINUSE:
-            raise UserError([f"serve: port {port} on {host} is already in use; {hint}"]) from None
-        raise UserError([f"serve: cannot listen on {host}:{port} ({err.strerror or err}); {hint}"]) from None
+            raise UserError([f"serve: port {port} on {escaped(host)} is already in use; {hint}"]) from None
+        if err.errno == errno.EACCES and 0 < port < 1024:
+            raise UserError([f"serve: port {port} is privileged (below 1024): only an administrator may listen on it; "
+                             "choose 1024 or above: --port 8000 (make serve PORT=8000)"]) from None
+        if err.errno == errno.EADDRNOTAVAIL:
+            raise UserError([f"serve: --host {shown(host)} is not an address of this machine ({err.strerror}); {elsewhere}"]) from None
+        raise UserError([f"serve: cannot listen on {escaped(host)}:{port} ({escaped(err.strerror or str(err), 200)}); {hint}"]) from None
+
+
+def _require_sources(root: Path) -> None:
+    """A root that is no knowledge base is one line, before the port is taken (the build would say so later)."""
+    if not (root / "mkdocs.yml").is_file():
+        raise UserError([Problem("mkdocs.yml", 1, 1, "no mkdocs.yml in the knowledge base's root",
+                                 f"run from the knowledge base's root, or pass --root DIR (looked in {root})")])
 
 
 def serve(root: Path, host: str, port: int, interval: float = 0.5, stop: threading.Event | None = None) -> None:
@@ -134,9 +200,11 @@ def serve(root: Path, host: str, port: int, interval: float = 0.5, stop: threadi
     stop = stop or threading.Event()
     server = _listen(root / "site", host, port)
     serving = threading.Thread(target=server.serve_forever, daemon=True)
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # a wildcard address is no place to browse to
-    url = f"http://{shown}:{server.server_address[1]}/"  # the preview's own address: instant navigation needs it
+    browse = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # a wildcard address is no place to browse to
+    browse = f"[{browse}]" if ":" in browse else browse  # an IPv6 address is bracketed in a URL
+    url = f"http://{browse}:{server.server_address[1]}/"  # the preview's own address: instant navigation needs it
     try:
+        _require_sources(root)
         seen = _snapshot(root)  # before the first build: an edit made while it runs is rebuilt, never missed
         if not _rebuild(root, url) and not (root / "site").is_dir():
             raise UserError(["nothing to serve: fix the problems above and run again"])
