@@ -279,3 +279,22 @@ def test_an_idle_client_is_let_go(site: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_an_ipv6_host_is_served_and_built_for_in_brackets(tmp_path: Path, monkeypatch):
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        require_or_skip("this machine has no IPv6 loopback")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
+    monkeypatch.setattr(preview, "build_site", builds := fake_build(["v6"]))
+    stop = threading.Event()
+    thread = threading.Thread(target=preview.serve, args=(tmp_path, "::1", 0, 0.05, stop), daemon=True)
+    thread.start()
+    try:
+        assert wait_for(lambda: len(builds.urls) == 1 and fetch(builds.urls[0]) == "v6")
+    finally:
+        stop.set()
+        thread.join(10)
+    assert re.fullmatch(r"http://\[::1\]:\d+/", builds.urls[0]), builds.urls
