@@ -13,6 +13,7 @@ import argparse
 import errno
 import hashlib
 import os
+import re
 import shutil
 import socket
 import struct
@@ -178,6 +179,30 @@ def test_new_outside_a_knowledge_base_creates_nothing(tmp_path: Path, root: str)
     if problem is None and fingerprint(tmp_path) != before:
         problem = f"created {sorted(set(fingerprint(tmp_path)) - set(before))}"
     counted(problem)
+
+
+ARTICLE_NAMES = ["../../../../etc/cron.d/x", "/etc/passwd", "a\x1b[2Jb\nc", "\u202eevil", "..", "x" * 5000, "Ünïcödé"]
+
+
+@pytest.mark.parametrize("name", ARTICLE_NAMES, ids=["dot-dot path", "absolute path", "control characters", "bidi",
+                                                     "only dots", "5,000 characters", "accents"])
+def test_an_article_name_is_only_ever_a_slug(tmp_path: Path, name: str):
+    """An article's --name is free text by design: it becomes a slug of a-z, 0-9 and '-', inside content/articles/."""
+    kb = copy_kb(tmp_path / "kb")
+    before = fingerprint(tmp_path)
+    result = run(kb, "new", "article", "--section", "1.0301", "--name", name)
+    added = sorted(set(fingerprint(tmp_path)) - set(before))
+    problem = None
+    if "Traceback" in result.stderr or result.returncode != 0:
+        problem = f"exit {result.returncode}: {result.stderr}"
+    elif len(added) != 1 or not re.fullmatch(r"kb/content/articles/1\.0301[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*\.md", added[0]):
+        problem = f"wrote {added}"
+    elif len(added[0]) > len("kb/content/articles/1.030107-.md") + 100:
+        problem = f"a slug of {len(added[0])} characters"
+    elif not result.stdout.isprintable() and any(not line.isprintable() for line in result.stdout.splitlines()):
+        problem = f"raw control characters in {result.stdout!r}"
+    tally(FAMILY, tried=1, refused=0, inert=int(problem is None), leaked=int(problem is not None))
+    assert problem is None, problem
 
 
 def test_new_says_so_when_the_disk_refuses_a_write(kb: Path, monkeypatch):
