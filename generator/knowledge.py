@@ -12,7 +12,7 @@ from pathlib import Path
 from .content.articles import Article, check_articles, load_articles, outline_index, reference_problems
 from .content.pages import Page, load_pages
 from .errors import Problem, UserError
-from .render.facts import expand, fact_problems, fact_table, known_ids
+from .render.facts import assembled_markup, expand, fact_problems, fact_table, known_ids
 from .rules.load import Rules, load_rules
 from .rules.structure import stage_tag_problems
 from .rules.yamlfile import expr_pos
@@ -58,10 +58,25 @@ def load_knowledge(root: Path) -> Knowledge:
     if problems:
         raise UserError(sorted(set(problems)))
     table = fact_table(rules)
-    for article in articles.values():
-        article.body, article.summary = expand(article.body, table), expand(article.summary, table)
-    pages = {name: replace(page, body=expand(page.body, table)) for name, page in pages.items()}
+    problems = _assembled_problems(articles, pages, table)
+    if problems:
+        raise UserError(sorted(set(problems)))
+    for article in articles.values():  # bodies are Markdown; the summary is one line, escaped whole on the page
+        article.body, article.summary = expand(article.body, table, markdown=True), expand(article.summary, table)
+    pages = {name: replace(page, body=expand(page.body, table, markdown=True)) for name, page in pages.items()}
     return Knowledge(rules, pages, articles, outline)
+
+
+def _body_problem(rel: str, body: str, first_line: int, offset: int, message: str, hint: str) -> Problem:
+    line = first_line + body.count("\n", 0, offset)
+    return Problem(rel, line, offset - body.rfind("\n", 0, offset), message, hint)
+
+
+def _assembled_problems(articles: dict[str, Article], pages: dict[str, Page], table: dict[str, str]) -> list[Problem]:
+    """Bodies that become markup once their rule facts are filled in, placed at the fact."""
+    bodies = [(a.rel, a.body, a.body_line) for a in articles.values()] + [(p.rel, p.body, p.body_line) for p in pages.values()]
+    return [_body_problem(rel, body, first_line, *found)
+            for rel, body, first_line in bodies for found in assembled_markup(body, table)]
 
 
 def _fact_problems(rules: Rules, articles: dict[str, Article], pages: dict[str, Page]) -> list[Problem]:
@@ -69,9 +84,7 @@ def _fact_problems(rules: Rules, articles: dict[str, Article], pages: dict[str, 
     known, out = known_ids(rules), []
 
     def in_body(rel: str, body: str, first_line: int) -> None:
-        for offset, message, hint in fact_problems(body, known):
-            line = first_line + body.count("\n", 0, offset)
-            out.append(Problem(rel, line, offset - body.rfind("\n", 0, offset), message, hint))
+        out.extend(_body_problem(rel, body, first_line, *found) for found in fact_problems(body, known))
 
     for article in articles.values():
         in_body(article.rel, article.body, article.body_line)

@@ -54,6 +54,8 @@ def is_editor_temp(name: str) -> bool:
 
 def name_problem(folder: str, name: str) -> Problem | None:
     """A file name that cannot be shown on one unambiguous problem line, reported at its folder."""
+    if any("\udc80" <= char <= "\udcff" for char in name):  # how Python spells a byte that is not UTF-8
+        return Problem(folder, 1, 1, f"the file name {shown(name)} is not UTF-8", "rename it: letters, digits, '-', '_' and '.' are safe")
     if not name.isprintable():
         return Problem(folder, 1, 1, f"the file name {shown(name)} holds a control or invisible character",
                        "rename it: letters, digits, '-', '_' and '.' are safe")

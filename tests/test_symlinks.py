@@ -53,6 +53,12 @@ def rules_file(kb, outside):
     return _swap_for_link(kb, "rules/milestones/m3.yaml", target)
 
 
+def rules_folder(kb, outside):
+    shutil.copytree(kb / "rules", outside / "rules")
+    _marked(kb / "rules/milestones/m3.yaml", outside / "rules/milestones/m3.yaml", "summary: ", f"summary: {MARKER} ")
+    return _swap_for_link(kb, "rules", outside / "rules")
+
+
 def rules_file_to_environ(kb, outside):  # the case: check used to echo the first 60 characters
     return _swap_for_link(kb, "rules/milestones/m9.yaml", "/proc/self/environ")
 
@@ -146,7 +152,7 @@ def inherited_config(kb, outside):
     return f"mkdocs.yml:{line}:10: INHERIT '/proc/self/environ' is outside the knowledge base"
 
 
-KINDS = [rules_file, rules_file_to_environ, article, page, site_asset_to_environ, site_assets_subfolder, template_override,
+KINDS = [rules_file, rules_folder, rules_file_to_environ, article, page, site_asset_to_environ, site_assets_subfolder, template_override,
          template_folder, theme_file, content_folder, relative_escape, inside_the_repository, dangling, config_file,
          theme_folder_outside, theme_folder_from_environment, inherited_config]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-_LINK = re.compile(r"\]\(([^)#\s]+\.md)(?:#[^)\s]*)?\)")
+_LINK = re.compile(r"(?<!\\)(?:\\\\)*\]\(([^)#\s]+\.md)(?:#[^)\s]*)?\)")  # an escaped '\](' (text from md_text) is no link
 _TITLE = re.compile(r"^# (.+)$", re.M)
 HUBS = ("index.md", "sources.md", "glossary.md", "maintainers/reference.md", "assess/index.md", "questions.md", "tags.md")
 

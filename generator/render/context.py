@@ -12,6 +12,7 @@ from ..rules.load import Rules
 from ..scoring.expr import names, parse
 from .conditions import in_words, labels as _labels
 from .credits import article_credit, credit_kinds
+from .markdown_text import MarkdownSafe, md_link
 
 _TYPE_WORDS = {"integer": "a whole number", "number": "a number", "boolean": "yes or no", "choice": "one of a list"}
 
@@ -86,8 +87,8 @@ def build_context(knowledge: Knowledge) -> dict:
         cells = {fid: [s for s in fw_by_id[fid]["stages"] if s["id"] in row["stages"].get(fid, [])] for fid in fw_by_id}
         crosswalk.append({
             "title": row["title"],
-            "cells": [", ".join(f"[{s['title']}]({fid}/{s['id']}.md)" for s in cells[fid]) or "—" for fid in fw_by_id],
-            "home_cells": [", ".join(f"[{s['title']}](frameworks/{fid}/{s['id']}.md)" for s in cells[fid]) or "—" for fid in fw_by_id],
+            "cells": [_stage_links(cells[fid], f"{fid}/") for fid in fw_by_id],
+            "home_cells": [_stage_links(cells[fid], f"frameworks/{fid}/") for fid in fw_by_id],
         })
         for fid, stages in cells.items():
             for stage in stages:
@@ -129,6 +130,11 @@ def build_context(knowledge: Knowledge) -> dict:
     }
 
 
+def _stage_links(stages: list[dict], prefix: str) -> MarkdownSafe:
+    """One crosswalk cell: links to its stages, or a dash."""
+    return MarkdownSafe(", ").join(md_link(s["title"], f"{prefix}{s['id']}.md") for s in stages) or MarkdownSafe("—")
+
+
 def _join_period(stage: dict, title: str, others: list) -> None:
     """Add one crosswalk row to a stage's 'in the other frameworks': a stage spanning several
     periods lists them all ('A, then B') and every stage they hold, once, in framework order."""
@@ -161,7 +167,7 @@ def _articles(knowledge: Knowledge, sources: dict, frameworks: dict) -> dict:
             "section": {"id": a.section, "title": outline["sections"].get(a.section, ""), "anchor": _section_anchor(a.section)},
             "stages": [_stage_ref(ref, frameworks) for ref in a.stages],
             "sources": [sources[sid] for sid in a.sources],
-            "credit": article_credit(a.credits, sources, "../"),
+            "credit": MarkdownSafe(" ").join(article_credit(a.credits, sources, "../")),
         }
         for sid in a.sources:
             sources[sid]["articles"].append({"title": f"{number} {a.title}", "path": f"articles/{number}.md"})

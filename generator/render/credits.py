@@ -8,10 +8,11 @@ words are declared once, in ``rules.model.CREDIT_KINDS``.
 from __future__ import annotations
 
 from ..rules.model import CREDIT_KINDS, PAGE_PARTS
+from .markdown_text import MarkdownSafe, md_link, md_text
 
 
-def article_credit(credits: list[dict], sources: dict, prefix: str) -> list[str]:
-    """One sentence per source, then one for what no source gave (the text, always)."""
+def article_credit(credits: list[dict], sources: dict, prefix: str) -> list[MarkdownSafe]:
+    """One sentence of Markdown per source, then one for what no source gave (the text, always)."""
     lines, given = [], set()
     for credit in credits:
         lines.append(source_sentence(sources[credit["id"]], credit["gave"], credit.get("point"), prefix))
@@ -20,15 +21,19 @@ def article_credit(credits: list[dict], sources: dict, prefix: str) -> list[str]
     last = _join(ours).capitalize() + " written for this knowledge base"
     if "summary" in given:
         last += "; the summary follows the source's, in our words"
-    lines.append(last + ".")
+    lines.append(md_text(last + "."))
     return lines
 
 
-def source_sentence(source: dict, gave: list[str], point: str | None, prefix: str) -> str:
-    link = f"[{source['title']}]({prefix}sources.md#{source['id']}), {source['author']}"
+def source_sentence(source: dict, gave: list[str], point: str | None, prefix: str) -> MarkdownSafe:
+    """The source's title links to its entry; every value in the sentence is escaped as text."""
+    link = md_link(source["title"], f"{prefix}sources.md#{source['id']}") + ", " + source["author"]
     kinds = [CREDIT_KINDS[kind] for kind in gave if kind != "general"]
-    where = f" ({point})" if point else ""
-    sentence = (f"{_join(kinds).capitalize()} from {link}{where}." if kinds else f"Drawing on {link}{where}:")
+    where = MarkdownSafe(" ({})").format(point) if point else MarkdownSafe()
+    if kinds:
+        sentence = MarkdownSafe("{} from {}{}.").format(_join(kinds).capitalize(), link, where)
+    else:
+        sentence = MarkdownSafe("Drawing on {}{}:").format(link, where)
     if "general" in gave:
         sentence += f" {'Anything' if kinds else 'anything'} more it says of that work is {CREDIT_KINDS['general']}."
     return sentence

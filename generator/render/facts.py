@@ -14,6 +14,8 @@ import re
 
 from ..errors import did_you_mean
 from .conditions import in_words, labels
+from .html_policy import markup_problems
+from .markdown_text import markdown_escape
 
 FACT = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
@@ -80,18 +82,57 @@ def fact_table(rules) -> dict[str, str]:
     return table
 
 
-def expand(text: str, table: dict[str, str]) -> str:
-    """``text`` with every fact outside code replaced by its value (check has refused unknown ones)."""
+def expand(text: str, table: dict[str, str], markdown: bool = False) -> str:
+    """``text`` with every fact outside code replaced by its value (check has refused unknown ones).
+
+    In Markdown (a body, a ``text`` field) each value is escaped as Markdown text: a fact expands to
+    words, never to syntax. One-line fields get the plain words: pages escape them whole.
+    """
+    return _expand(text, table, markdown)[0] if "[[" in text else text
+
+
+def _expand(text: str, table: dict[str, str], markdown: bool) -> tuple[str, list[tuple[int, int, int, int]]]:
+    """The expanded text, and (start, end, new start, new end) for each fact replaced."""
+    out, spans, last, length = [], [], 0, 0
+    for match in _facts(text):
+        value = table.get(match.group(1))
+        if value is None:
+            continue
+        value = markdown_escape(value) if markdown else value
+        out.append(text[last:match.start()])
+        length += match.start() - last
+        spans.append((match.start(), match.end(), length, length + len(value)))
+        out.append(value)
+        length += len(value)
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out), spans
+
+
+def assembled_markup(text: str, table: dict[str, str]) -> list[tuple[int, str, str]]:
+    """(offset in ``text``, message, hint) for markup that only appears once the facts are filled in.
+
+    A value is escaped, but the text around it is not: ``{[[flag.x.title]]}`` with the title
+    ``: data-clipboard-text=… `` makes an attribute list no one wrote. Such text is refused at the fact.
+    """
     if "[[" not in text:
-        return text
-    out, last = [], 0
-    for code in [*_CODE.finditer(text), None]:
-        end = code.start() if code else len(text)
-        out.append(FACT.sub(lambda m: table.get(m.group(1), m.group(0)), text[last:end]))
-        if code:
-            out.append(code.group(0))
-            last = code.end()
-    return "".join(out)
+        return []
+    expanded, spans = _expand(text, table, markdown=True)
+    return [(_source_offset(offset, spans), f"once its rule facts are filled in, {message}",
+             "a rule fact stands for words: write any link or attribute list around it in full, in the text itself")
+            for offset, message, _ in markup_problems(expanded)]
+
+
+def _source_offset(offset: int, spans: list[tuple[int, int, int, int]]) -> int:
+    """Where an offset of the expanded text comes from: inside a value, the fact's own start."""
+    shift = 0
+    for start, end, new_start, new_end in spans:
+        if offset < new_start:
+            break
+        if offset < new_end:
+            return start
+        shift = end - new_end
+    return offset + shift
 
 
 def _facts(text: str):
@@ -113,18 +154,36 @@ def check_rule_texts(rules, texts) -> None:
             file.problem(expr_pos(file.lines, pos, style, offset), message, hint)
 
 
-def expand_rules(rules) -> None:
-    """Replace facts in every text of the loaded rules, in place."""
+def expand_rules(rules, files) -> None:
+    """Replace facts in every text of the loaded rules, in place, as the model types each field.
+
+    ``files``: (kind, file) for every rules file. A Markdown field that becomes markup once its
+    facts are filled in is reported on its file, at the fact.
+    """
+    from ..rules.yamlfile import expr_pos
+
     table = fact_table(rules)
 
-    def walk(node):
-        items = node.items() if isinstance(node, dict) else enumerate(node)
-        for key, value in list(items):
-            if isinstance(value, str) and "[[" in value:
-                node[key] = expand(value, table)
-            elif isinstance(value, (dict, list)):
-                walk(value)
+    def walk(node, fields, file) -> None:
+        for f in fields:
+            if not isinstance(node, dict) or node.get(f.name) is None:
+                continue
+            base, many = f.type.removeprefix("list:"), f.type.startswith("list:")
+            values = node[f.name] if many else [node[f.name]]
+            if base == "object":
+                for item in values:
+                    walk(item, f.fields, file)
+            elif base in ("line", "text"):
+                for index, value in enumerate(values):
+                    if not isinstance(value, str) or "[[" not in value:
+                        continue
+                    pos, style = (values.item_pos[index], values.item_style[index]) if many else (node.value_pos[f.name], node.value_style.get(f.name))
+                    if base == "text":
+                        for offset, message, hint in assembled_markup(value, table):
+                            file.problem(expr_pos(file.lines, pos, style, offset), message, hint)
+                    values[index] = expand(value, table, markdown=base == "text")
+                if not many:
+                    node[f.name] = values[0]
 
-    for value in vars(rules).values():
-        if isinstance(value, (dict, list)):
-            walk(value)
+    for kind, file in files:
+        walk(file.data, kind.fields, file)

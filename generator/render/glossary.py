@@ -2,7 +2,7 @@
 
 Works on the generated Markdown, line by line: headings, fenced code, raw
 HTML lines, tables, ``<div>`` blocks (page meta, credits) and front matter are left alone, and inside a line so are code
-spans, existing links, HTML tags and attribute lists. Abbreviations (any
+spans, existing links, HTML tags, character references, backslash escapes and attribute lists. Abbreviations (any
 capital letter) match case-sensitively; other terms match in any case.
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-_PROTECTED = re.compile(r"`[^`]*`|!?\[[^\]]*\]\([^)]*\)|<[^>]*>|\{[^}]*\}|https?://\S+")
+# Escaped characters (``\]`` in a title, from md_text) are text: a link's text runs to its first unescaped ']'.
+_PROTECTED = re.compile(r"\\.|`[^`]*`|!?\[(?:\\.|[^\]\\])*\]\((?:\\.|[^)\\])*\)|<[^>]*>|&#?\w+;|\{[^}]*\}|https?://\S+")
 
 
 class GlossaryLinker:

@@ -18,8 +18,12 @@ from ..reference import reference_markdown
 from .backlinks import add_backlinks
 from .context import build_context
 from .glossary import GlossaryLinker
+from .markdown_text import MarkdownSafe, markdown, md_text, only_escaped, to_json
 
 TEMPLATES = Path(__file__).parent / "templates"
+# Jinja's filters that make Markup of a value that was never escaped as Markdown text (``safe``, ``join`` of a mixed list,
+# ``replace`` …): gone from the environment, so only md_text and markdown can vouch for a value (markdown_text.py).
+MARKUP_FILTERS = ("safe", "e", "escape", "forceescape", "join", "replace", "urlize", "xmlattr", "default", "d", "indent")
 
 # (context key and page text name, index template, item template, item variable, folder)
 _OPTIONAL_SECTIONS = (
@@ -37,14 +41,12 @@ def environment(extra_dirs: tuple[Path, ...] = ()) -> Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=only_escaped,
     )
-    env.filters["heading"] = heading_text
+    env.filters.update(md_text=md_text, markdown=markdown, tojson=to_json)
+    for name in MARKUP_FILTERS:
+        del env.filters[name]
     return env
-
-
-def heading_text(text: str) -> str:
-    """Text for a heading that ends in ``{ #anchor }``: braces in the text itself would hide the anchor."""
-    return str(text).replace("{", "\\{").replace("}", "\\}")
 
 
 def render_docs(knowledge: Knowledge, out: Path, overrides: tuple[Path, ...] = ()) -> list[str]:
@@ -78,7 +80,7 @@ def render_docs(knowledge: Knowledge, out: Path, overrides: tuple[Path, ...] = (
         plan += [(f"frameworks/{f['id']}/{s['id']}.md", "stage.md.j2", {"f": f, "s": s}) for s in f["stages"]]
     if ctx["glossary"]:
         plan.append(("glossary.md", "glossary.md.j2", {"page": pages["glossary"]}))
-    plan.append(("maintainers/reference.md", "reference.md.j2", {"reference": reference_markdown()}))
+    plan.append(("maintainers/reference.md", "reference.md.j2", {"reference": MarkdownSafe(reference_markdown())}))
     linker = GlossaryLinker(ctx["glossary"])
     rendered: dict[str, str] = {}
     for rel, template, extra in plan:

@@ -18,6 +18,7 @@ from .model import KINDS, FileKind
 from .schema import SCHEMA_DIR, schema_line, schema_text
 from .structure import check_checklists, check_crosswalk, check_frameworks
 from ..render.facts import check_rule_texts, expand_rules
+from .line_text import literal_problems
 from .validate import Collector, check_mapping
 from .yamlfile import YamlFile, YMap, expr_pos, read_yaml, todo_markers
 
@@ -79,7 +80,10 @@ def load_rules(root: Path) -> Rules:
         problems.extend(file.problems)
     if problems:
         raise UserError(sorted(set(problems)))
-    expand_rules(rules)
+    expand_rules(rules, files)  # reports Markdown that becomes markup once its facts are filled in
+    problems = [problem for _, file in files for problem in file.problems]
+    if problems:
+        raise UserError(sorted(set(problems)))
     return rules
 
 
@@ -248,6 +252,8 @@ def _check_exprs(rules: Rules, found: Collector, kind_of: dict[int, str]) -> Non
             mistyped = True
             expr.file.problem(expr_pos(expr.file.lines, expr.pos, expr.style, err.pos), f"in condition: {err.message}", err.hint)
             continue
+        for offset, message, hint in literal_problems(node):  # its quoted texts are printed in words on pages
+            expr.file.problem(expr_pos(expr.file.lines, expr.pos, expr.style, offset), f"in condition: {message}", hint)
         if kind not in ("constraints", "consistency", "question-group"):  # opening a group is not a use of its answers
             rules.used_questions.update(n.value for n in names(node))  # read, even if mistyped: one problem, not three
         try:

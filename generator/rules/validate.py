@@ -14,6 +14,7 @@ from ..errors import did_you_mean, shown
 from ..scoring.answers import LARGEST
 from .model import ID_PATTERN, Field
 from ..render.html_policy import markup_problems
+from .line_text import line_markup_problems
 from .yamlfile import REJECTED, Pos, YamlFile, YList, YMap, expr_pos
 
 _ID = re.compile(ID_PATTERN)
@@ -119,6 +120,9 @@ def check_value(value: object, f: Field, ftype: str, file: YamlFile, pos: Pos, s
         return False
     if ftype in ("line", "text"):
         report_unsafe_text(value, file, pos, style, what)  # reported, but the value stays usable: no knock-on errors
+        if ftype == "line":
+            for offset, syntax, hint in line_markup_problems(value):
+                file.problem(expr_pos(file.lines, pos, style, offset), f"{what}: {syntax} is not allowed in a one-line field", hint)
         if "[[" in value:
             found.texts.append((value, file, pos, style))
     if ftype in ("id",) or ftype.startswith("ref:"):
