@@ -96,41 +96,54 @@ def compare(root: Path, base: str) -> dict:
     old = _base_side(root, base)
     generated = answer_sets(new.document["questions"], GENERATED, SEED, new.document["constraints"])
     profiles = _dedupe(new.cases + old.cases + generated)
-    changes: dict[str, Counter] = defaultdict(Counter)
-    examples: dict[tuple, list] = defaultdict(list)
-    said: Counter = Counter()
-    said_examples: dict[str, list] = defaultdict(list)
-    moved = reworded = 0
-    for answers in profiles:
-        before, after = scored(old.engine, answers), scored(new.engine, answers)
-        was, now = outcome(before), outcome(after)
-        if was != now:
-            moved += 1
-            for kind, key, was_value, now_value in _differences(was, now):
-                changes[kind][(key, was_value, now_value)] += 1
-                if len(examples[(kind, key, was_value, now_value)]) < EXAMPLES:
-                    examples[(kind, key, was_value, now_value)].append(answers)
-        texts = said_changes(before, after) if before is not None and after is not None else []
-        reworded += bool(texts)
-        for path, was_text, now_text in texts:
-            said[path] += 1
-            if len(said_examples[path]) < EXAMPLES:
-                said_examples[path].append({"answers": answers, "from": was_text, "to": now_text})
-    rows = [
-        {"kind": kind, "what": key, "from": was, "to": now, "profiles": count,
-         "examples": [_trim(a, _reads(kind, key, old.engine) | _reads(kind, key, new.engine)) for a in examples[(kind, key, was, now)]]}
-        for kind in ("validity", "milestone", "next goal", "stage", "flag")
-        for (key, was, now), count in sorted(changes[kind].items(), key=lambda item: (-item[1], str(item[0])))
-    ]
-    texts = [
-        {"what": path, "profiles": count,
-         "examples": [{**example, "answers": _trim(example["answers"], _reads_path(path, old.engine) | _reads_path(path, new.engine))}
-                      for example in said_examples[path]]}
-        for path, count in sorted(said.items(), key=lambda item: (-item[1], item[0]))
-    ]
+    results = [(answers, scored(old.engine, answers), scored(new.engine, answers)) for answers in profiles]
+    moved, rows = _outcome_rows(results, old.engine, new.engine)
+    reworded, texts = _said_rows(results, old.engine, new.engine)
     return {"base": base, "profiles": len(profiles), "moved": moved, "changes": rows,
             "reworded": reworded, "said": texts, "pages": page_changes(old.pages, new.pages),
             "seconds": round(time.perf_counter() - started, 2)}
+
+
+def _outcome_rows(results: list[tuple], old: Engine, new: Engine) -> tuple[int, list[dict]]:
+    """How many profiles' outcomes move, and one row per change (kind, what, from, to) with example answers."""
+    changes: dict[str, Counter] = defaultdict(Counter)
+    examples: dict[tuple, list] = defaultdict(list)
+    moved = 0
+    for answers, before, after in results:
+        was, now = outcome(before), outcome(after)
+        if was == now:
+            continue
+        moved += 1
+        for change in _differences(was, now):
+            kind, rest = change[0], change[1:]
+            changes[kind][rest] += 1
+            if len(examples[change]) < EXAMPLES:
+                examples[change].append(answers)
+    rows = [
+        {"kind": kind, "what": key, "from": was, "to": now, "profiles": count,
+         "examples": [_trim(a, _reads(kind, key, old) | _reads(kind, key, new)) for a in examples[(kind, key, was, now)]]}
+        for kind in ("validity", "milestone", "next goal", "stage", "flag")
+        for (key, was, now), count in sorted(changes[kind].items(), key=lambda item: (-item[1], str(item[0])))
+    ]
+    return moved, rows
+
+
+def _said_rows(results: list[tuple], old: Engine, new: Engine) -> tuple[int, list[dict]]:
+    """How many profiles are told something different, and one row per result text that reads differently."""
+    said: Counter = Counter()
+    examples: dict[str, list] = defaultdict(list)
+    reworded = 0
+    for answers, before, after in results:
+        texts = said_changes(before, after) if before is not None and after is not None else []
+        reworded += bool(texts)
+        for path, was, now in texts:
+            said[path] += 1
+            if len(examples[path]) < EXAMPLES:
+                examples[path].append({"answers": _trim(answers, _reads_path(path, old) | _reads_path(path, new)),
+                                       "from": was, "to": now})
+    rows = [{"what": path, "profiles": count, "examples": examples[path]}
+            for path, count in sorted(said.items(), key=lambda item: (-item[1], item[0]))]
+    return reworded, rows
 
 
 def _reads_path(path: str, engine: Engine) -> set[str]:
