@@ -38,6 +38,7 @@ CONFIG = "mkdocs.yml"
 _POSITION_LIKE = re.compile(r":\d")  # 'a:99:1: x.yaml' would read as a position in 'PATH:LINE:COL: message'
 _LINK = "a symbolic link, which the build never follows"
 _LINK_HINT = "commit the file itself, not a link: nothing outside the knowledge base is read"
+_RENAME = "rename it: letters, digits, '-', '_' and '.' are safe"
 
 
 @dataclass
@@ -55,10 +56,9 @@ def is_editor_temp(name: str) -> bool:
 def name_problem(folder: str, name: str) -> Problem | None:
     """A file name that cannot be shown on one unambiguous problem line, reported at its folder."""
     if any("\udc80" <= char <= "\udcff" for char in name):  # how Python spells a byte that is not UTF-8
-        return Problem(folder, 1, 1, f"the file name {shown(name)} is not UTF-8", "rename it: letters, digits, '-', '_' and '.' are safe")
+        return Problem(folder, 1, 1, f"the file name {shown(name)} is not UTF-8", _RENAME)
     if not name.isprintable():
-        return Problem(folder, 1, 1, f"the file name {shown(name)} holds a control or invisible character",
-                       "rename it: letters, digits, '-', '_' and '.' are safe")
+        return Problem(folder, 1, 1, f"the file name {shown(name)} holds a control or invisible character", _RENAME)
     if _POSITION_LIKE.search(name):
         return Problem(folder, 1, 1, f"the file name {shown(name)} holds ':' before a digit, which reads as a line and column",
                        "rename it without ':'")
