@@ -100,7 +100,7 @@ def _check(args) -> int:
 
 def _score(args) -> int:
     from .answers_file import first_problems, read_answers
-    from .report import text_report
+    from .report import inert_json, text_report
     from .knowledge import load_knowledge
     from .rules.compile import compile_rules
     from .scoring import Engine
@@ -114,7 +114,7 @@ def _score(args) -> int:
         raise UserError(first_problems(sorted(locate(p) for p in problems)), EXIT_INVALID_ANSWERS)
     result = engine.score(clean)
     if args.format == "json":
-        print(json.dumps(result, ensure_ascii=False, indent=2))
+        print(inert_json(result))
     else:
         print(text_report(result, rules))
     return EXIT_OK

@@ -1,6 +1,14 @@
-"""The plain-text score report printed by `score --format text`."""
+"""What `score` prints: the plain-text report (`--format text`) and the JSON (`--format json`).
+
+Both show every control, bidi and separator character as an escape (``\\x1b``, ``\\u202e``): a rules
+text that reached them past `check` must not clear, recolour or reorder the reader's terminal.
+"""
 
 from __future__ import annotations
+
+import json
+
+from .scoring.answers import escaped
 
 _MARKS = {"met": "[x]", "not_met": "[ ]", "unknown": "[?]"}
 
@@ -43,4 +51,15 @@ def text_report(result: dict, rules: dict) -> str:
         lines += ["", "Answers to double-check:"]
         for warning in result["warnings"]:
             lines.append(f"  ? {warning['message']} {warning['why']}")
-    return "\n".join(lines)
+    return inert("\n".join(lines))
+
+
+def inert(text: str) -> str:
+    """``text`` with each character that is not printable written as its escape; line breaks kept."""
+    return "\n".join(escaped(line, len(line)) for line in text.split("\n"))
+
+
+def inert_json(data: object) -> str:
+    """``data`` as indented JSON in which no character is shown raw that is not printable: the same JSON value."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return "".join(ch if ch.isprintable() or ch == "\n" else json.dumps(ch)[1:-1] for ch in text)

@@ -26,6 +26,10 @@ from typing import Iterator
 import nh3
 from markupsafe import escape
 
+from ..rules.characters import MULTI_LINE, first_unsafe
+from ..rules.characters import problem as character_problem
+from .script_ids import TEMPLATE_DATA, TEMPLATE_IDS, reserved_id, template_attribute, why_reserved
+
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 _TAGS = frozenset({
@@ -34,7 +38,7 @@ _TAGS = frozenset({
     "mark", "nav", "noscript", "ol", "p", "pre", "q", "s", "section", "small", "span", "strong", "sub", "summary",
     "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 })
-_EVERYWHERE = frozenset({"class", "id", "title", "lang", "dir", "role", "hidden"})
+_EVERYWHERE = frozenset({"class", "id", "title", "lang", "dir", "role", "hidden", *TEMPLATE_DATA})
 _PER_TAG = {
     "a": {"href"},
     "img": {"src", "alt", "width", "height", "loading"},
@@ -44,12 +48,14 @@ _PER_TAG = {
     "details": {"open"},
     "code": set(),
 }
-# Ids that the theme's and the widget's scripts look up must not be claimable by a page body.
-_SAFE_ID = re.compile(r"^[A-Za-z0-9][\w.:/-]*$")
+_SAFE_ID = re.compile(r"[A-Za-z0-9][\w.:/-]*\Z", re.ASCII)
 
 
 def _keep_attribute(tag: str, name: str, value: str) -> str | None:
-    if name == "id" and not _SAFE_ID.match(value):
+    """No id the site's scripts own but the templates' mount, and no data attribute but the templates' own."""
+    if name == "id" and (not _SAFE_ID.match(value) or reserved_id(value) and value not in TEMPLATE_IDS):
+        return None
+    if name.startswith("data-") and not template_attribute(name, value):
         return None
     return value
 
@@ -59,7 +65,6 @@ _CLEANER = nh3.Cleaner(
     clean_content_tags={"script", "style", "template", "textarea", "title", "iframe", "object", "embed", "svg", "math"},
     attributes={"*": set(_EVERYWHERE), **{tag: set(names) for tag, names in _PER_TAG.items()}},
     attribute_filter=_keep_attribute,
-    generic_attribute_prefixes={"data-", "aria-"},
     url_schemes=set(URL_SCHEMES),
     filter_style_properties={"text-align"},
     strip_comments=False,  # the tags plugin fills its listings in at <!-- material/tags --> markers, later
@@ -107,9 +112,14 @@ def markup_problems(text: str) -> Iterator[tuple[int, str, str]]:
                 if scheme is not None and scheme not in URL_SCHEMES:
                     yield (_offset(text, value, scheme), f"a link or image to a {scheme}: URL is not allowed",
                            "links may point at http(s):// or mailto: addresses, or at pages of this site")
+            elif name == "id" and reserved_id(value):
+                yield _offset(text, value), f"the id {value!r} is used by the site's scripts", why_reserved(value)
             elif name == "id" and not _SAFE_ID.match(value):
                 yield (_offset(text, value), f"the id {value!r} is not allowed",
-                       "ids start with a letter or digit and hold letters, digits, '-', '_', '.', ':' or '/'")
+                       "ids start with an ASCII letter or digit and hold ASCII letters, digits, '-', '_', '.', ':' or '/'")
+            elif name.startswith("data-"):
+                yield (_offset(text, name), f"the attribute {name!r} is not allowed: data attributes are the site's scripts' own",
+                       "attribute lists ({: ... }) may only set an #id or .classes")
             elif name not in _ALLOWED_FROM_MARKDOWN.get(tag, ()) and name not in ("id", "class"):
                 yield (_offset(text, name), f"the attribute {name!r} on <{tag}> is not allowed",
                        "attribute lists ({: ... }) may only set an #id or .classes")
@@ -119,8 +129,10 @@ _ALLOWED_FROM_MARKDOWN = {"a": {"href", "title"}, "img": {"src", "alt", "title"}
 
 
 def body_problems(body: str, body_line: int) -> Iterator[tuple[tuple[int, int], str, str]]:
-    """``markup_problems`` for a Markdown file's body, placed at (line, column) in the file."""
-    for offset, message, hint in markup_problems(body):
+    """``markup_problems`` for a Markdown file's body, and its first control or bidi character, placed at (line, column) in the file."""
+    bad = first_unsafe(body, MULTI_LINE)
+    found = [] if bad is None else [(bad, *character_problem("the text", body[bad]))]
+    for offset, message, hint in [*found, *markup_problems(body)]:
         before = body[:offset]
         yield (body_line + before.count("\n"), offset - before.rfind("\n")), message, hint
 

@@ -16,7 +16,7 @@ from ..scoring.expr import ExprError, check_types, names, parse
 from ..sources import list_files, read_bytes
 from .model import KINDS, FileKind
 from .schema import SCHEMA_DIR, schema_line, schema_text
-from .structure import check_checklists, check_crosswalk, check_frameworks
+from .structure import check_checklists, check_crosswalk, check_frameworks, check_outline
 from ..render.facts import check_rule_texts, expand_rules
 from .line_text import literal_problems
 from .validate import Collector, check_mapping
@@ -75,6 +75,7 @@ def load_rules(root: Path) -> Rules:
     check_frameworks(rules)
     check_crosswalk(rules, by_kind["crosswalk"])
     check_checklists(rules)
+    check_outline(rules, by_kind["outline"])
     check_rule_texts(rules, found.texts)
     for file in (f for _, f in files):
         problems.extend(file.problems)
@@ -177,6 +178,7 @@ def _index(rules: Rules, by_kind: dict[str, list[YamlFile]]) -> None:
             rules.where[(kind, f.data["id"])] = f
         setattr(rules, attr, {f.data["id"]: f.data for f in by_kind[kind]})
     rules.crosswalk = [row for f in by_kind["crosswalk"] for row in f.data["rows"]]
+    _unique(((f, row) for f in by_kind["crosswalk"] for row in f.data["rows"]), "crosswalk row")
     rules.crosswalk_main = next((f.data["main"] for f in by_kind["crosswalk"] if f.data.get("main")), None)
     rules.consistency = [c for f in by_kind["consistency"] for c in f.data["checks"]]
     rules.outline = by_kind["outline"][0].data if by_kind["outline"] else None

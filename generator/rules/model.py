@@ -364,7 +364,7 @@ KINDS: tuple[FileKind, ...] = (
 
 KIND_BY_NAME = {kind.name: kind for kind in KINDS}
 
-ARTICLE_NUMBER = r"^(\d+)\.(\d{2})(\d{2})(\d{2})$"
+ARTICLE_NUMBER = r"^([0-9]+)\.([0-9]{2})([0-9]{2})([0-9]{2})\Z"  # ASCII digits: \d would take '١' and '１'
 
 ARTICLE = (
     Field("number", "line", "V.CCSSAA: volume, chapter, section, article, e.g. '1.030106'. The file name starts with it."),

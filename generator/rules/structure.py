@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from ..errors import Problem, did_you_mean
+from ..errors import Problem, did_you_mean, shown
 from .yamlfile import YamlFile, YList
 
 if TYPE_CHECKING:
@@ -118,6 +119,30 @@ def _check_milestone_periods(rules: "Rules", file: YamlFile, placed: dict) -> No
             if apart:
                 file.problem(spot, f"stage {name([stage])} shares no milestone with {name(apart)} in row {rules.crosswalk[number]['id']!r}",
                              "a row is one period: the stages of each framework in it work on a milestone in common")
+
+
+def check_outline(rules: "Rules", files: list[YamlFile]) -> None:
+    """Volume numbers are whole numbers, chapter and section numbers two digits, in ASCII digits: '١' or '１'
+    would pass Python's isdigit() and \\d, and show on the site as numbers that are not the outline's."""
+    if not files:
+        return
+    file = files[0]
+    for volume in file.data["volumes"]:
+        _outline_number(file, volume, "volume", _VOLUME, "a whole number such as '1'")
+        for chapter in volume["chapters"]:
+            _outline_number(file, chapter, "chapter", _TWO_DIGITS, "two digits such as '03'")
+            for section in chapter["sections"]:
+                _outline_number(file, section, "section", _TWO_DIGITS, "two digits such as '01'")
+
+
+_VOLUME = re.compile(r"[0-9]+")
+_TWO_DIGITS = re.compile(r"[0-9]{2}")
+
+
+def _outline_number(file: YamlFile, entry, what: str, pattern: re.Pattern, want: str) -> None:
+    if not pattern.fullmatch(entry["number"]):
+        file.problem(entry.value_pos["number"], f"{what} number {shown(entry['number'])} is not {want}",
+                     "write it with the digits 0-9")
 
 
 def check_checklists(rules: "Rules") -> None:

@@ -14,6 +14,8 @@ from ..errors import did_you_mean, shown
 from ..scoring.answers import LARGEST
 from .model import ID_PATTERN, Field
 from ..render.html_policy import markup_problems
+from ..render.script_ids import why_reserved
+from .characters import MULTI_LINE, ONE_LINE, first_unsafe, mapping_problems, problem, written_at
 from .line_text import line_markup_problems
 from .yamlfile import REJECTED, Pos, YamlFile, YList, YMap, expr_pos
 
@@ -93,6 +95,8 @@ def check_value(value: object, f: Field, ftype: str, file: YamlFile, pos: Pos, s
         if not isinstance(value, YMap):
             file.problem(pos, f"{what} must be a mapping, not {_kind(value)}")
             return False
+        for at, message, hint in mapping_problems(value, file.lines, what):
+            file.problem(at, message, hint)
         return True
     if ftype in ("int", "number"):
         good = isinstance(value, int) if ftype == "int" else isinstance(value, (int, float))
@@ -112,6 +116,12 @@ def check_value(value: object, f: Field, ftype: str, file: YamlFile, pos: Pos, s
     if not isinstance(value, str):
         file.problem(pos, f"{what} must be text, not {_kind(value)}", "quote it if it is meant as text")
         return False
+    allowed = MULTI_LINE if ftype == "text" else ONE_LINE
+    bad = first_unsafe(value, allowed)
+    if bad is not None:
+        file.problem(written_at(file.lines, pos, style, allowed), *problem(what, value[bad]))
+        if ftype not in ("line", "text"):
+            return False  # an id, a choice or a condition with it in is unusable; a text still gets its other checks
     if not value.strip():
         file.problem(pos, f"{what} is empty")
         return False
@@ -126,11 +136,13 @@ def check_value(value: object, f: Field, ftype: str, file: YamlFile, pos: Pos, s
         if "[[" in value:
             found.texts.append((value, file, pos, style))
     if ftype in ("id",) or ftype.startswith("ref:"):
-        if not _ID.match(value):
+        if not _ID.fullmatch(value):  # fullmatch: '$' alone lets a trailing line break through
             file.problem(pos, f"{what} {shown(value)} is not a valid id", "use lower-case letters, digits, '-' or '_', starting with a letter")
             return False
         if ftype.startswith("ref:"):
             found.refs.append(Ref(ftype[4:], value, file, pos))
+        elif why_reserved(value):  # glossary, question and source ids become anchors on pages
+            file.problem(pos, f"{what} {shown(value)} is used by the site's scripts", why_reserved(value))
         return True
     if ftype == "enum" and value not in f.choices:
         hint = did_you_mean(value, f.choices) or "one of: " + ", ".join(f.choices)

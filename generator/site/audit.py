@@ -12,6 +12,8 @@ every HTML page:
   or ``data:`` URL in a link, source or form attribute;
 - no element that can load or run code from text (iframe, object, embed,
   base, a meta refresh);
+- no control character (NUL, ESC…) anywhere in a page, and an id the widget is found by (``kb-assess``)
+  on one element of the whole site only: the one its template wrote;
 - every page runs the same inline scripts (the theme's, which vary only in the
   page's path to the site root): a script found on some pages but not on others came
   from a page's text. Their hashes are what the Content-Security-Policy allows.
@@ -25,12 +27,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..render.html_policy import url_scheme
+from ..render.script_ids import TEMPLATE_IDS
+from ..rules.characters import describe
 from .csp import script_hash
 
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "srcset", "data", "ping"})
 _FORBIDDEN_TAGS = frozenset({"iframe", "frame", "object", "embed", "base", "applet", "portal"})
 _BAD_SCHEMES = frozenset({"javascript", "vbscript", "data"})
 _SCRIPT_TYPES = frozenset({"", "text/javascript", "module", "application/javascript"})  # what a browser runs
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SCOPE = re.compile(r'new URL\("[^"\\<>]*",location\)')
 
 
@@ -38,6 +43,7 @@ _SCOPE = re.compile(r'new URL\("[^"\\<>]*",location\)')
 class PageAudit:
     findings: list[str] = field(default_factory=list)
     inline_scripts: list[str] = field(default_factory=list)  # the text of every inline script a browser would run
+    script_ids: list[str] = field(default_factory=list)  # the ids of script_ids.TEMPLATE_IDS on the page, once each time
 
 
 class _Reader(HTMLParser):
@@ -49,6 +55,8 @@ class _Reader(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = self.audit.findings
         values = {name: value or "" for name, value in attrs}
+        if values.get("id") in TEMPLATE_IDS:
+            self.audit.script_ids.append(values["id"])
         if tag in _FORBIDDEN_TAGS:
             found.append(f"a <{tag}> element")
         if tag == "meta" and values.get("http-equiv", "").strip().lower() == "refresh":
@@ -80,6 +88,9 @@ def read_page(page: str) -> PageAudit:
     reader = _Reader()
     reader.feed(page)
     reader.close()
+    control = _CONTROL.search(page)
+    if control:
+        reader.audit.findings.append(f"a control character, {describe(control.group(0))}")
     return reader.audit
 
 
@@ -98,12 +109,18 @@ def audit_site(pages: dict[Path, str], site: Path) -> tuple[list[str], set[str]]
     problems: list[str] = []
     hashes: set[str] = set()
     shapes: dict[frozenset[str], list[str]] = {}
+    owned: dict[str, list[str]] = {}  # script-owned id -> the pages it is on, once per element
     for path, text in sorted(pages.items()):
         rel = path.relative_to(site).as_posix()
         audit = read_page(text)
         problems += [f"{rel}: {what}" for what in dict.fromkeys(audit.findings)]
         shapes.setdefault(inline_script_shape(audit.inline_scripts), []).append(rel)
         hashes.update(script_hash(script) for script in audit.inline_scripts)
+        for ident in audit.script_ids:
+            owned.setdefault(ident, []).append(rel)
+    for ident, rels in owned.items():
+        problems += [f"{rel}: another element with the id {ident!r}, which the site's scripts look up (the first is in {rels[0]})"
+                     for rel in rels[1:21]]
     if len(shapes) > 1:
         usual = max(shapes, key=lambda shape: len(shapes[shape]))
         for shape, rels in shapes.items():
