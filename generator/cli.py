@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -130,10 +129,11 @@ def _build(args) -> int:
 
 def _diff(args) -> int:
     from .diff import compare, markdown
+    from .report import inert_json
 
     base = args.base if isinstance(args.base, str) else "".join(args.base)  # argparse turns --base=-- into []
     report = compare(args.root.resolve(), base)
-    print(json.dumps(report, indent=2, ensure_ascii=False) if args.format == "json" else markdown(report), end="")
+    print(inert_json(report) + "\n" if args.format == "json" else markdown(report), end="")
     return EXIT_OK
 
 
