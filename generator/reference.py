@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from .render.facts import FIELDS as FACT_FIELDS
+from .render.script_ids import GLOBALS
 from .rules.model import ARTICLE, CREDIT_KINDS, KINDS, Field
 from .rules.yamlfile import MAX_DEPTH
 from .rules.yamlfile import MAX_NUMBER as YAML_NUMBER
@@ -84,11 +85,22 @@ def reference_markdown() -> str:
         "  reads it, so a `<` always shows as written; inside `code` it is never a problem.",
         "- **Links and images** may point at `http://`, `https://`, `mailto:` or pages of this site;",
         "  `javascript:`, `data:` and every other scheme are refused.",
-        "- **Attribute lists** (`{: … }`) may only set an `#id` or `.classes`; ids start with a letter or digit.", "",
+        "- **Attribute lists** (`{: … }`) may only set an `#id` or `.classes`; ids start with an ASCII letter or digit.",
+        "- **Ids the site's scripts own** are refused in attribute lists and as glossary, question and source ids",
+        "  (which become anchors): any starting with `kb-`, `kb_`, `md-` or `__`, in any case (the assessment's",
+        "  `kb-assess` mount, the theme's `__search`…), and the names the scripts read as globals: "
+        + ", ".join(f"`{name}`" for name in sorted(GLOBALS, key=str.lower)) + ".",
+        "  An element with one would move the assessment or stand in for the global. No text may carry a",
+        "  `data-*` attribute (the theme copies `data-clipboard-text` to the clipboard). A heading whose anchor",
+        "  would be such an id gets `heading-` in front of it.",
+        "- **Control, bidi and line-separator characters** (NUL, ESC, U+202E RIGHT-TO-LEFT OVERRIDE…) are",
+        "  refused in every field and body, raw or written as a YAML escape (`\"\\e[2J\"`, `\"\\u202e\"`), at the",
+        "  column where they are written; tabs and line breaks stay allowed in Markdown text and bodies.",
+        "  `score` shows any that reach it escaped.", "",
         "The build does not rely on `check` alone. Every page body passes an allow-list sanitiser",
         "(Ammonia, through `nh3`) after Markdown; titles and tags reach the theme escaped; an audit of the",
-        "finished site refuses any event handler, `javascript:`/`data:` URL or inline script that not every",
-        "page runs; and every page carries a Content-Security-Policy (`<meta http-equiv>`) that allows nothing",
+        "finished site refuses any event handler, `javascript:`/`data:` URL, control character, second",
+        "`kb-assess` element or inline script that not every page runs; and every page carries a Content-Security-Policy (`<meta http-equiv>`) that allows nothing",
         "from another host and no inline script except the theme's own, by hash.", "",
         "## Credits: what each source gave", "",
         "An article's `sources:` entries and a rule's `source:` say what the source gave, with one or more of",

@@ -9,6 +9,7 @@
 // Symbol.for() key, and so does the tests' shorter stall limit, which no markup can set.
 
 import { assets } from "./dom.js";
+import { fetchPinned, pagePins } from "./pinned.js";
 
 const STALL_MS = 20000;
 const SHARED = Symbol.for("founder-kb.engine"); // {started, worker}: boot.js, offline.js and this module
@@ -30,15 +31,12 @@ export function startEngine() {
   const handOver = shared();
   handOver.started = true; // boot.js and offline.js must not start a second runtime on a later visit
   const state = { progress: { text: "Starting the self-assessment…" }, listeners: new Set(), pending: new Map(), nextId: 1 };
-  state.rules = fetch(new URL("rules.json", assets)).then((response) => {
-    if (!response.ok) throw new Error(`the rules could not be downloaded (HTTP ${response.status})`);
-    return response.json();
-  });
+  state.rules = fetchPinned(assets, "rules.json", pagePins(), "rules").then((bytes) => JSON.parse(new TextDecoder().decode(bytes)));
   state.ready = new Promise((resolve, reject) => {
     let worker;
     try {
       // boot.js, on the assessment page itself, may have started the worker before the theme's scripts ran.
-      worker = handOver.worker || new Worker(new URL("worker.js", assets), { type: "module" });
+      worker = handOver.worker || new Worker(new URL(`worker.js?${pagePins()}`, assets), { type: "module" });
       handOver.worker = null;
     } catch (error) {
       reject(new Error(`this browser cannot start the scoring worker (${error.message})`));

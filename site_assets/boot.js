@@ -11,7 +11,8 @@
   const script = document.currentScript;
   if (shared.started || shared.worker || !window.Worker || !(script instanceof HTMLScriptElement)) return;
   try {
-    shared.worker = new Worker(new URL("worker.js", script.src), { type: "module" });
+    const pins = document.querySelector('meta[name="kb-bundle"]'); // this build's rules and engine: see pinned.js
+    shared.worker = new Worker(new URL(`worker.js?${pins ? pins.content : ""}`, script.src), { type: "module" });
   } catch (error) {
     shared.worker = null; // assess-engine.js reports the failure when it tries again
   }

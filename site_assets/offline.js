@@ -38,7 +38,8 @@
     const connection = navigator.connection;
     if (connection && connection.saveData) return;
     try {
-      engine().worker = new Worker(new URL("worker.js", assets), { type: "module" });
+      const pins = document.querySelector('meta[name="kb-bundle"]'); // this build's rules and engine: see pinned.js
+      engine().worker = new Worker(new URL(`worker.js?${pins ? pins.content : ""}`, assets), { type: "module" });
     } catch (error) {
       engine().worker = null; // the assessment reports it when it tries again
     }
@@ -72,7 +73,7 @@
   }
 
   // ---- the service worker ----
-  function offerReload(waiting) {
+  function offerReload(reg) {
     if (document.querySelector("[data-kb=new-version]")) return;
     const button = document.createElement("button");
     button.type = "button";
@@ -90,14 +91,14 @@
     });
     button.addEventListener("click", () => {
       reloading = true;
-      waiting.postMessage({ type: "skip-waiting" });
+      if (reg.waiting) reg.waiting.postMessage({ type: "skip-waiting" }); // the newest build, should one more have come since
     });
     document.body.append(bar);
   }
 
   function watchUpdates(reg) {
     const check = () => {
-      if (reg.waiting && navigator.serviceWorker.controller) offerReload(reg.waiting);
+      if (reg.waiting && navigator.serviceWorker.controller) offerReload(reg);
     };
     reg.addEventListener("updatefound", () => {
       const installing = reg.installing;

@@ -20,11 +20,17 @@
 // by side, and the engine is built without waiting for the page: "init" only
 // says the page is ready to hear about it.
 //
+// The page starts this worker as worker.js?engine=<sha256>&rules=<sha256>&runtime=<sha256>, the
+// revisions its own build wrote into it: those three files are fetched at those revisions and
+// their bytes checked (pinned.js), so the page scores with its own build's rules and engine, and
+// restores only a snapshot made from them. Another build's bytes end the start with a reason.
+//
 // Later starts restore a memory snapshot of the engine ready to score (snapshot.js),
 // made in this browser after a normal start and kept in Cache Storage under
 // runtime.json's key. Anything wrong with it (another Pyodide, new rules, a failed
 // restore) means a normal start, silently.
 
+import { fetchPinned } from "./pinned.js";
 import { findSnapshot, forgetSnapshot, saveSnapshot } from "./snapshot.js";
 
 const here = new URL(".", import.meta.url);
@@ -102,14 +108,21 @@ function countBody(response) {
   });
 }
 
+// One of this page's build's files, checked; a failure (another build's bytes too) ends the start at once.
+function pinned(file, name) {
+  const bytes = fetchPinned(here, file, self.location.search, name);
+  bytes.catch(downloadFailed); // reported through `prepared`
+  return bytes;
+}
+const text = (bytes) => new TextDecoder().decode(bytes);
+
 // runtime.json: {key, files: {path relative to this file: bytes}}. Known before most bytes flow.
-const runtime = fetch(new URL("runtime.json", here)).then((response) => response.json());
+const runtime = pinned("runtime.json", "runtime").then((bytes) => JSON.parse(text(bytes)));
 runtime.then((info) => {
   total = Math.max(total, Object.values(info.files).reduce((sum, bytes) => sum + bytes, 0));
 }, () => {});
-const engineZip = fetch(new URL("engine.zip", here)).then((response) => response.arrayBuffer());
-const rulesText = fetch(new URL("rules.json", here)).then((response) => response.text());
-engineZip.catch(() => {}); // reported through `prepared`
+const engineZip = pinned("engine.zip", "engine");
+const rulesText = pinned("rules.json", "rules").then(text);
 rulesText.catch(() => {});
 
 async function importPyodide() {

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -117,3 +119,20 @@ def test_every_heading_starts_its_own_block(repo_root: Path, tmp_path: Path):
             if not fence and line.startswith("#") and before.lstrip().startswith("|"):
                 glued.append(f"{page.relative_to(docs)}:{number}: {line[:60]}")
     assert glued == []
+
+
+def test_every_page_names_the_revisions_it_scores_with_and_the_worker_lists_every_files_sha256(built_site: Path):
+    """Issue 17: a page scores with its own build's rules (assets/kb/pinned.js checks them against these)."""
+    assets = built_site / "assets" / "kb"
+    sha = {name: hashlib.sha256((assets / file).read_bytes()).hexdigest()
+           for name, file in (("runtime", "runtime.json"), ("rules", "rules.json"), ("engine", "engine.zip"))}
+    pages = sorted(built_site.rglob("*.html"))
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        pins = re.findall(r'<meta name="kb-bundle" content="([^"]*)">', html)
+        assert len(pins) == 1 and {k: v[0] for k, v in parse_qs(pins[0].replace("&amp;", "&")).items()} == sha, page
+        assert html.index('name="kb-bundle"') < html.index("assets/kb/"), f"{page}: pinned before any of the site's scripts"
+    manifest = json.loads(re.search(r"const MANIFEST = (.*);", (built_site / "sw.js").read_text(encoding="utf-8")).group(1))
+    for url, revision, _ in manifest["entries"]:
+        rel = "index.html" if url == "./" else url + "index.html" if url.endswith("/") else url
+        assert revision == hashlib.sha256((built_site / rel).read_bytes()).hexdigest(), url

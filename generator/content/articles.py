@@ -19,7 +19,8 @@ from ..sources import list_files
 from .frontmatter import read_markdown
 
 _NUMBER = re.compile(ARTICLE_NUMBER)
-_BODY_LINK = re.compile(r"\]\((?:\.\./articles/)?([0-9]+\.[0-9]{6})\.md(?:#[^)]*)?\)")
+# \d, not [0-9], on purpose: a link to '٩٢.٠١٠١٠١.md' is reported as a link to no article
+_BODY_LINK = re.compile(r"\]\((?:\.\./articles/)?(\d+\.\d{6})\.md(?:#[^)]*)?\)")
 
 
 @dataclass

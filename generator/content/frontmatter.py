@@ -38,6 +38,7 @@ def read_markdown(path: Path, rel: str, fields: tuple[Field, ...], what: str, fo
     if front.strip():
         parsed = parse_yaml(front, path, rel, first_line=2)  # positions are the file's own: no shifting afterwards
         holder.problems.extend(parsed.problems)
+        holder.lines = parsed.lines  # so that a position inside a value (an escape, a fact) is exact
         meta = parsed.data
     else:
         meta = YMap()  # empty: each required field is reported missing

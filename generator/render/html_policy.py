@@ -10,6 +10,8 @@ script:
 - ``sanitize`` runs the HTML of every rendered page body through Ammonia
   (``nh3``), an allow-list sanitiser, so whatever ``check`` might miss is
   dropped before the page is written.
+- Ids and data attributes the site's scripts use are theirs (``script_ids``):
+  ``check`` refuses them in text, and the sanitiser keeps only the templates' own.
 
 Text fields are HTML-escaped before Markdown sees them, so a raw tag that
 slipped past ``check`` would show as text anyway; the sanitiser is for what

@@ -234,7 +234,7 @@ KINDS: tuple[FileKind, ...] = (
             Field(
                 "rows", "list:object", "The periods, earliest first.",
                 fields=(
-                    Field("id", "id", "Stable row id."),
+                    Field("id", "id", "Stable row id, unique among the rows."),
                     Field("title", "line", "A name for the period."),
                     Field("stages", "mapping", "Framework id -> the list of its stage ids in this period."),
                 ),
@@ -307,21 +307,21 @@ KINDS: tuple[FileKind, ...] = (
             Field(
                 "volumes", "list:object", "The volumes, in order.",
                 fields=(
-                    Field("number", "line", "The volume number, as text: '1'."),
+                    Field("number", "line", "The volume number, as text, in the digits 0-9: '1'."),
                     Field("title", "line", "The volume's title."),
                     Field("ours", "bool", "The volume's title is this knowledge base's own, not the source's (the source gives "
                           "at most its number): its page says 'title ours'.", required=False, default=False),
                     Field(
                         "chapters", "list:object", "The volume's chapters.",
                         fields=(
-                            Field("number", "line", "Two digits, as text: '03'."),
+                            Field("number", "line", "Two digits (0-9), as text: '03'."),
                             Field("title", "line", "The chapter's title."),
                             Field("ours", "bool", "The chapter's title is this knowledge base's own, not the source's (the source gives "
                           "at most its number): its page says 'title ours'.", required=False, default=False),
                             Field(
                                 "sections", "list:object", "The chapter's sections.",
                                 fields=(
-                                    Field("number", "line", "Two digits, as text: '01'."),
+                                    Field("number", "line", "Two digits (0-9), as text: '01'."),
                                     Field("title", "line", "The section's title."),
                                     Field("ours", "bool", "The section's title is this knowledge base's own, not the source's (the source gives "
                           "at most its number): its page says 'title ours'.", required=False, default=False),
@@ -367,7 +367,7 @@ KIND_BY_NAME = {kind.name: kind for kind in KINDS}
 ARTICLE_NUMBER = r"^([0-9]+)\.([0-9]{2})([0-9]{2})([0-9]{2})\Z"  # ASCII digits: \d would take '١' and '１'
 
 ARTICLE = (
-    Field("number", "line", "V.CCSSAA: volume, chapter, section, article, e.g. '1.030106'. The file name starts with it."),
+    Field("number", "line", "V.CCSSAA in the digits 0-9: volume, chapter, section, article, e.g. '1.030106'. The file name starts with it."),
     Field("title", "line", "The article's title."),
     Field("summary", "line", "The quick summary: one sentence."),
     Field("tags", "list:line", "Key-word tags, e.g. Scalability."),

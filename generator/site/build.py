@@ -27,11 +27,12 @@ from .audit import audit_site
 from .bundle import write_engine_zip, write_runtime_manifest
 from .csp import add_policy
 from .mkdocs_run import mkdocs_build
-from .offline import write_offline_page, write_service_worker
+from .offline import pin_bundle, write_offline_page, write_service_worker
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 ASSETS_DIR = "assets/kb"
 PYODIDE_DIR = "assets/pyodide"
+BUNDLE = {"runtime": f"{ASSETS_DIR}/runtime.json", "rules": f"{ASSETS_DIR}/rules.json", "engine": f"{ASSETS_DIR}/engine.zip"}  # pinned in every page
 
 
 @dataclass
@@ -134,6 +135,7 @@ def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = 
         new_site = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
         try:
             mkdocs_build(config_file, docs, new_site, site_url, sources, root)
+            pin_bundle(new_site, BUNDLE)
             _harden(new_site)
             write_service_worker(new_site, lazy_dirs=(PYODIDE_DIR,), lazy_files=(f"{ASSETS_DIR}/engine.zip", f"{ASSETS_DIR}/rules.json"))
             _readable(new_site)

@@ -1,22 +1,34 @@
 """The site offline: an offline page in the docs tree, and a service worker at the built site's root.
 
 The service worker (service_worker.js beside this file) gets the build's
-manifest: every file it may serve with a revision (the first 16 hex digits of
-its SHA-256), "eager" for what it caches when it installs (pages, styles,
-scripts, the search index) and "lazy" for what it caches only once a page
-uses it (the Python runtime, the engine and the rules: 13 MB a reader who
-never opens the assessment must not download). Hashing here, in the build,
-needs nothing beyond Python; the worker itself is small enough to read whole.
+manifest: every file it may serve with a revision (the SHA-256 of its bytes,
+in hex), "eager" for what it caches when it installs (pages, styles, scripts,
+the search index) and "lazy" for what it caches only once a page uses it (the
+Python runtime, the engine and the rules: 13 MB a reader who never opens the
+assessment must not download). The worker hashes what it is about to keep and
+keeps only the revision's bytes: a server that already holds another build
+cannot fill this build's cache.
+
+Every page also names the revisions of the files the assessment scores with
+(``<meta name="kb-bundle">``: runtime.json, the rules and the engine). The
+page fetches them at those revisions and checks their bytes, so a page of one
+build never scores with another build's rules, whatever a cache or the server
+holds now. Hashing here, in the build, needs nothing beyond Python; the worker
+itself is small enough to read whole.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 SERVICE_WORKER = "sw.js"
 OFFLINE_PAGE = "offline/"
+BUNDLE_META = "kb-bundle"
 _OFFLINE_MD = """---
 title: You are offline
 search:
@@ -31,11 +43,38 @@ device saved on an earlier visit.
 [Go to the home page](index.md) or try again when you are back online.
 """
 _SKIPPED = (".map", ".gz")  # source maps and the gzipped sitemap: nothing a page asks for
+_HEAD = re.compile(r"<head(?:\s[^>]*)?>(?:\s*<meta\s+charset=[^>]*>)?", re.I)  # the charset stays first
+_PINS = re.compile(rf'<meta name="{BUNDLE_META}" content="[^"]*">')
+
+
+def revision(data: bytes) -> str:
+    """A file's revision, as the service worker and the pages check it: the SHA-256 of its bytes, in hex."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def write_offline_page(docs: Path) -> None:
     """The page the service worker shows for a page it does not have, when there is no network."""
     (docs / "offline.md").write_text(_OFFLINE_MD, encoding="utf-8")
+
+
+def pin_bundle(site: Path, bundle: dict[str, str]) -> str:
+    """Name in every page's <head> the revisions of ``bundle`` ({name: path in the site}); return the names' query.
+
+    Before any script in the head (boot.js starts the assessment's worker from there). A page built
+    before keeps its place for the meta: its pins are replaced, so a redeployed site is pinned again.
+    """
+    query = urlencode({name: revision((site / rel).read_bytes()) for name, rel in sorted(bundle.items())})
+    meta = f'<meta name="{BUNDLE_META}" content="{html.escape(query)}">'
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        if _PINS.search(text):
+            text = _PINS.sub(meta, text, count=1)
+        elif head := _HEAD.search(text):
+            text = text[: head.end()] + meta + text[head.end():]
+        else:
+            continue  # not a page (a fragment a theme ships): nothing starts the assessment from it
+        path.write_text(text, encoding="utf-8")
+    return query
 
 
 def write_service_worker(site: Path, lazy_dirs: tuple[str, ...], lazy_files: tuple[str, ...]) -> dict:
@@ -45,12 +84,12 @@ def write_service_worker(site: Path, lazy_dirs: tuple[str, ...], lazy_files: tup
         rel = path.relative_to(site).as_posix()
         if rel == SERVICE_WORKER or rel.endswith(_SKIPPED) or rel.startswith("assets/javascripts/lunr/"):
             continue  # lunr/: the search's other languages, loaded only for a site in one of them
-        revision = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
         lazy = rel in lazy_files or any(rel.startswith(folder.rstrip("/") + "/") for folder in lazy_dirs)
-        entries.append([_url(rel), revision, "lazy" if lazy else "eager"])
-    version = hashlib.sha256(json.dumps(entries).encode()).hexdigest()[:16]
-    manifest = {"version": version, "offline": OFFLINE_PAGE, "entries": entries}
+        entries.append([_url(rel), revision(path.read_bytes()), "lazy" if lazy else "eager"])
     source = (Path(__file__).parent / "service_worker.js").read_text(encoding="utf-8")
+    # The worker's own code is part of the version: a cache is only ever filled by one worker's rules.
+    version = revision(json.dumps(entries).encode() + source.encode())[:16]
+    manifest = {"version": version, "offline": OFFLINE_PAGE, "entries": entries}
     placeholder = "const MANIFEST = null;"
     assert source.count(placeholder) == 1, "service_worker.js lost its MANIFEST line"
     (site / SERVICE_WORKER).write_text(source.replace(placeholder, f"const MANIFEST = {json.dumps(manifest)};"), encoding="utf-8")

@@ -1,12 +1,16 @@
 // The site's service worker, written to the site's root by the build (generator/site/offline.py),
-// which replaces the MANIFEST line below with every file of this build and its revision.
+// which replaces the MANIFEST line below with every file of this build and its revision (the
+// SHA-256 of its bytes).
 //
 // - "eager" files (pages, styles, scripts, the search index) are cached when this worker installs;
 // - "lazy" files (the Python runtime, the engine, the rules) only when a page first asks for them,
 //   or when a page says the runtime has started ({type: "cache-runtime"}): a reader who never
 //   opens the assessment never downloads them;
-// - each file is kept under its revision, so a new build fetches only what changed (and, for the
-//   lazy files, only what this browser had cached before);
+// - each file is kept under its revision, and only once its bytes hash to that revision: the
+//   server may already hold a newer build, and a file an older worker kept may be anything. What
+//   does not match is served to the one request that asked for it, and never kept;
+// - a request pinned to a revision (`rules.json?v=<sha256>`, from a page that names what its
+//   build scores with) is answered from this cache only when the revision is this build's;
 // - a new build waits until a page asks for it ({type: "skip-waiting"}, after the reader chose to
 //   reload): until then every page comes from one build, never a mix. Its first act is to delete
 //   the caches of older builds;
@@ -32,33 +36,53 @@ function manifestUrl(requestUrl) {
   return entries.has(url.href) ? url.href : null;
 }
 
-async function olderCaches() {
+async function otherCaches() {
   return (await caches.keys()).filter((name) => name.startsWith(PREFIX) && name !== CACHE);
 }
 
-// URLs (without revision) that older builds of this site had cached.
-async function urlsCachedBefore() {
+// URLs (without revision) that other builds of this site had cached.
+async function urlsCachedBefore(others) {
   const seen = new Set();
-  for (const name of await olderCaches()) {
+  for (const name of others) {
     for (const request of await (await caches.open(name)).keys()) seen.add(request.url.split("?__rev=")[0]);
   }
   return seen;
 }
 
-async function store(cache, url) {
+async function sha256(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+// A copy of `response` to keep under `url`'s revision, or null when its bytes are not that revision.
+async function verified(response, url) {
+  const bytes = await response.arrayBuffer();
+  if ((await sha256(bytes)) !== entries.get(url).revision) return null;
+  return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+// Keep `url` at this build's revision: from this cache, from another build's (checked again: an
+// older worker kept whatever the server sent), or from the network. Bytes of another revision fail.
+async function store(cache, url, others) {
   const key = keyOf(url);
-  if (await cache.match(key)) return;
-  const earlier = await caches.match(key); // the same revision, kept by an older build
-  if (earlier) return cache.put(key, earlier);
+  if (await cache.match(key)) return; // put there by this worker, after checking
+  for (const name of others) {
+    const earlier = await (await caches.open(name)).match(key);
+    const copy = earlier && (await verified(earlier, url));
+    if (copy) return cache.put(key, copy);
+  }
   const response = await fetch(url, { cache: "no-cache" });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  await cache.put(key, response);
+  const copy = await verified(response, url);
+  if (!copy) throw new Error(`${url}: the server's bytes are not this build's`);
+  await cache.put(key, copy);
 }
 
 async function storeAll(cache, urls) {
+  const others = await otherCaches();
   const queue = [...urls];
   const lane = async () => {
-    while (queue.length) await store(cache, queue.shift());
+    while (queue.length) await store(cache, queue.shift(), others);
   };
   await Promise.all(Array.from({ length: 6 }, lane));
 }
@@ -66,7 +90,7 @@ async function storeAll(cache, urls) {
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    const before = await urlsCachedBefore();
+    const before = await urlsCachedBefore(await otherCaches());
     const wanted = [...entries].filter(([url, entry]) => entry.kind === "eager" || before.has(url)).map(([url]) => url);
     await storeAll(cache, wanted);
   })());
@@ -74,7 +98,7 @@ self.addEventListener("install", (event) => {
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
-    await Promise.all((await olderCaches()).map((name) => caches.delete(name)));
+    await Promise.all((await otherCaches()).map((name) => caches.delete(name)));
     await self.clients.claim();
   })());
 });
@@ -94,20 +118,26 @@ self.addEventListener("fetch", (event) => {
   const url = manifestUrl(request.url);
   const page = request.mode === "navigate" || (request.headers.get("accept") || "").includes("text/html");
   if (!url && !page) return;
-  event.respondWith(respond(request, url, page));
+  event.respondWith(respond(event, url, page));
 });
 
-async function respond(request, url, page) {
-  if (url) {
+// This build's file for the request, if it asks for one: unpinned, or pinned to this build's revision.
+function ours(request, url) {
+  if (!url) return false;
+  const pin = new URL(request.url).searchParams.get("v");
+  return pin === null || pin === entries.get(url).revision;
+}
+
+async function respond(event, url, page) {
+  const request = event.request;
+  const mine = ours(request, url);
+  if (mine) {
     const cached = await caches.match(keyOf(url), { cacheName: CACHE });
-    if (cached) return cached.url === request.url ? cached : answeredAs(cached);
+    if (cached) return answeredAs(cached);
   }
   try {
     const response = await fetch(request);
-    if (url && response.ok && response.type === "basic") {
-      const copy = response.clone();
-      caches.open(CACHE).then((cache) => cache.put(keyOf(url), copy)).catch(() => {});
-    }
+    if (mine && response.ok && response.type === "basic") event.waitUntil(keep(url, response.clone()));
     return response;
   } catch (error) {
     if (!page) throw error;
@@ -118,8 +148,21 @@ async function respond(request, url, page) {
   }
 }
 
+// A response from the network, kept if its bytes are this build's. Otherwise the server holds
+// another build: it served its one request, and the browser is asked to look for the new worker
+// (which offers the reader a reload).
+async function keep(url, response) {
+  try {
+    const copy = await verified(response, url);
+    if (copy) await (await caches.open(CACHE)).put(keyOf(url), copy);
+    else await self.registration.update();
+  } catch (error) {
+    // storage refused, or the update check failed: nothing kept
+  }
+}
+
 // A cached response without its own URL, so that it stands for the request: a worker's
-// location keeps the query it was started with (the search stand-in reads it).
+// location keeps the query it was started with (the search stand-in and the scoring worker read it).
 function answeredAs(cached) {
   return new Response(cached.body, { status: cached.status, statusText: cached.statusText, headers: cached.headers });
 }

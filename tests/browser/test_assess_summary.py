@@ -120,7 +120,7 @@ TEXT_ONLY = '{type: "progress", text: "Downloading the Python runtime"}'
 
 def stub_worker(page, message: str) -> None:
     body = STUB_WORKER % message
-    page.route("**/assets/kb/worker.js", lambda route: route.fulfill(status=200, content_type="text/javascript", body=body))
+    page.route("**/assets/kb/worker.js*", lambda route: route.fulfill(status=200, content_type="text/javascript", body=body))
 
 
 def test_the_progress_bar_shows_bytes_and_a_stall_ends_the_wait_not_the_total_time(page, site_url):

@@ -17,8 +17,9 @@ import time
 import pytest
 
 from generator.bench import ARGS, chromium
+from generator.site.build import BUNDLE
 from generator.site.bundle import write_runtime_manifest
-from generator.site.offline import write_service_worker
+from generator.site.offline import pin_bundle, write_service_worker
 from generator.site.serve import make_server
 from tests.browser.test_assess import READY, SETTLED, answer, next_goal
 
@@ -31,7 +32,8 @@ RECORD_WORKERS = """(() => {
   window.kbWorkersStarted = 0;
   window.Worker = function (url, options) {
     const worker = new Original(url, options);
-    if (String(url).includes("worker.js")) window.kbWorkersStarted += 1;
+    if (!String(url).includes("/assets/kb/worker.js")) return worker; // the theme's search worker is not ours to count
+    window.kbWorkersStarted += 1;
     worker.addEventListener("message", (event) => window.kbWorkerMessages.push(event.data));
     return worker;
   };
@@ -66,10 +68,11 @@ def own_site(site_url, browser_site, tmp_path):
 
 
 def redeploy(site):
-    """What a new build does after changing files: new runtime key and service worker manifest."""
+    """What a new build does after changing files: new runtime key, pages pinned to it, service worker manifest."""
     assets = site / "assets" / "kb"
     runtime = json.loads((assets / "runtime.json").read_text(encoding="utf-8"))
     write_runtime_manifest(assets / "runtime.json", [(assets / rel).resolve() for rel in runtime["files"]])
+    pin_bundle(site, BUNDLE)
     write_service_worker(site, lazy_dirs=("assets/pyodide",), lazy_files=("assets/kb/engine.zip", "assets/kb/rules.json"))
 
 
@@ -87,10 +90,10 @@ def starts(page) -> list[str]:
     return [m.get("start") for m in page.evaluate("() => window.kbWorkerMessages") if m.get("type") == "ready"]
 
 
-def wait_until(page, predicate: str, timeout_s: float = 60) -> None:
+def wait_until(page, predicate: str, timeout_s: float = 60, arg=None) -> None:
     """Poll an async predicate (wait_for_function takes a returned promise for a true value)."""
     deadline = time.monotonic() + timeout_s
-    while not page.evaluate(predicate):
+    while not page.evaluate(predicate, arg):
         assert time.monotonic() < deadline, f"still false after {timeout_s} s: {predicate}"
         page.wait_for_timeout(200)
 
