@@ -22,22 +22,17 @@ async function sha256(bytes) {
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-async function download(url, cache) {
-  const response = await fetch(url, { cache });
-  if (!response.ok) throw new Error(`${url.pathname.split("/").pop()} could not be downloaded (HTTP ${response.status})`);
-  return response.arrayBuffer();
-}
-
-// The bytes of `file` (beside `base`) at the revision `pins` names under `name`. A mismatch is
-// fetched once more past the browser's HTTP cache, which may hold what an older page was sent.
+// The bytes of `file` (beside `base`) at the revision `pins` names under `name`, revalidated with
+// the server rather than taken from the browser's HTTP cache unasked.
 export async function fetchPinned(base, file, pins, name) {
   const revision = new URLSearchParams(pins).get(name) || "";
   if (!/^[0-9a-f]{64}$/.test(revision)) throw new Error(`this page does not say which ${file} it was built with; reload the page`);
   const url = new URL(`${file}?v=${revision}`, base);
-  if (!(self.crypto && crypto.subtle)) return download(url, "no-cache");
-  for (const cache of ["no-cache", "reload"]) {
-    const bytes = await download(url, cache);
-    if ((await sha256(bytes)) === revision) return bytes;
+  const response = await fetch(url, { cache: "no-cache" });
+  if (!response.ok) throw new Error(`${file} could not be downloaded (HTTP ${response.status})`);
+  const bytes = await response.arrayBuffer();
+  if (self.crypto && crypto.subtle && (await sha256(bytes)) !== revision) {
+    throw new Error(`the site has been updated since this page was loaded (its ${file} is no longer on the server); reload the page to use the new version`);
   }
-  throw new Error(`the site has been updated since this page was loaded (its ${file} is no longer on the server); reload the page to use the new version`);
+  return bytes;
 }
