@@ -28,6 +28,7 @@ import generator.knowledge
 from generator.cli import main
 
 from tests.conftest import copy_kb
+from tests.hostile_markdown import PAYLOADS as MARKDOWN_PAYLOADS
 
 ROOT = Path(__file__).resolve().parents[1]
 HANG_GUARD = 5.0  # seconds of CPU for one case (they take milliseconds); CPU time, so a busy machine cannot fail it
@@ -66,6 +67,7 @@ SCALARS = [
     # control and bidi characters written as YAML escapes, ids the site's scripts own, other digits
     '"\\e[2J"', '"\\0"', '"\\u202e"', '"a\\x85b"', '"\\a\\v\\u2066x"', "９２.０１０１０１", "kb-assess", "KB_ASSESS_STALL_MS",
     "__search", "'[x](#a){: #kbEarlyWorker }'", "'[x](#a){: data-clipboard-text=x }'", "'## KB assess {: #kb-assess }'",
+    *(json.dumps(payload) for payload in MARKDOWN_PAYLOADS),  # Markdown syntax in values (tests/hostile_markdown.py)
 ]
 KEYS = [
     "paying_customers", "sales_calls_per_week", "hell_yes_customers", "sqls", "sqls_won", "product_market_fit",

@@ -96,6 +96,11 @@ def test_a_tag_with_markup_is_refused(kb: Path):
 @pytest.fixture
 def without_check(monkeypatch):
     """Switch off check's text-safety rules, to test what the build does with text check would refuse."""
+    switch_off_text_rules(monkeypatch)
+
+
+def switch_off_text_rules(monkeypatch) -> None:
+    """What ``without_check`` does, for a test that runs check first."""
     import generator.content.articles as articles
     import generator.content.pages as pages
     import generator.render.facts as facts

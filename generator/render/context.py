@@ -6,6 +6,8 @@ checklist or another article) appears on that article's page as a backlink.
 
 from __future__ import annotations
 
+import html
+
 from ..knowledge import Knowledge, article_refs
 from ..rules.compile import plain
 from ..rules.load import Rules
@@ -213,7 +215,8 @@ def _tag_groups(articles: dict) -> list[dict]:
     for tag in sorted(counts, key=lambda t: (t.lower(), t)):
         first = tag[:1].upper()
         letter = first if "A" <= first <= "Z" else "#"
-        groups.setdefault(letter, []).append({"name": tag, "count": counts[tag]})
+        # "listed": the name as the safety plugin hands page tags to the tags plugin (escaped), so the listing finds them
+        groups.setdefault(letter, []).append({"name": tag, "listed": html.escape(tag, quote=False), "count": counts[tag]})
     return [{"letter": letter, "page": f"tags/{'other' if letter == '#' else letter.lower()}.md", "tags": tags}
             for letter, tags in sorted(groups.items())]
 

@@ -27,9 +27,9 @@ def article_credit(credits: list[dict], sources: dict, prefix: str) -> list[Mark
 
 def source_sentence(source: dict, gave: list[str], point: str | None, prefix: str) -> MarkdownSafe:
     """The source's title links to its entry; every value in the sentence is escaped as text."""
-    link = md_link(source["title"], f"{prefix}sources.md#{source['id']}") + ", " + source["author"]
+    link = md_link(source["title"], f"{prefix}sources.md#{source['id']}") + ", " + md_text(source["author"])
     kinds = [CREDIT_KINDS[kind] for kind in gave if kind != "general"]
-    where = MarkdownSafe(" ({})").format(point) if point else MarkdownSafe()
+    where = MarkdownSafe(" ({})").format(md_text(point)) if point else MarkdownSafe()
     if kinds:
         sentence = MarkdownSafe("{} from {}{}.").format(_join(kinds).capitalize(), link, where)
     else:

@@ -98,7 +98,7 @@ def _expand(text: str, table: dict[str, str], markdown: bool) -> tuple[str, list
         value = table.get(match.group(1))
         if value is None:
             continue
-        value = markdown_escape(value) if markdown else value
+        value = markdown_escape(value).strip(" ") if markdown else value  # spaces around it would undo *[[…]]*
         out.append(text[last:match.start()])
         length += match.start() - last
         spans.append((match.start(), match.end(), length, length + len(value)))

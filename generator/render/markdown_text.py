@@ -30,7 +30,8 @@ from markupsafe import Markup, escape
 # Python-Markdown with the site's extensions (tables, attr_list, toc, admonition, md_in_html) reads these as syntax
 # anywhere in a line: code spans, emphasis, links and images, attribute lists, trailing heading hashes, table cells.
 # '<', '>' and '&' are left to HTML escaping: as '&lt;' they can start neither a tag nor a blockquote.
-_ANYWHERE = re.compile(r"[\\`*\[\]{}#|]|(?<!\w)_|_(?!\w)")  # '_' inside a word is no emphasis in Python-Markdown
+# '_' between two letters or digits is no emphasis in Python-Markdown (ids keep theirs); next to anything else it may be.
+_ANYWHERE = re.compile(r"[\\`*\[\]{}#|]|(?<![^\W_])_|_(?![^\W_])")
 # What makes a block where a value starts a line or a list item: '- x', '+ x', '!!! note', '1. x', a line of '='.
 # Python-Markdown reads up to three spaces of indent before them; a value keeps at most one.
 _LINE_START = re.compile(r"^( ?)(?:([-+!]|=+ ?$)|(\d+)(?=\.(?: |$)))")
@@ -49,7 +50,11 @@ class MarkdownSafe(Markup):
 
     @classmethod
     def escape(cls, s) -> "MarkdownSafe":
-        return s if isinstance(s, MarkdownSafe) else md_text(s)
+        if isinstance(s, MarkdownSafe):
+            return s
+        # Spaces kept (", " stays ", "). Python-Markdown reads '[\\]: url' at a line's start as a link reference
+        # before it reads escapes, so a ':' after ']' is written as a character reference.
+        return cls(str(escape(markdown_escape(s))).replace("]:", "]&#58;"))
 
 
 def markdown_escape(text: str) -> str:
@@ -68,10 +73,14 @@ def _escape_line_start(match: re.Match) -> str:
 
 
 def md_text(value) -> MarkdownSafe:
-    """The template filter ``md_text``: ``value`` as Markdown text, escaped for Markdown and then for HTML."""
+    """The template filter ``md_text``: ``value`` as Markdown text, escaped for Markdown and then for HTML.
+
+    Spaces around a value mean nothing and would undo the syntax around it (``*{{ title }}*`` is no
+    emphasis when the title ends in a space): they go.
+    """
     if isinstance(value, MarkdownSafe):
         return value
-    return MarkdownSafe(escape(markdown_escape(value)))
+    return MarkdownSafe.escape(_WHITESPACE.sub(" ", str(value)).strip(" "))
 
 
 def markdown(value) -> MarkdownSafe:
@@ -83,7 +92,7 @@ def md_link(text, href: str) -> MarkdownSafe:
     """A Markdown link to a page of this site: ``text`` escaped, ``href`` a path this package made from ids."""
     if not re.fullmatch(r"[\w./#-]+", href):
         raise ValueError(f"not a site path: {href!r}")
-    return MarkdownSafe("[{}]({})").format(text, MarkdownSafe(href))
+    return MarkdownSafe("[{}]({})").format(md_text(text), MarkdownSafe(href))
 
 
 def to_json(value) -> MarkdownSafe:

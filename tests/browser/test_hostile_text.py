@@ -18,6 +18,7 @@ import pytest
 from tests.browser.test_assess import READY, answer
 from tests.conftest import copy_kb
 from tests.hostile_text import hostile_kb
+from tests.test_html_safety import switch_off_text_rules
 
 pytestmark = pytest.mark.browser
 
@@ -28,13 +29,7 @@ def hostile_site(tmp_path_factory):
     from generator.site.serve import make_server
 
     with pytest.MonkeyPatch.context() as patch:
-        import generator.content.articles as articles
-        import generator.content.pages as pages
-        import generator.rules.validate as validate
-
-        patch.setattr(validate, "markup_problems", lambda text: iter(()))
-        for module in (articles, pages):
-            patch.setattr(module, "body_problems", lambda body, line: iter(()))
+        switch_off_text_rules(patch)
         kb = copy_kb(tmp_path_factory.mktemp("hostile"), "mkdocs.yml", "site_assets")
         placed = hostile_kb(kb)
         site = kb / "site"
