@@ -4,7 +4,9 @@ Articles, page texts and every text field of the rules may state a rule's
 facts this way (``[[milestone.m5.met_when]]``), so a rule change updates every
 page that states it. ``check`` refuses an unknown kind, id or field at its
 position; the loaders expand the facts once everything is valid, so pages,
-rules.json and the engine's texts all carry the same words. Text in code
+rules.json and the engine's texts all carry the same words. A fact is text:
+in Markdown its value is escaped (``markdown_text.markdown_escape``), and a
+text that becomes markup once its facts are filled in is refused at the fact. Text in code
 spans (`` `[[…]]` ``) is left alone: that is how documentation shows the syntax.
 """
 

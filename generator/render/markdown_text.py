@@ -108,8 +108,8 @@ def only_escaped(value):
     """The environment's ``finalize``: what ``{{ … }}`` may print.
 
     Escaped values, numbers and text that escaping would leave as it is (ids, article numbers, paths).
-    Plain ``Markup`` is what a template macro returns, assembled from values that passed here; the
-    template test refuses every filter that could make it from a value.
+    Plain ``Markup`` is what a template macro returns, assembled from values that passed here: the
+    environment has no filter that makes it from a value (``pages.MARKUP_FILTERS`` are removed).
     """
     if isinstance(value, (Markup, Undefined, int, float)) or value is None:
         return value
