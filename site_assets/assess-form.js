@@ -1,6 +1,6 @@
 // The form: one <details> per question group (CONTRACT §7: every input keeps its `name` while
 // a group is closed), an answered count on each group, answers read and written, and the
-// answers kept in step with location.hash.
+// answers kept in step with location.hash (read back by assess-read.js).
 //
 // Which groups open is the rules' choice: a group without `open_when` is open; one with it opens
 // when the engine lists it in `open_groups`, or when it holds an answer. A group the founder
@@ -99,10 +99,14 @@ function numberField(question) {
     read() {
       if (input.validity && input.validity.badInput) return { error: "Enter a number, using digits." };
       if (input.value.trim() === "") return { value: undefined };
-      return { value: Number(input.value) };
+      const value = Number(input.value);
+      return Number.isFinite(value) ? { value } : { error: "Enter a number this size can hold: this one is too large." };
     },
+    // Whether the field holds the value: a finite number, or nothing (undefined).
     write(value) {
-      input.value = value === undefined ? "" : String(value);
+      const held = value === undefined || (typeof value === "number" && Number.isFinite(value));
+      input.value = held && value !== undefined ? String(value) : "";
+      return held;
     },
     shown(value) {
       const number = typeof value === "number" ? NUMBER.format(value) : String(value); // 1,200,000, not 1200000
@@ -142,6 +146,7 @@ function booleanField(question) {
     write(value) {
       const wanted = value === true ? "true" : value === false ? "false" : "";
       all().forEach((radio) => (radio.checked = radio.value === wanted));
+      return value === undefined || typeof value === "boolean";
     },
     shown(value) {
       return value === true ? "Yes" : value === false ? "No" : String(value);
@@ -149,26 +154,12 @@ function booleanField(question) {
   };
 }
 
-// ---- answers <-> URL fragment ----
-export function readHash(inputs) {
-  const params = new URLSearchParams(location.hash.replace(/^#/, ""));
-  const answers = {};
-  for (const [key, raw] of params) {
-    const field = inputs.get(key);
-    if (!field) {
-      answers[key] = raw; // the engine will name it as unknown
-    } else if (field.question.type === "boolean") {
-      answers[key] = raw === "true" ? true : raw === "false" ? false : raw;
-    } else if (raw !== "") {
-      answers[key] = raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
-    }
-  }
-  return answers;
-}
-
+// ---- answers -> URL fragment (assess-read.js reads it back) ----
 export function hashOf(answers) {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(answers)) params.set(key, String(value));
+  for (const [key, value] of Object.entries(answers)) {
+    if (typeof value === "string" || typeof value === "boolean" || typeof value === "number") params.set(key, String(value));
+  }
   return params.toString();
 }
 

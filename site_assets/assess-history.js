@@ -1,17 +1,23 @@
 // Progress over time, from the snapshots saved in this browser: a chart with axes (dates across,
 // required milestones met up, optional ones apart above), what changed since the snapshot before,
-// and a delete that asks first.
+// and a delete that asks first. The snapshots arrive checked (assess-saved.js); even so, drawing
+// them can fail only here: showHistory says so in the section and the assessment carries on.
 
 import { el, shortDate, svg } from "./dom.js";
+import { readAnswers } from "./assess-read.js";
+import { fits, savedNotice } from "./assess-saved.js";
 
 // What a snapshot keeps of a result: counts for the chart, statuses and warnings for differences.
+// Of the answers, only those of their question's type (an answer the engine refused is not kept).
 export function snapshotOf(rules, answers, result) {
   const optional = new Set(rules.milestones.filter((m) => m.optional).map((m) => m.id));
   const statuses = Object.fromEntries(Object.entries(result.milestones).map(([id, m]) => [id, m.status]));
   const met = (want) => Object.entries(statuses).filter(([id, s]) => s === "met" && optional.has(id) === want).length;
+  const kept = {};
+  for (const question of rules.questions) if (Object.hasOwn(answers, question.id) && fits(question, answers[question.id])) kept[question.id] = answers[question.id];
   return {
     saved: new Date().toISOString(),
-    answers,
+    answers: kept,
     met: met(false) + met(true),
     required_met: met(false),
     required_of: rules.milestones.length - optional.size,
@@ -22,12 +28,10 @@ export function snapshotOf(rules, answers, result) {
   };
 }
 
-const required = (s) => (typeof s.required_met === "number" ? s.required_met : s.met);
-
 export function describe(snapshot) {
   const of = typeof snapshot.required_of === "number" ? ` of ${snapshot.required_of}` : "";
   const optional = snapshot.optional_met ? ` (and ${snapshot.optional_met} optional)` : "";
-  return `${shortDate(new Date(snapshot.saved))}: ${required(snapshot)}${of} required milestones met${optional}, next goal ${snapshot.next_goal || "none"}`;
+  return `${shortDate(new Date(snapshot.saved))}: ${snapshot.required_met}${of} required milestones met${optional}, next goal ${snapshot.next_goal || "none"}`;
 }
 
 // "m3 met; “Scaling ahead of demand” cleared", between an older and a newer snapshot.
@@ -40,8 +44,8 @@ export function changes(older, newer) {
       if (status === "met") found.push(`${id} met`);
       else if (before === "met") found.push(`${id} no longer met`);
     }
-  } else if (required(older) !== required(newer)) {
-    found.push(`${required(older)} → ${required(newer)} required milestones met`);
+  } else if (older.required_met !== newer.required_met) {
+    found.push(`${older.required_met} → ${newer.required_met} required milestones met`);
   }
   if (older.flags && newer.flags) {
     const was = new Set(older.flags.map((f) => f.id));
@@ -59,17 +63,25 @@ export function chart(snapshots) {
   const right = 12;
   const top = 26;
   const bottom = 26;
-  const max = Math.max(1, ...snapshots.map((s) => (typeof s.required_of === "number" ? s.required_of : required(s))));
-  const times = snapshots.map((s) => new Date(s.saved).getTime());
-  const first = Math.min(...times);
-  const span = Math.max(...times) - first;
+  // Loops, not Math.max(...list): spreading a long list overflows the stack.
+  let max = 1;
+  for (const s of snapshots) max = Math.max(max, typeof s.required_of === "number" ? s.required_of : s.required_met);
+  const times = snapshots.map((s) => Date.parse(s.saved));
+  let first = Infinity;
+  let last = -Infinity;
+  for (const time of times) {
+    first = Math.min(first, time);
+    last = Math.max(last, time);
+  }
+  const span = last - first;
   const x = (i) => left + (span === 0 ? (snapshots.length === 1 ? (width - left - right) / 2 : (i * (width - left - right)) / (snapshots.length - 1)) : ((times[i] - first) * (width - left - right)) / span);
   const y = (v) => height - bottom - (v * (height - top - bottom)) / max;
-  const values = snapshots.map(required);
+  const values = snapshots.map((s) => s.required_met);
   const label = `Required milestones met over ${snapshots.length} snapshot${snapshots.length === 1 ? "" : "s"}: ${values.join(", ")}`;
   const chartSvg = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "kb-history__chart", role: "img", "aria-label": label });
-  // y axis: 0 and every step up to the number of required milestones
-  for (let v = 0; v <= max; v += max > 6 ? 2 : 1) {
+  // y axis: 0 and every step up to the number of required milestones, at most 7 ticks
+  const step = Math.max(1, Math.ceil(max / 6));
+  for (let v = 0; v <= max; v += step) {
     chartSvg.append(svg("line", { x1: left, x2: width - right, y1: y(v), y2: y(v), class: "kb-history__grid" }));
     chartSvg.append(svg("text", { x: left - 6, y: y(v) + 3, class: "kb-history__tick", "text-anchor": "end", text: String(v) }));
   }
@@ -88,13 +100,28 @@ export function chart(snapshots) {
   return chartSvg;
 }
 
+// The history section, whatever the stored snapshots hold: a failure to draw them is reported
+// in the section itself. Returns what the founder is told about them ("" if all is well).
+export function showHistory(box, store, hooks) {
+  try {
+    return renderHistory(box, store, hooks);
+  } catch (error) {
+    const text = `Your saved snapshots could not be shown (${error.message}). The assessment works without them.`;
+    box.replaceChildren(el("p", { class: "kb-history__notice kb-history__notice--error", "data-kb": "history-error", role: "alert", text }));
+    return text;
+  }
+}
+
 // The list, newest first; each entry with its changes, Restore, and a Delete that asks first.
-export function renderHistory(box, store, hooks) {
-  const snapshots = store.load();
+function renderHistory(box, store, hooks) {
+  const saved = store.read();
+  const snapshots = saved.snapshots;
+  const notice = savedNotice(saved);
   box.replaceChildren();
+  if (notice) box.append(el("p", { class: "kb-history__notice", "data-kb": "history-notice", role: "status", text: notice }));
   if (!snapshots.length) {
     box.append(el("p", { class: "kb-muted", text: "No snapshots yet. Save one each month to see your progress here." }));
-    return;
+    return notice;
   }
   box.append(chart(snapshots));
   const list = el("ol", { class: "kb-history__list", reversed: true });
@@ -105,16 +132,20 @@ export function renderHistory(box, store, hooks) {
     if (index > 0) item.append(el("span", { class: "kb-history__changes", "data-kb": "changes", text: changes(snapshots[index - 1], snapshot) }));
     const actions = el("span", { class: "kb-history__actions" });
     const restore = el("button", { type: "button", class: "kb-button kb-button--small", text: "Restore" });
-    restore.addEventListener("click", () => hooks.apply(snapshot.answers));
+    restore.addEventListener("click", () => hooks.apply(readAnswers(snapshot.answers, hooks.rules.questions)));
     const remove = el("button", { type: "button", class: "kb-button kb-button--small", "data-kb": "delete", text: "Delete", "aria-label": `Delete snapshot ${label}` });
     remove.addEventListener("click", () => {
       const yes = el("button", { type: "button", class: "kb-button kb-button--small kb-button--danger", "data-kb": "confirm-delete", text: "Yes, delete it" });
       const no = el("button", { type: "button", class: "kb-button kb-button--small", "data-kb": "keep-snapshot", text: "Keep it" });
       yes.addEventListener("click", () => {
-        store.remove(snapshot.saved);
-        renderHistory(box, store, hooks);
+        try {
+          store.remove(snapshot.saved);
+        } catch (error) {
+          hooks.say(`The snapshot was not deleted: ${error.message}.`, true);
+        }
+        showHistory(box, store, hooks);
       });
-      no.addEventListener("click", () => renderHistory(box, store, hooks));
+      no.addEventListener("click", () => showHistory(box, store, hooks));
       actions.replaceChildren(el("span", { class: "kb-history__ask", role: "alert", text: "Delete this snapshot from this browser? " }), yes, no);
       no.focus();
     });
@@ -123,4 +154,5 @@ export function renderHistory(box, store, hooks) {
     list.append(item);
   }
   box.append(list);
+  return notice;
 }

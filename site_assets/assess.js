@@ -7,7 +7,8 @@
 
 import { capitalise, el, megabytes } from "./dom.js";
 import { startEngine } from "./assess-engine.js";
-import { buildForm, readHash, reveal, showProgress, writeHash } from "./assess-form.js";
+import { buildForm, reveal, showProgress, writeHash } from "./assess-form.js";
+import { readLink } from "./assess-read.js";
 import { buildSummary, renderSummary } from "./assess-summary.js";
 import { renderResults } from "./assess-results.js";
 import { renderPrint } from "./assess-print.js";
@@ -29,8 +30,13 @@ function showStatus(status, { text, loaded, total, done }) {
   }
 }
 
+// What the form holds, with what a link or a file gave that the form cannot (assess-read.js):
+// text and unknown ids for the engine to name, values no answer can be as local errors. A
+// prototype-free object, so an id such as `__proto__` is a key like any other.
 function currentAnswers(current, localErrors = []) {
-  const answers = Object.assign({}, current.extra);
+  const answers = Object.create(null);
+  for (const [id, value] of current.extra) answers[id] = value;
+  for (const entry of current.refused) localErrors.push(entry);
   for (const [id, field] of current.inputs) {
     const read = field.read();
     if (read.error) localErrors.push([id, read.error]);
@@ -72,13 +78,13 @@ async function update(current) {
   if (!reply.ok) {
     // Show what is wrong, and score the answers that are fine meanwhile.
     problems = reply.problems;
-    const rest = Object.assign({}, answers);
+    const rest = Object.assign(Object.create(null), answers);
     problems.forEach((problem) => delete rest[problem.id]);
     reply = await current.engine.score(rest);
   }
   if (ticket !== current.ticket || current.root.dataset.kbState === "error") return; // a newer change is on its way
   current.root.dataset.kbScoreMs = (performance.now() - started).toFixed(1);
-  const named = showProblems(current, problems, localErrors);
+  const named = showProblems(current, current.notices.map((message) => ({ id: "", message })).concat(problems), localErrors);
   if (reply.ok) {
     const result = reply.result;
     current.lastResult = result;
@@ -135,29 +141,40 @@ async function mount(root) {
   const announcer = el("p", { class: "kb-visually-hidden", "aria-live": "polite", "data-kb": "announcer" });
   const side = el("div", { class: "kb-assess__side" }, summary.box, problems, results);
   root.append(print, el("div", { class: "kb-assess__layout" }, form, side), announcer);
-  const current = { root, rules, engine, inputs, groups, status, summary, results, problems, print, side, announcer, ticket: 0, ready: false, extra: {} };
+  const current = { root, rules, engine, inputs, groups, status, summary, results, problems, print, side, announcer, ticket: 0, ready: false };
   view = current;
 
-  const applyAnswers = (answers) => {
-    current.extra = {};
-    for (const [id, field] of inputs) field.write(answers[id]);
-    for (const [id, value] of Object.entries(answers)) if (!inputs.has(id)) current.extra[id] = value;
-    // Values the form cannot hold (text in a number box) still reach the engine, which names the problem.
-    for (const [id, value] of Object.entries(answers)) if (inputs.has(id) && typeof value === "string") current.extra[id] = value;
+  // A reading (assess-read.js) into the form. Values the form cannot hold (text in a number box,
+  // an unknown id) still reach the engine, which names the problem; until the founder edits.
+  const forget = () => {
+    current.extra = new Map();
+    current.refused = new Map();
+    current.notices = [];
   };
+  const applyAnswers = (reading) => {
+    forget();
+    current.refused = reading.refused;
+    current.notices = reading.notices;
+    for (const [id, field] of inputs) {
+      const value = reading.answers.get(id);
+      if (!field.write(value)) current.extra.set(id, value);
+    }
+    for (const [id, value] of reading.answers) if (!inputs.has(id)) current.extra.set(id, value);
+  };
+  forget();
   const refresh = () => update(current).catch((error) => fail(root, error));
   current.hooks = {
     rules,
     answers: () => currentAnswers(current),
     result: () => current.lastResult,
-    apply: (answers) => {
-      applyAnswers(answers);
+    apply: (reading) => {
+      applyAnswers(reading);
       refresh();
     },
   };
-  applyAnswers(readHash(inputs));
+  applyAnswers(readLink(location.hash, rules.questions));
   form.addEventListener("input", () => {
-    current.extra = {};
+    forget();
     refresh();
   });
   form.addEventListener("change", refresh);
@@ -176,7 +193,7 @@ async function mount(root) {
   });
   window.addEventListener("hashchange", () => {
     if (view !== current) return;
-    applyAnswers(readHash(inputs));
+    applyAnswers(readLink(location.hash, rules.questions));
     refresh();
   });
 

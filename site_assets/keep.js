@@ -2,30 +2,11 @@
 // import, and the printed report. Nothing here talks to a server.
 
 import { el } from "./dom.js";
-import { renderHistory, snapshotOf } from "./assess-history.js";
+import { showHistory, snapshotOf } from "./assess-history.js";
+import { IMPORT_LIMITS, formatSize, isRecord, measureJson, parseJson, readAnswers } from "./assess-read.js";
+import { savedStore } from "./assess-saved.js";
 
-const KEY = "founder-kb:snapshots:v1";
 export const FORMAT = "founder-kb-answers/1";
-
-export const store = {
-  load() {
-    try {
-      const list = JSON.parse(localStorage.getItem(KEY) || "[]");
-      return Array.isArray(list) ? list.filter((s) => s && typeof s.saved === "string" && s.answers && typeof s.answers === "object") : [];
-    } catch (error) {
-      return [];
-    }
-  },
-  add(snapshot) {
-    const all = store.load();
-    all.push(snapshot);
-    localStorage.setItem(KEY, JSON.stringify(all));
-    return all.length;
-  },
-  remove(saved) {
-    localStorage.setItem(KEY, JSON.stringify(store.load().filter((s) => s.saved !== saved)));
-  },
-};
 
 function download(answers) {
   const body = JSON.stringify({ format: FORMAT, exported: new Date().toISOString(), answers }, null, 2);
@@ -37,43 +18,28 @@ function download(answers) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-// An import is measured before anything parses it. JSON nested thousands deep overflows the stack of
-// JSON.parse, or of the Python engine after it (which kills the widget until a reload), and tens of
-// thousands of keys freeze the page: such a file is refused with a message and the form stays as it was.
-// An exported answers file is about 1 KB, 3 levels deep, with one key per question.
-export const IMPORT_LIMITS = { bytes: 64 * 1024, depth: 5, keys: 200 };
-
-export function importProblem(text) {
-  if (text.length > IMPORT_LIMITS.bytes) return `it is larger than ${IMPORT_LIMITS.bytes / 1024} KB`;
-  let depth = 0;
-  let keys = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === "{" || c === "[") {
-      if (++depth > IMPORT_LIMITS.depth) return `it nests more than ${IMPORT_LIMITS.depth} levels deep`;
-    } else if (c === "}" || c === "]") depth--;
-    else if (c === ":" && ++keys > IMPORT_LIMITS.keys) return `it holds more than ${IMPORT_LIMITS.keys} keys`;
-  }
-  return "";
-}
-
-export function readImport(text) {
-  const problem = importProblem(text);
+// An imported file, read against the questions (assess-read.js): a reading for hooks.apply. The
+// file is measured before anything parses it; what is wrong with it as a whole is thrown.
+function readImport(text, questions) {
+  const problem = measureJson(text, IMPORT_LIMITS);
   if (problem) throw new Error(problem);
-  const data = JSON.parse(text);
-  const answers = data && typeof data === "object" && !Array.isArray(data) && data.format === FORMAT ? data.answers : data;
-  if (!answers || typeof answers !== "object" || Array.isArray(answers)) throw new Error("it does not map answer ids to values");
-  return answers; // the engine validates each answer
+  const data = parseJson(text);
+  const wrapped = isRecord(data) && Object.hasOwn(data, "format") && data.format === FORMAT && Object.hasOwn(data, "answers");
+  const answers = wrapped ? data.answers : data;
+  if (!isRecord(answers)) throw new Error("it does not map answer ids to values");
+  return readAnswers(answers, questions);
 }
 
-// hooks: {rules, answers(), result(), apply(answers)}
-export function toolbar(hooks) {
+// hooks: {rules, answers(), result(), apply(reading)}
+export function toolbar(assessment) {
   const message = el("p", { class: "kb-keep__message", role: "status", "data-kb": "keep-message" });
+  // What a button did; a refusal is marked as one (kb-keep__message--refused), so it reads as a problem.
+  const say = (text, refused = false) => {
+    message.textContent = text;
+    message.classList.toggle("kb-keep__message--refused", refused);
+  };
+  const hooks = { ...assessment, say };
+  const store = savedStore(hooks.rules);
   const history = el("div", { class: "kb-history", "data-kb": "history" });
   const save = el("button", { type: "button", class: "kb-button kb-button--primary", "data-kb": "save", text: "Save snapshot" });
   const exportButton = el("button", { type: "button", class: "kb-button", "data-kb": "export", text: "Export JSON" });
@@ -84,35 +50,40 @@ export function toolbar(hooks) {
   save.addEventListener("click", () => {
     const result = hooks.result();
     if (!result) {
-      message.textContent = "Answer a question first: there is nothing to save yet.";
+      say("Answer a question first: there is nothing to save yet.");
       return;
     }
-    const count = store.add(snapshotOf(hooks.rules, hooks.answers(), result));
-    message.textContent = `Saved in this browser's localStorage only (${count} snapshot${count === 1 ? "" : "s"}).`;
-    renderHistory(history, store, hooks);
+    try {
+      const count = store.add(snapshotOf(hooks.rules, hooks.answers(), result));
+      say(`Saved in this browser's localStorage only (${count} snapshot${count === 1 ? "" : "s"}).`);
+    } catch (error) {
+      say(`The snapshot was not saved: ${error.message}.`, true);
+    }
+    showHistory(history, store, hooks);
   });
   exportButton.addEventListener("click", () => download(hooks.answers()));
   fileInput.addEventListener("change", async () => {
     const file = fileInput.files && fileInput.files[0];
     if (!file) return;
     try {
-      if (file.size > IMPORT_LIMITS.bytes) throw new Error(`it is larger than ${IMPORT_LIMITS.bytes / 1024} KB`); // not even read
-      hooks.apply(readImport(await file.text()));
-      message.textContent = `Imported ${file.name}. Check any answer marked as a problem.`;
+      if (file.size > IMPORT_LIMITS.bytes) throw new Error(`it is larger than ${formatSize(IMPORT_LIMITS.bytes)}`); // not even read
+      hooks.apply(readImport(await file.text(), hooks.rules.questions));
+      say(`Imported ${file.name}. Check any answer marked as a problem.`);
     } catch (error) {
-      message.textContent = `${file.name} was not imported: ${error.message}. An answers file is the JSON that Export JSON saves.`;
+      say(`${file.name} was not imported: ${error.message}. An answers file is the JSON that Export JSON saves.`, true);
     }
     fileInput.value = "";
   });
   print.addEventListener("click", () => window.print());
 
-  renderHistory(history, store, hooks);
+  const notice = showHistory(history, store, hooks);
   return el(
     "section",
     { class: "kb-keep", "aria-label": "Keep your answers" },
     el("div", { class: "kb-keep__buttons" }, save, exportButton, fileInput, importLabel, print),
     el("p", { class: "kb-keep__privacy", text: "Snapshots stay in this browser's localStorage: nothing is sent anywhere. Delete removes one; clearing this site's data removes them all." }),
     message,
-    el("details", { class: "kb-keep__history" }, el("summary", { text: "Your progress over time" }), history),
+    // Open when some saved snapshots could not be read: the founder should see that, not find it.
+    el("details", { class: "kb-keep__history", open: Boolean(notice) }, el("summary", { text: "Your progress over time" }), history),
   );
 }

@@ -42,12 +42,14 @@ def test_hostile_imports_are_refused_and_the_widget_stays_usable(page, site_url,
     assert page.errors == []
 
 
-def test_a_huge_link_is_refused_before_it_reaches_the_engine(page, site_url):
-    """A shared link can carry anything: 300 KB of answers are named as a problem, not sent to Python."""
+def test_a_huge_link_is_refused_before_it_is_parsed(page, site_url):
+    """A shared link can carry anything: 300 KB of answers are named as a problem, not parsed or sent to Python."""
     page.goto(site_url + "assess/#sales_calls_per_week=6&notes=" + "x" * 300_000)
     page.wait_for_selector(READY, state="attached", timeout=60_000)
     page.wait_for_selector("[data-kb=problems]:not([hidden])")
-    assert "answers are too large to score (at most 256 KB)" in page.inner_text("[data-kb=problems]")
+    assert ("this link's answers are too long to read (293 KB; at most 16 KB), so the form starts empty"
+            in page.inner_text("[data-kb=problems]"))
+    assert page.input_value("input[name=sales_calls_per_week]") == ""
     page.goto(site_url + "assess/#sales_calls_per_week=6")
     page.wait_for_selector(READY, state="attached", timeout=60_000)
     answer(page, {"paying_customers": 1})
