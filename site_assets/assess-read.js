@@ -15,9 +15,9 @@
 //            large to read), shown at the question like any other problem.
 //   notices  messages about the input as a whole ("this link's answers are too long to read").
 
-export const LINK_LIMIT = 16 * 1024; // characters of a link's answers read at all; a full answer set is about 1 KB
+const LINK_LIMIT = 16 * 1024; // characters of a link's answers read at all; a full answer set is about 1 KB
 export const IMPORT_LIMITS = { bytes: 64 * 1024, depth: 5, keys: 200 }; // an exported file: about 1 KB, 3 deep
-export const UNKNOWN_KEPT = 5; // unknown ids passed on for the engine to name; the rest are counted
+const UNKNOWN_KEPT = 5; // unknown ids passed on for the engine to name; the rest are counted
 const TEXT_KEPT = 100; // characters of a text answer kept (the engine echoes 60)
 const ID_KEPT = 100; // an unknown id longer than this is counted, not shown
 const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i; // what a link may write as a number: no 0x, no Infinity

@@ -11,9 +11,9 @@
 
 import { formatSize, isRecord, measureJson } from "./assess-read.js";
 
-export const KEY = "founder-kb:snapshots:v1";
-export const MAX_SNAPSHOTS = 200;
-export const STORED_LIMITS = { bytes: 2 * 1024 * 1024, depth: 6 }; // 200 snapshots of a big questionnaire: under 1 MB
+const KEY = "founder-kb:snapshots:v1";
+const MAX_SNAPSHOTS = 200;
+const STORED_LIMITS = { bytes: 2 * 1024 * 1024, depth: 6 }; // 200 snapshots of a big questionnaire: under 1 MB
 const COUNT_LIMIT = 1000;
 const TEXT_LIMIT = 300;
 const STATUSES = new Set(["met", "not_met", "unknown"]);
@@ -62,7 +62,7 @@ function flagsOf(raw) {
 }
 
 // One stored entry rebuilt from its checked fields, or null when it is malformed.
-export function checkSnapshot(raw, rules) {
+function checkSnapshot(raw, rules) {
   if (!isRecord(raw) || !isText(raw.saved, 64) || !Number.isFinite(Date.parse(raw.saved))) return null;
   const answers = answersOf(raw.answers, rules.questions);
   const requiredMet = raw.required_met !== undefined ? raw.required_met : raw.met; // older snapshots: met only
@@ -89,7 +89,7 @@ export function checkSnapshot(raw, rules) {
 }
 
 // {snapshots, skipped, dropped, problem}: problem says why nothing could be read at all.
-export function readSaved(text, rules) {
+function readSaved(text, rules) {
   const nothing = { snapshots: [], skipped: 0, dropped: 0, problem: "" };
   if (text === null || text === "") return nothing;
   const measured = measureJson(text, STORED_LIMITS);
