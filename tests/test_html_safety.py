@@ -113,6 +113,9 @@ def switch_off_text_rules(monkeypatch) -> None:
         monkeypatch.setattr(module, "line_markup_problems", lambda text: iter(()))
     for module in (articles, pages):
         monkeypatch.setattr(module, "body_problems", lambda body, line: iter(()))
+    # control, bidi and line-separator characters (generator/rules/characters.py)
+    monkeypatch.setattr(validate, "first_unsafe", lambda text, allowed=None: None)
+    monkeypatch.setattr(validate, "mapping_problems", lambda node, lines, what: iter(()))
 
 
 def test_the_build_layers_hold_without_check(repo_root: Path, tmp_path: Path, without_check):

@@ -17,12 +17,11 @@ def _copy(tmp_path: Path) -> Path:
     kb = tmp_path / "kb"
     for part in ("rules", "content"):
         shutil.copytree(ROOT / part, kb / part)
-    for name in ("mkdocs.yml", "package.json", "site_assets", "node_modules", "overrides", "pyproject.toml"):
+    # No node_modules: the build takes Pyodide from the generator's own checkout, and never through a link.
+    for name in ("mkdocs.yml", "package.json", "site_assets", "overrides", "pyproject.toml"):
         if (ROOT / name).exists():
             target = kb / name
-            if name == "node_modules":
-                target.symlink_to(ROOT / name)
-            elif (ROOT / name).is_dir():
+            if (ROOT / name).is_dir():
                 shutil.copytree(ROOT / name, target)
             else:
                 shutil.copy(ROOT / name, target)

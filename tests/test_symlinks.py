@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.attack_tally import tally
-from tests.conftest import ROOT, copy_kb
+from tests.conftest import ROOT, copy_kb, require_or_skip
 
 MARKER = f"KBLEAK{uuid.uuid4().hex}"
 LINK = "a symbolic link, which the build never follows"
@@ -179,7 +179,7 @@ def clean_site(tmp_path_factory) -> Path:
     kb = copy_kb(tmp_path_factory.mktemp("clean"), "site_assets", "mkdocs.yml")
     built = run(kb, "build")
     if built.returncode and "Pyodide is not installed" in built.stderr:
-        pytest.skip("node_modules/pyodide is missing; run `npm ci`")
+        require_or_skip("node_modules/pyodide is missing; run `npm ci`")
     assert built.returncode == 0, built.stderr
     assert (kb / "site" / "sw.js").is_file()
     return kb / "site"

@@ -155,8 +155,8 @@ def _harden(site: Path) -> None:
     pages = {path: path.read_text(encoding="utf-8") for path in site.rglob("*.html")}
     problems, hashes = audit_site(pages, site)
     if problems:
-        raise UserError([Problem("site", 1, 1, f"a built page would carry script: {what}",
-                                 "this is a bug in the sanitiser, not in your text: please report it") for what in problems[:20]])
+        raise UserError([Problem("site", 1, 1, f"a built page fails the safety audit: {what}",
+                                 "the sanitiser or a template let this through, not your text: please report it") for what in problems[:20]])
     for path, text in add_policy(pages, hashes).items():
         path.write_text(text, encoding="utf-8")
 
