@@ -21,7 +21,8 @@ _WORDS = (
 def make_synthetic_kb(source: Path, target: Path, articles: int, seed: int = 7) -> Path:
     rng = random.Random(seed)
     for name in ("rules", "content/pages", "site_assets"):
-        shutil.copytree(source / name, target / name)
+        if (source / name).is_dir():
+            shutil.copytree(source / name, target / name)
     shutil.copy(source / "mkdocs.yml", target / "mkdocs.yml")
     volumes, sections = _outline(articles)
     (target / "rules" / "outline.yaml").write_text(_outline_yaml(volumes), encoding="utf-8")

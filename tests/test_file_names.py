@@ -29,6 +29,7 @@ LINE = re.compile(r"([^:]+):(\d+):(\d+): (.*)")  # PATH:LINE:COL: message, with 
 def test_an_unsafe_file_name_is_refused_at_its_folder_and_shown_escaped(name: str, tmp_path: Path):
     kb = copy_kb(tmp_path, "site_assets", "mkdocs.yml")
     for folder, suffix in FOLDERS.items():
+        (kb / folder).mkdir(parents=True, exist_ok=True)
         (kb / folder / f"{name}{suffix}").write_text("SECRET-CONTENT: never read\n")
 
     result = subprocess.run([sys.executable, "-m", "generator", "--root", str(kb), "check"],

@@ -4,7 +4,7 @@ Three layers, each tested: ``check`` refuses a reserved id or any data attribute
 id that becomes an anchor; the sanitiser keeps none of them but the templates' own; the build renames
 a heading anchor that would be reserved, and its audit stops a site with a second ``kb-assess``. And
 the declaration is held to the scripts themselves: every id, selector, data attribute and global that
-site_assets/, the theme override, the page templates and the theme's own templates use is read here
+generator/assets/, the theme override, the page templates and the theme's own templates use is read here
 from their text, and each must be covered, so a new one cannot be forgotten.
 """
 
@@ -34,8 +34,8 @@ COMPUTED_LOOKUPS = {"link.dataset.target": "data-target"}
 
 
 def _scripts() -> list[Path]:
-    return sorted([*ROOT.glob("site_assets/*.js"), *ROOT.glob("generator/site/*.js"),
-                   *(p for p in (ROOT / "site_assets" / "theme").rglob("*") if p.is_file())])
+    return sorted([*ROOT.glob("generator/assets/*.js"), *ROOT.glob("generator/site/*.js"),
+                   *(p for p in (ROOT / "generator" / "theme").rglob("*") if p.is_file())])
 
 
 def _templates() -> list[Path]:

@@ -34,7 +34,7 @@ def test_the_pinned_pyodide_still_declares_the_snapshot_options():
     lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
     assert lock["packages"]["node_modules/pyodide"]["version"] == PINNED, (
         "Pyodide's version changed: check that _makeSnapshot, _loadSnapshot and makeMemorySnapshot still work "
-        "(site_assets/worker.js, tests/pyodide/snapshot_roundtrip.mjs), then update PINNED")
+        "(generator/assets/worker.js, tests/pyodide/snapshot_roundtrip.mjs), then update PINNED")
     types = (PYODIDE / "pyodide.d.ts").read_text(encoding="utf-8")
     assert re.search(r"_makeSnapshot\?: boolean;", types), "pyodide.d.ts no longer declares _makeSnapshot"
     assert re.search(r"_loadSnapshot\?: Uint8Array \| ArrayBuffer", types), "pyodide.d.ts no longer declares _loadSnapshot"

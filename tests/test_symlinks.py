@@ -40,6 +40,7 @@ def _marked(source: Path, target: Path, old: str, new: str) -> Path:
 
 def _swap_for_link(kb: Path, rel: str, target: Path | str) -> str:
     path = kb / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
     elif path.exists() or path.is_symlink():
@@ -98,7 +99,7 @@ def template_folder(kb, outside):
 
 
 def theme_file(kb, outside):
-    target = _marked(kb / "site_assets/theme/main.html", outside / "main.html", "{% block extrahead %}",
+    target = _marked(ROOT / "generator/theme/main.html", outside / "main.html", "{% block extrahead %}",
                      f"{{% block extrahead %}}<meta name=leak content={MARKER}>")
     return _swap_for_link(kb, "site_assets/theme/main.html", target)
 
@@ -129,11 +130,11 @@ def config_file(kb, outside):
 
 
 def theme_folder_outside(kb, outside):  # no link at all: a path that resolves outside the root
-    shutil.copytree(kb / "site_assets/theme", outside / "theme")
-    _marked(kb / "site_assets/theme/main.html", outside / "theme/main.html", "{% block extrahead %}",
+    shutil.copytree(ROOT / "generator/theme", outside / "theme")
+    _marked(ROOT / "generator/theme/main.html", outside / "theme/main.html", "{% block extrahead %}",
             f"{{% block extrahead %}}<meta name=leak content={MARKER}>")
     config = kb / "mkdocs.yml"
-    config.write_text(config.read_text().replace("custom_dir: site_assets/theme", f"custom_dir: ../{outside.name}/theme"))
+    config.write_text(config.read_text().replace("  logo: ", f"  custom_dir: ../{outside.name}/theme\n  logo: "))
     return "mkdocs.yml:7:15: theme.custom_dir '../outside/theme' is outside the knowledge base"
 
 

@@ -24,8 +24,9 @@ def test_the_generated_tree_builds_with_zensical(built_site: Path, tmp_path: Pat
     from generator.site.build import generate
 
     generate(ROOT, tmp_path / "docs")  # the same tree MkDocs builds
-    shutil.copytree(ROOT / "site_assets" / "theme", tmp_path / "site_assets" / "theme")  # theme.custom_dir
+    shutil.copytree(ROOT / "generator" / "theme", tmp_path / "site_assets" / "theme")  # theme.custom_dir
     config = (ROOT / "mkdocs.yml").read_text().replace("docs_dir: build/docs", "docs_dir: docs")
+    config = config.replace("  name: material\n", "  name: material\n  custom_dir: site_assets/theme\n")
     (tmp_path / "mkdocs.yml").write_text(config + "\nsite_dir: site\n")
     started = time.perf_counter()
     result = subprocess.run([zensical, "build", "-f", str(tmp_path / "mkdocs.yml")], capture_output=True, text=True, cwd=tmp_path)

@@ -26,6 +26,7 @@ from ..sources import copy_file, list_files
 from .audit import audit_site
 from .bundle import write_engine_zip, write_runtime_manifest
 from .csp import add_policy
+from .layers import asset_files, template_dirs, write_theme
 from .mkdocs_run import mkdocs_build
 from .offline import pin_bundle, write_offline_page, write_service_worker
 
@@ -55,15 +56,14 @@ def generate(root: Path, docs: Path) -> tuple[list[str], int, dict[str, list[Pat
     """Run the gate `check` runs, then write the docs tree; return (pages, bundle bytes, page sources)."""
     checked = check_knowledge(root)
     knowledge, compiled = checked.knowledge, checked.compiled
-    overrides = tuple(p for p in [root / "site_assets" / "templates"] if p.is_dir())
-    written = render_docs(knowledge, docs, overrides)
+    written = render_docs(knowledge, docs, template_dirs(root))
     write_offline_page(docs)
     assets = docs / ASSETS_DIR
     assets.mkdir(parents=True, exist_ok=True)
     (assets / "rules.json").write_text(rules_json(compiled), encoding="utf-8")
     bundle = write_engine_zip(assets / "engine.zip") + (assets / "rules.json").stat().st_size
-    for path in list_files(root, "site_assets", recursive=False).files:  # the gate refused every link
-        copy_file(path, assets / path.name)
+    for name, path in asset_files(root).items():  # the package's, then the knowledge base's over them
+        copy_file(path, assets / name)
     _copy_pyodide(root, docs / PYODIDE_DIR)
     write_runtime_manifest(assets / "runtime.json", [docs / PYODIDE_DIR / name for name in PYODIDE_FILES]
                            + [assets / "engine.zip", assets / "rules.json"])
@@ -134,7 +134,8 @@ def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = 
         generated = time.perf_counter()
         new_site = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
         try:
-            mkdocs_build(config_file, docs, new_site, site_url, sources, root)
+            theme = write_theme(root, Path(scratch) / "theme")
+            mkdocs_build(config_file, docs, new_site, site_url, sources, root, theme)
             pin_bundle(new_site, BUNDLE)
             _harden(new_site)
             write_service_worker(new_site, lazy_dirs=(PYODIDE_DIR,), lazy_files=(f"{ASSETS_DIR}/engine.zip", f"{ASSETS_DIR}/rules.json"))

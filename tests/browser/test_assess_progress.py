@@ -1,4 +1,4 @@
-"""Loading on a slow link (issue 13): the real worker (site_assets/worker.js) downloads the runtime
+"""Loading on a slow link (issue 13): the real worker (generator/assets/worker.js) downloads the runtime
 under Chromium's network throttling and the page's progress bar advances with true byte counts."""
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 // They are private (`@ignore` in pyodide.d.ts): a new Pyodide may change or drop them. This script
 // fails loudly if it does: it makes a snapshot with the engine built (loadPyodide({_makeSnapshot:
 // true}), then pyodide.makeMemorySnapshot()), restores it (loadPyodide({_loadSnapshot})) and scores
-// with the restored engine, exactly as site_assets/worker.js does.
+// with the restored engine, exactly as generator/assets/worker.js does.
 //
 // Usage: node snapshot_roundtrip.mjs ENGINE_ZIP RULES_JSON
 //   stdout: JSON {version, snapshot_bytes, make_ms, restore_ms, plain_ms, fresh, restored}
