@@ -73,6 +73,7 @@ def build_context(knowledge: Knowledge) -> dict:
             stage["framework"] = f["id"]
             stage["in_words"] = in_words(stage["when"], questions, _labels(rules)) if stage.get("when") else "you start here"
             stage["milestones"] = [by_id[m] for m in stage.get("milestones", [])]
+            stage.setdefault("this_week", [])  # optional in the model: the page leaves its section out
             stage["flags"] = [flag for flag in flags if _names_stage(rules.flags[flag["id"]]["condition"], f["id"], stage["id"])]
             for flag in stage["flags"]:
                 flag["stages"].append(stage)
