@@ -18,7 +18,7 @@ from .scoring.answers import LARGEST
 from .scoring.expr import FUNCTIONS, MAX_LENGTH, MAX_NESTING, MAX_NUMBER, MAX_TOKENS
 
 _TYPE_WORDS = {
-    "id": "id", "line": "text (one line)", "text": "Markdown text", "int": "whole number", "number": "number",
+    "id": "id", "kb-id": "knowledge-base id", "line": "text (one line)", "text": "Markdown text", "int": "whole number", "number": "number",
     "bool": "true/false", "expr": "condition", "enum": "one of", "object": "mapping", "mapping": "free-form mapping",
 }
 

@@ -21,7 +21,7 @@ M3 = "rules/milestones/m3.yaml"
 M3_TITLE = "title: 5 paying customers, 1 of them a hell-yes"
 M3_CONDITION = "condition: paying_customers >= 5 and hell_yes_customers >= 1"
 KNOWN_FILES = (
-    "rules/sources.yaml, rules/questions/*.yaml, rules/constraints.yaml, rules/milestones/*.yaml, rules/ladder.yaml, "
+    "rules/sources.yaml, rules/site.yaml, rules/questions/*.yaml, rules/constraints.yaml, rules/milestones/*.yaml, rules/ladder.yaml, "
     "rules/frameworks/*.yaml, rules/crosswalk.yaml, rules/flags/*.yaml, rules/checklists/*.yaml, rules/consistency.yaml, "
     "rules/glossary.yaml, rules/outline.yaml, rules/tests/*.yaml"
 )

@@ -11,6 +11,7 @@ import html
 from ..knowledge import Knowledge, article_refs
 from ..rules.compile import plain
 from ..rules.load import Rules
+from ..rules.site import site_identity
 from ..scoring.expr import names, parse
 from .conditions import in_words, labels as _labels
 from .credits import article_credit, credit_kinds
@@ -73,7 +74,6 @@ def build_context(knowledge: Knowledge) -> dict:
             stage["framework"] = f["id"]
             stage["in_words"] = in_words(stage["when"], questions, _labels(rules)) if stage.get("when") else "you start here"
             stage["milestones"] = [by_id[m] for m in stage.get("milestones", [])]
-            stage.setdefault("this_week", [])  # optional in the model: the page leaves its section out
             stage["flags"] = [flag for flag in flags if _names_stage(rules.flags[flag["id"]]["condition"], f["id"], stage["id"])]
             for flag in stage["flags"]:
                 flag["stages"].append(stage)
@@ -114,6 +114,7 @@ def build_context(knowledge: Knowledge) -> dict:
             stage["tagged"] = [a for a in articles.values()
                                if any(ref["stage"] is stage for ref in a["stages"]) and a["number"] not in listed]
     return {
+        "site": site_identity(rules),  # site.id, site.words.reader …: the knowledge base's own words (rules/site.yaml)
         "source_articles_listed": SOURCE_ARTICLES_LISTED,
         "ladder": ladder,
         "articles": list(articles.values()),

@@ -11,6 +11,7 @@ import json
 
 from ..scoring import RULES_FORMAT, Engine
 from .load import Rules
+from .site import site_identity
 
 _QUESTION_KEYS = ("id", "type", "label", "help", "group", "noun", "noun_one", "measure", "unit", "min", "max", "step", "choices", "improves")
 
@@ -36,6 +37,7 @@ def compile_rules(rules: Rules, articles: dict | None = None) -> dict:
 
     document = {
         "format": RULES_FORMAT,
+        "site": site_identity(rules),
         "groups": [{"id": g["id"], "title": g["title"]} | ({"open_when": g["open_when"]} if g.get("open_when") else {})
                    for g in rules.groups],
         "questions": [

@@ -42,6 +42,7 @@ class Rules:
     consistency: list[YMap] = field(default_factory=list)
     outline: YMap | None = None
     glossary: list[YMap] = field(default_factory=list)
+    site: YMap | None = None  # rules/site.yaml, if any: see site.py for the identity it gives
     cases: list[tuple[YamlFile, YMap]] = field(default_factory=list)
     used_questions: set[str] = field(default_factory=set)
     where: dict[tuple[str, str], YamlFile] = field(default_factory=dict)  # (kind, id) -> its file
@@ -183,6 +184,7 @@ def _index(rules: Rules, by_kind: dict[str, list[YamlFile]]) -> None:
     rules.consistency = [c for f in by_kind["consistency"] for c in f.data["checks"]]
     rules.outline = by_kind["outline"][0].data if by_kind["outline"] else None
     rules.glossary = [t for f in by_kind["glossary"] for t in f.data["terms"]]
+    rules.site = by_kind["site"][0].data if by_kind["site"] else None
     _unique(((f, t) for f in by_kind["glossary"] for t in f.data["terms"]), "glossary term")
     _unique(((f, c) for f in by_kind["consistency"] for c in f.data["checks"]), "consistency check")
     milestones = {f.data["id"]: f.data for f in by_kind["milestone"]}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ID_PATTERN = r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$"
+KB_ID_PATTERN = r"^[a-z][a-z0-9-]{0,39}$"  # a knowledge base's id: storage keys, cache and file names (rules/site.yaml)
 SEVERITIES = ("high", "medium", "low")  # most severe first
 
 
@@ -18,7 +19,7 @@ SEVERITIES = ("high", "medium", "low")  # most severe first
 class Field:
     """One key of a rules mapping.
 
-    type is one of: id, line (one line of text), text (Markdown, may span
+    type is one of: id, kb-id (a knowledge base's id), line (one line of text), text (Markdown, may span
     lines), int, number, bool, expr (a condition), ref:KIND (the id of a
     KIND declared elsewhere), enum (one of ``choices``), object (a mapping
     with ``fields``), mapping (free-form keys with plain values), list:T (a
@@ -139,6 +140,31 @@ STAGE = (
     ARTICLES,
 )
 
+WORDS = (  # the domain words the generator's own sentences need: name, English default, meaning
+    ("reader", "reader", "The person who answers the assessment and reads the site, in the singular, e.g. 'gardener'."),
+    ("readers", "readers", "The plural of `reader`, e.g. 'gardeners'."),
+    ("subject", "subject", "What the assessment is about, in the singular, e.g. 'plant'."),
+    ("subjects", "subjects", "The plural of `subject`, e.g. 'plants'."),
+)
+
+SITE = FileKind(
+    "site", "rules/site.yaml",
+    "The knowledge base's identity and the domain words of the generator's own sentences, in the site's language. "
+    "Optional: without it the id is `kb` and every word is its neutral default, translated into the site's language.",
+    (
+        Field("id", "kb-id", "The knowledge base's id: lower-case ASCII letters, digits and '-', starting with a letter, "
+              "at most 40 characters. Saved snapshots (`<id>:snapshots:v1` in localStorage), the offline cache, exported "
+              "answers files (`<id>-answers-YYYY-MM-DD.json`) and their format tag are named after it, so two knowledge "
+              "bases on one web origin never share them. Changing it loses the snapshots readers saved."),
+        Field(
+            "words", "object", "Nouns the generator's sentences put around your rules ('A gardener is at the last stage "
+            "whose condition holds'), without an article, as they read mid-sentence. Each defaults to a neutral word.",
+            required=False,
+            fields=tuple(Field(name, "line", f"{doc} Default: '{default}'.", required=False) for name, default, doc in WORDS),
+        ),
+    ),
+)
+
 KINDS: tuple[FileKind, ...] = (
     FileKind(
         "sources", "rules/sources.yaml",
@@ -146,6 +172,7 @@ KINDS: tuple[FileKind, ...] = (
         (Field("sources", "list:object", "One entry per document.", fields=SOURCE),),
         required=True,
     ),
+    SITE,
     FileKind(
         "question-group", "rules/questions/*.yaml",
         "A group of questions the self-assessment asks, in form order. The file name is the group id.",

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from ..errors import UserError
 from ..scoring.expr import FUNCTIONS
 from ..sources import list_files
-from .model import ID_PATTERN, KINDS, Field, FileKind
+from .model import ID_PATTERN, KB_ID_PATTERN, KINDS, Field, FileKind
 
 SCHEMA_DIR = "rules/schemas"
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -59,6 +59,8 @@ def _type(ftype: str, f: Field) -> dict:
         return {"type": "object"}
     if ftype in ("id",) or ftype.startswith("ref:"):
         return {"type": "string", "pattern": ID_PATTERN}
+    if ftype == "kb-id":
+        return {"type": "string", "pattern": KB_ID_PATTERN}
     if ftype == "line":
         return {"type": "string", "minLength": 1, "pattern": r"^[^\n]*\n?$"}
     if ftype in ("text", "expr"):

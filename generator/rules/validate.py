@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..errors import did_you_mean, shown
 from ..scoring.answers import LARGEST
-from .model import ID_PATTERN, Field
+from .model import ID_PATTERN, KB_ID_PATTERN, Field
 from ..render.html_policy import markup_problems
 from ..render.script_ids import why_reserved
 from .characters import MULTI_LINE, ONE_LINE, first_unsafe, mapping_problems, problem, written_at
@@ -20,6 +20,7 @@ from .line_text import line_markup_problems
 from .yamlfile import REJECTED, Pos, YamlFile, YList, YMap, expr_pos
 
 _ID = re.compile(ID_PATTERN)
+_KB_ID = re.compile(KB_ID_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,12 @@ def check_value(value: object, f: Field, ftype: str, file: YamlFile, pos: Pos, s
             found.refs.append(Ref(ftype[4:], value, file, pos))
         elif why_reserved(value):  # glossary, question and source ids become anchors on pages
             file.problem(pos, f"{what} {shown(value)} is used by the site's scripts", why_reserved(value))
+        return True
+    if ftype == "kb-id":
+        if not _KB_ID.fullmatch(value):
+            file.problem(pos, f"{what} {shown(value)} is not a valid knowledge-base id",
+                         "use at most 40 lower-case ASCII letters, digits and '-', starting with a letter, e.g. 'plant-care'")
+            return False
         return True
     if ftype == "enum" and value not in f.choices:
         hint = did_you_mean(value, f.choices) or "one of: " + ", ".join(f.choices)
