@@ -239,7 +239,7 @@ if sys.argv[1] == "ours":
 else:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    build(load_config(str(Path(sys.argv[2]) / "mkdocs.yml"), site_dir=sys.argv[3]))
+    build(load_config(str(Path(sys.argv[2]) / "build" / "mkdocs.yml"), site_dir=sys.argv[3]))
 print(json.dumps({"seconds": time.perf_counter() - started, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **phases}))
 """
 
@@ -270,7 +270,7 @@ def bench_site(root: Path, sizes: tuple[int, ...] = (100, 1000, 5000), repeats: 
         with tempfile.TemporaryDirectory(prefix=f"kb-bench-{size}-") as scratch:
             kb = make_synthetic_kb(root, Path(scratch) / "kb", size)
             ours, bare = [], []
-            ours.append(_measure("ours", kb, Path(scratch) / "site"))  # first: it leaves the tree bare builds in kb/build/docs
+            ours.append(_measure("ours", kb, Path(scratch) / "site"))  # first: it leaves the tree and configuration bare builds read in kb/build/
             bare.append(_measure("bare", kb, Path(scratch) / "bare-site"))
             for repeat in range(1, times):  # then alternate who goes first, so neither always meets a warmer cache
                 pair = [("ours", ours, "site"), ("bare", bare, "bare-site")]

@@ -2,7 +2,8 @@
 
 It first refuses every symbolic link, special file and unsafe file name among
 the sources a build reads (``sources.source_problems``), before any of them is
-read. Then it loads and validates every rules and content file (with the
+read. Then it reads mkdocs.yml's allow-list of the site owner's settings
+(``site/config.py``), loads and validates every rules and content file (with the
 text-safety checks), compiles the rules, and scores every rule case and an empty answer
 set with the engine the browser runs. An engine error on any of them is a
 problem in the rules, reported at the case, never a traceback.
@@ -18,6 +19,7 @@ from .knowledge import Knowledge, load_knowledge
 from .rules.cases import case_failures
 from .rules.compile import compile_rules
 from .scoring import Engine
+from .site.config import SiteConfig, read_site_config
 from .sources import source_problems
 
 
@@ -26,6 +28,7 @@ class Checked:
     knowledge: Knowledge
     compiled: dict
     engine: Engine
+    config: SiteConfig  # mkdocs.yml: the site owner's choices
 
 
 def check_knowledge(root: Path) -> Checked:
@@ -33,7 +36,13 @@ def check_knowledge(root: Path) -> Checked:
     unsafe = source_problems(root)
     if unsafe:
         raise UserError(unsafe)
-    knowledge = load_knowledge(root)
+    config, config_problems = read_site_config(root)
+    try:
+        knowledge = load_knowledge(root)
+    except UserError as err:
+        raise UserError(config_problems + err.problems) from None
+    if config_problems:
+        raise UserError(config_problems)
     rules = knowledge.rules
     compiled = compile_rules(rules, knowledge.articles)
     engine = Engine(compiled)
@@ -52,7 +61,7 @@ def check_knowledge(root: Path) -> Checked:
             problems.append(Problem(file.rel, case.pos[0], case.pos[1], f"rule case {case['name']!r} fails: {failure}"))
     if problems:
         raise UserError(problems)
-    return Checked(knowledge, compiled, engine)
+    return Checked(knowledge, compiled, engine, config)
 
 
 def _brief(err: Exception) -> str:

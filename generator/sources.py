@@ -16,8 +16,9 @@ annotation. So every reader lists its folder here:
   listing is refused too.
 
 ``source_problems(root)`` walks every source a build reads: rules/, content/,
-site_assets/ (its templates/ and theme/ included), mkdocs.yml and the paths
-mkdocs.yml names (the theme's ``custom_dir``, ``INHERIT``, ``hooks``).
+site_assets/ (its templates/ and theme/ included) and mkdocs.yml, which names
+no other path: the generator sets every folder and file the site engine reads
+(``site/config.py``).
 """
 
 from __future__ import annotations
@@ -28,8 +29,6 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
 
 from .errors import Problem, shown
 
@@ -153,72 +152,16 @@ def copy_file(source: Path, target: Path) -> None:
 
 
 def source_problems(root: Path) -> list[Problem]:
-    """Every link, special file, unsafe name or outside path among the sources a build reads."""
+    """Every link, special file or unsafe name among the sources a build reads."""
     root = root.resolve()
     problems: list[Problem] = []
     for folder in SOURCES:
         problems += list_files(root, folder).problems
-    config = root / CONFIG
     try:
-        mode = config.lstat().st_mode
+        mode = (root / CONFIG).lstat().st_mode
     except OSError:
-        return sorted(set(problems))  # no mkdocs.yml: `build` says so; `check` does not need one
+        mode = stat.S_IFREG  # no mkdocs.yml: the defaults hold (site/config.py)
     if not stat.S_ISREG(mode):
         problems.append(Problem(CONFIG, 1, 1, _LINK, _LINK_HINT) if stat.S_ISLNK(mode) else _special(CONFIG))
-        return sorted(set(problems))
-    for key, node in _config_paths(root):
-        problems += _path_problems(root, key, node)
     return sorted(set(problems))
 
-
-def _config_paths(root: Path):
-    """(setting, YAML node) for each path mkdocs.yml makes MkDocs read: theme.custom_dir, INHERIT, hooks.
-
-    The file is composed, not loaded: MkDocs' own tags (``!ENV``, ``!!python/name``) are not run here.
-    A file too broken to read names nothing; the build reports it."""
-    try:
-        node = yaml.compose(read_bytes(root / CONFIG).decode("utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return
-    top = _keys(node)
-    theme = _keys(top.get("theme"))
-    if "custom_dir" in theme:
-        yield "theme.custom_dir", theme["custom_dir"]
-    if "INHERIT" in top:
-        yield "INHERIT", top["INHERIT"]
-    hooks = top.get("hooks")
-    yield from (("hooks", item) for item in (hooks.value if isinstance(hooks, yaml.SequenceNode) else [hooks] if hooks else []))
-
-
-def _keys(node) -> dict:
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {key.value: value for key, value in node.value if isinstance(key, yaml.ScalarNode)}
-
-
-def _path_problems(root: Path, key: str, node: yaml.Node) -> list[Problem]:
-    """A path setting must be plain text naming a place inside the root, reached through no link."""
-    pos = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
-        return [Problem(CONFIG, *pos, f"{key} must be a path written out (no tag such as !ENV, no list)",
-                        "name a folder or file inside the knowledge base, relative to mkdocs.yml")]
-    is_folder = key == "theme.custom_dir"
-    value = node.value
-    rel = os.path.normpath(value) if value else ""
-    if any(name_problem(CONFIG, part) for part in Path(rel).parts):
-        return [Problem(CONFIG, *pos, f"{key} {shown(value)} holds a control character, or ':' before a digit", "rename it")]
-    if not value or os.path.isabs(value) or rel == ".." or rel.startswith("../"):
-        return [Problem(CONFIG, *pos, f"{key} {shown(value)} is outside the knowledge base",
-                        "name a folder or file inside it, relative to mkdocs.yml")]
-    start, problem = _inside(root, os.path.dirname(rel) if not is_folder else rel)
-    if problem:
-        return [problem]
-    if is_folder:
-        return list_files(root, Path(rel).as_posix()).problems if start is not None else []
-    try:
-        mode = (root / rel).lstat().st_mode
-    except OSError:
-        return []  # missing: MkDocs says so
-    if stat.S_ISLNK(mode):
-        return [Problem(Path(rel).as_posix(), 1, 1, _LINK, _LINK_HINT)]
-    return []

@@ -332,10 +332,10 @@ SERVE_CASES = [
      f"serve: --host '{'a' * 60}…' {NOT_HERE} (not a host name); {ELSEWHERE}"),
     ("host with an empty label", "kb", ["--port", "0", "--host", "a..b"], 1, f"serve: --host 'a..b' {NOT_HERE} (not a host name); {ELSEWHERE}"),
     ("root without mkdocs.yml", "empty", ["--port", "0"], 1,
-     "mkdocs.yml:1:1: no mkdocs.yml in the knowledge base's root; run from the knowledge base's root, or pass --root DIR "
+     "mkdocs.yml:1:1: no mkdocs.yml or rules/ in the knowledge base's root; run from the knowledge base's root, or pass --root DIR "
      "(looked in {root})"),
     ("missing root", "missing", ["--port", "0"], 1,
-     "mkdocs.yml:1:1: no mkdocs.yml in the knowledge base's root; run from the knowledge base's root, or pass --root DIR "
+     "mkdocs.yml:1:1: no mkdocs.yml or rules/ in the knowledge base's root; run from the knowledge base's root, or pass --root DIR "
      "(looked in {root})"),
 ]
 

@@ -129,13 +129,13 @@ def config_file(kb, outside):
     return _swap_for_link(kb, "mkdocs.yml", target)
 
 
-def theme_folder_outside(kb, outside):  # no link at all: a path that resolves outside the root
+def theme_folder_outside(kb, outside):  # no link at all: a path that resolves outside the root (and a setting refused by name)
     shutil.copytree(ROOT / "generator/theme", outside / "theme")
     _marked(ROOT / "generator/theme/main.html", outside / "theme/main.html", "{% block extrahead %}",
             f"{{% block extrahead %}}<meta name=leak content={MARKER}>")
     config = kb / "mkdocs.yml"
     config.write_text(config.read_text().replace("  logo: ", f"  custom_dir: ../{outside.name}/theme\n  logo: "))
-    return "mkdocs.yml:7:15: theme.custom_dir '../outside/theme' is outside the knowledge base"
+    return "mkdocs.yml:7:3: 'theme.custom_dir' is set by the generator; remove it"
 
 
 def theme_folder_from_environment(kb, outside):  # MkDocs' !ENV takes its default when the variable is unset
@@ -143,14 +143,14 @@ def theme_folder_from_environment(kb, outside):  # MkDocs' !ENV takes its defaul
     config = kb / "mkdocs.yml"
     config.write_text(config.read_text().replace(f"custom_dir: ../{outside.name}/theme",
                                                  f"custom_dir: !ENV [KB_UNSET_THEME, ../{outside.name}/theme]"))
-    return "mkdocs.yml:7:15: theme.custom_dir must be a path written out"
+    return "mkdocs.yml:7:15: YAML tag '!ENV' is not allowed"
 
 
 def inherited_config(kb, outside):
     config = kb / "mkdocs.yml"
     config.write_text(config.read_text() + "INHERIT: /proc/self/environ\n")
     line = config.read_text().count("\n")
-    return f"mkdocs.yml:{line}:10: INHERIT '/proc/self/environ' is outside the knowledge base"
+    return f"mkdocs.yml:{line}:1: 'INHERIT' is not supported (it would read another file); remove it"
 
 
 KINDS = [rules_file, rules_folder, rules_file_to_environ, article, page, site_asset_to_environ, site_assets_subfolder, template_override,

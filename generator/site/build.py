@@ -8,6 +8,7 @@ site replaces the old one with two renames.
 from __future__ import annotations
 
 import gc
+import json
 import os
 import shutil
 import subprocess
@@ -25,7 +26,9 @@ from ..rules.compile import rules_json
 from ..sources import copy_file, list_files
 from .audit import audit_site
 from .bundle import write_engine_zip, write_runtime_manifest
+from .config import SiteConfig
 from .csp import add_policy
+from .engine_config import engine_config, write_engine_config
 from .layers import asset_files, template_dirs, write_theme
 from .mkdocs_run import mkdocs_build
 from .offline import pin_bundle, write_offline_page, write_service_worker
@@ -52,8 +55,8 @@ class BuildReport:
         )
 
 
-def generate(root: Path, docs: Path) -> tuple[list[str], int, dict[str, list[Path]]]:
-    """Run the gate `check` runs, then write the docs tree; return (pages, bundle bytes, page sources)."""
+def generate(root: Path, docs: Path) -> tuple[list[str], int, dict[str, list[Path]], SiteConfig]:
+    """Run the gate `check` runs, then write the docs tree; return (pages, bundle bytes, page sources, site settings)."""
     checked = check_knowledge(root)
     knowledge, compiled = checked.knowledge, checked.compiled
     written = render_docs(knowledge, docs, template_dirs(root))
@@ -67,7 +70,7 @@ def generate(root: Path, docs: Path) -> tuple[list[str], int, dict[str, list[Pat
     _copy_pyodide(root, docs / PYODIDE_DIR)
     write_runtime_manifest(assets / "runtime.json", [docs / PYODIDE_DIR / name for name in PYODIDE_FILES]
                            + [assets / "engine.zip", assets / "rules.json"])
-    return written, bundle, _page_sources(knowledge, root, written)
+    return written, bundle, _page_sources(knowledge, root, written), checked.config
 
 
 def _page_sources(knowledge: Knowledge, root: Path, written: list[str]) -> dict[str, list[Path]]:
@@ -117,38 +120,51 @@ def _find_pyodide(root: Path) -> Path:
 
 
 def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = None) -> BuildReport:
-    """Build the site; ``site_url`` overrides mkdocs.yml's (instant navigation needs it to match the host)."""
+    """Build the site; ``site_url`` overrides mkdocs.yml's (instant navigation needs it to match the host).
+
+    The site engine reads a configuration the generator writes (engine_config.py) from the owner's choices."""
     started = time.perf_counter()
     root = root.resolve()
     site_dir = (site_dir or root / "site").resolve()
-    config_file = root / "mkdocs.yml"
-    if not config_file.is_file() and not config_file.is_symlink():  # a link is the gate's to refuse, by name
-        raise UserError([Problem("mkdocs.yml", 1, 1, "no mkdocs.yml in the knowledge base's root", f"looked in {root}")])
     _default_source_date(root)
     scratch_root = root / "build"
     scratch_root.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="build-", dir=scratch_root) as scratch:
         docs = Path(scratch) / "docs"
         with _collector_paused():
-            written, bundle, sources = generate(root, docs)
+            written, bundle, sources, owner = generate(root, docs)
         generated = time.perf_counter()
         new_site = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
         try:
             theme = write_theme(root, Path(scratch) / "theme")
-            mkdocs_build(config_file, docs, new_site, site_url, sources, root, theme)
+            config = engine_config(owner, docs=docs, site=new_site, theme=theme, pages=written, site_url=site_url)
+            mkdocs_build(write_engine_config(config, Path(scratch) / "mkdocs.yml"), sources, root)
             pin_bundle(new_site, BUNDLE)
             _harden(new_site)
-            write_service_worker(new_site, lazy_dirs=(PYODIDE_DIR,), lazy_files=(f"{ASSETS_DIR}/engine.zip", f"{ASSETS_DIR}/rules.json"))
+            write_service_worker(new_site, _site_id(docs), lazy_dirs=(PYODIDE_DIR,), lazy_files=(f"{ASSETS_DIR}/engine.zip", f"{ASSETS_DIR}/rules.json"))
             _readable(new_site)
         except BaseException:
             shutil.rmtree(new_site, ignore_errors=True)
             raise
         built = time.perf_counter()
         _swap(new_site, site_dir)
-        latest = scratch_root / "docs"  # kept for inspection: the last tree that built
-        shutil.rmtree(latest, ignore_errors=True)
-        docs.rename(latest)
+        _keep_latest(Path(scratch), scratch_root, config)
     return BuildReport(site_dir, len(written), time.perf_counter() - started, bundle, generated - started, built - generated)
+
+
+def _keep_latest(scratch: Path, keep: Path, config: dict) -> None:
+    """The last docs tree, theme override and engine configuration that built, kept in build/ for inspection
+    (``mkdocs build -f build/mkdocs.yml`` rebuilds them bare: bench's baseline)."""
+    for name in ("docs", "theme"):
+        shutil.rmtree(keep / name, ignore_errors=True)
+        (scratch / name).rename(keep / name)
+    kept = {key: value for key, value in config.items() if key != "site_dir"}  # relative paths: the engine reads them from build/
+    write_engine_config({**kept, "docs_dir": "docs", "theme": {**config["theme"], "custom_dir": "theme"}}, keep / "mkdocs.yml")
+
+
+def _site_id(docs: Path) -> str:
+    """The knowledge base's id, as the published rules.json names it (rules/site.yaml)."""
+    return json.loads((docs / BUNDLE["rules"]).read_text(encoding="utf-8"))["site"]["id"]
 
 
 def _harden(site: Path) -> None:

@@ -21,9 +21,8 @@ _DOC_FILE = re.compile(r"Doc file '([^']+)'")
 _QUOTED = re.compile(r"'([^']+)'")
 
 
-def mkdocs_build(config_file: Path, docs: Path, site: Path, site_url: str | None, sources: dict[str, list[Path]], root: Path,
-                 theme: Path) -> None:
-    """Build ``docs`` into ``site`` with the merged theme override ``theme`` (generator/site/layers.py);
+def mkdocs_build(config_file: Path, sources: dict[str, list[Path]], root: Path) -> None:
+    """Build with the generated configuration ``config_file`` (engine_config.py);
     ``sources`` maps a generated page to the files it was made from."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -34,9 +33,7 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, site_url: str | None
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
-        overrides = {"site_url": site_url} if site_url is not None else {}
-        config = load_config(str(config_file), docs_dir=str(docs), site_dir=str(site), strict=True, **overrides)
-        config.theme.dirs.insert(0, str(theme))  # what custom_dir does: the override's templates come first
+        config = load_config(str(config_file), strict=True)
         config.plugins["kb-safety"] = SafetyPlugin()
         config.plugins["kb-nav-place"] = NavPlacePlugin()
         build(config)

@@ -189,8 +189,8 @@ def _listen(site_dir: Path, host: str, port: int) -> ThreadingHTTPServer:
 
 def _require_sources(root: Path) -> None:
     """A root that is no knowledge base is one line, before the port is taken (the build would say so later)."""
-    if not (root / "mkdocs.yml").is_file():
-        raise UserError([Problem("mkdocs.yml", 1, 1, "no mkdocs.yml in the knowledge base's root",
+    if not (root / "mkdocs.yml").is_file() and not (root / "rules").is_dir():
+        raise UserError([Problem("mkdocs.yml", 1, 1, "no mkdocs.yml or rules/ in the knowledge base's root",
                                  f"run from the knowledge base's root, or pass --root DIR (looked in {root})")])
 
 

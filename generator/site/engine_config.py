@@ -1,0 +1,73 @@
+"""The site engine's full configuration: the owner's choices (config.py) plus everything the generator needs.
+
+Written into the build's scratch folder and handed to MkDocs or Zensical, so
+that no knowledge base can drop a script, a plugin or the fonts policy the
+site's guarantees hang on, and so that both engines read one file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from ..errors import Problem, UserError, did_you_mean, shown
+from .config import CONFIG, SiteConfig
+
+ASSETS = "assets/kb"
+FEATURES = ["navigation.instant", "navigation.tracking", "navigation.top", "search.highlight", "content.code.copy"]
+MARKDOWN_EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables", {"toc": {"permalink": True}}]
+EXTRA_CSS = [f"{ASSETS}/site.css", f"{ASSETS}/assess.css"]
+EXTRA_JAVASCRIPT = [f"{ASSETS}/site.js", f"{ASSETS}/offline.js", {"path": f"{ASSETS}/assess.js", "type": "module"}]
+VALIDATION = {"nav": {"omitted_files": "ignore"}, "links": {"anchors": "warn"}}  # the nav lists index pages only
+# The generated nav: each page the build wrote, in this order, under this title (an owner's nav entry may retitle one).
+NAV = (
+    ("index.md", "Home"), ("assess/index.md", "Self-assessment"), ("milestones/index.md", "Milestones"),
+    ("frameworks/index.md", "Stages"), ("flags/index.md", "Warnings"), ("checklists/index.md", "Checklists"),
+    ("articles/index.md", "Articles"), ("tags.md", "Tags"), ("questions.md", "Questions"), ("glossary.md", "Glossary"),
+    ("sources.md", "Sources"), ("maintainers/reference.md", "Maintainers"),
+)
+
+
+def engine_config(owner: SiteConfig, *, docs: Path, site: Path, theme: Path, pages: list[str],
+                  site_url: str | None = None) -> dict:
+    """The whole configuration for a build of ``docs`` into ``site`` with the merged theme override ``theme``."""
+    settings = dict(owner.settings)
+    if site_url is not None:
+        settings["site_url"] = site_url
+    return {
+        **settings,
+        "docs_dir": str(docs),
+        "site_dir": str(site),
+        "theme": {**owner.theme, "name": "material", "custom_dir": str(theme), "language": owner.language,
+                  "font": False, "features": FEATURES},
+        "markdown_extensions": MARKDOWN_EXTENSIONS,
+        "plugins": ["search", "tags"],  # search follows theme.language
+        "extra_css": EXTRA_CSS,
+        "extra_javascript": EXTRA_JAVASCRIPT,
+        "nav": site_nav(pages, owner.nav),
+        "validation": VALIDATION,
+    }
+
+
+def site_nav(pages: list[str], extra: list[tuple[str, str, tuple[int, int]]]) -> list[dict[str, str]]:
+    """The generated nav (pages that exist, in NAV's order), retitled or extended by the owner's entries."""
+    titles = {page: title for page, title in NAV if page in pages}
+    added, problems = [], []
+    for title, target, pos in extra:
+        if target in titles:
+            titles[target] = title
+        elif target in pages or target.startswith("https://"):
+            added.append({title: target})
+        else:
+            problems.append(Problem(CONFIG, *pos, f"nav entry {shown(title)} names {shown(target)}, a page this site does not have",
+                                    did_you_mean(target, pages) or "name a page of build/docs/, e.g. 'questions.md'"))
+    if problems:
+        raise UserError(problems)
+    return [{title: page} for page, title in titles.items()] + added
+
+
+def write_engine_config(config: dict, path: Path) -> Path:
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
