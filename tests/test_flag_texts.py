@@ -52,27 +52,34 @@ def status(result: dict, mid: str) -> str:
 
 LATER = ["m2", "m3", "m4", "m5", "m6", "m7", "m8"]
 THREE = ("product_market_fit", "message_market_match", "optimal_selling_strategy")
+DISCOVERY = ("understands_customer_problems", "features_solve_problems", "found_visionary_customers")
 
 CLAIMS: dict[str, list[Claim]] = {
     "calls-dropped": [
-        Claim("no longer meet m1", lambda a, r: status(r, "m1") == "not_met"),
+        Claim("Sales calls short of m1", lambda a, r: status(r, "m1") == "not_met"),
+        Claim("after later milestones", lambda a, r: any(status(r, m) == "met" for m in LATER)),
         Claim("You have met a later milestone", lambda a, r: any(status(r, m) == "met" for m in LATER)),
         Claim("m1 is not met now", lambda a, r: status(r, "m1") == "not_met"),
+        Claim("m1 is your next goal", lambda a, r: r["next_goal"] == "m1"),
     ],
     "execution-before-learning": [
         Claim("You have committed large spending to scale", lambda a, r: a.get("scale_commitment") is True),
-        Claim("the basic customer questions are still open", lambda a, r: r["stages"]["four-steps"] == "customer-discovery"),
+        Claim("at least one of three\n  basic customer questions is still open",
+              lambda a, r: any(a.get(q) is False for q in DISCOVERY)),
     ],
     "growth-before-retention": [
         Claim("A scalable pipeline source is working", lambda a, r: a.get("scalable_pipeline_source") is True),
         Claim("m5 is not met yet", lambda a, r: status(r, "m5") == "not_met"),
+        Claim("before m5 shows customers stay", lambda a, r: status(r, "m5") == "not_met"),
+        Claim("either too small a share of your\n  customers are a hell-yes, or there are not yet enough customers",
+              lambda a, r: a["paying_customers"] <= 20 or a["hell_yes_customers"] / a["paying_customers"] < 0.9),
     ],
     "premature-scaling": [
         Claim("You have committed large spending to capacity", lambda a, r: a.get("scale_commitment") is True),
         Claim("demand runs below what\nthe plan assumed", lambda a, r: a["demand_vs_forecast"] < 1),
     ],
     "products-before-fit": [
-        Claim("Several products before the first one fits", lambda a, r: a["products_count"] >= 2 and a["product_market_fit"] is False),
+        Claim("Several products before the front-end one fits", lambda a, r: a["products_count"] >= 2 and a["product_market_fit"] is False),
         Claim("You offer more than one product", lambda a, r: a["products_count"] > 1),
         Claim("the front-end product has not found\n  its market yet", lambda a, r: a["product_market_fit"] is False),
     ],
@@ -101,14 +108,14 @@ CLAIMS: dict[str, list[Claim]] = {
 # Figures and quantity words that are a source's or advice, not a statement about the answers:
 # (flag, phrase, why it is not checked against answers).
 NOT_ABOUT_ANSWERS = [
-    ("premature-scaling", "about a billion dollars", "Webvan's deal, as the Four Steps excerpt gives it"),
+    ("premature-scaling", "a billion-dollar deal", "Webvan's deal, as the Four Steps excerpt gives it"),
     ("revenue-without-fit", "The $1M mark", "the Spinning Plates post's mark, named as such"),
-    ("too-niche", "reads this two ways", "the source's two readings"),
-    ("too-niche", "in stage 2 yet", "the first of the source's two readings, a possibility"),
-    ("too-niche", "one of the three is weaker", "the first reading, a possibility"),
-    ("too-niche", "Most likely", "how the source weighs its two readings"),
-    ("too-niche", "serve most of it", "the second reading, a possibility"),
-    ("too-niche", "too small", "the second reading, a possibility"),
+    ("too-niche", "The post calls the $1M mark arbitrary", "the Spinning Plates post's mark, named as such"),
+    ("too-niche", "$100k in revenue, a tenth\n  of the mark", "the question the post answers, named as such"),
+    ("too-niche", "be in stage 2?", "the question the post answers"),
+    ("too-niche", "most of its market", "the post's answer to that question"),
+    ("too-niche", "between those two figures", "the post's two figures"),
+    ("too-niche", "each\n  of the three holds up", "advice: the three answers to check"),
 ]
 
 
