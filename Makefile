@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP_PY := $(VENV)/.installed
 STAMP_NODE := node_modules/.installed
 
-.PHONY: all setup build serve test check clean
+.PHONY: all setup build serve test check clean catalogs
 
 all: build
 
@@ -35,6 +35,11 @@ serve: setup
 
 test: setup
 	$(PY) -m pytest
+
+# Extract the messages of the pages (and every other domain) into generator/locale/*.pot and merge them into each
+# language's .po; then translate what is new (the tests fail on an untranslated or fuzzy entry).
+catalogs: $(STAMP_PY)
+	$(PY) -m generator.catalogs
 
 clean:
 	rm -rf site build .pytest_cache

@@ -47,6 +47,8 @@ FAMILY = "markdown-injection"
 
 FILTERS = {"md_text": "text", "markdown": "a Markdown field check vouches for", "tojson": "JSON, HTML-safe", "length": "a number"}
 MACROS = {"credit", "links", "reading"}  # template macros: their output is assembled from values that passed the same rules
+# {% trans %} and _(): the translation is ours, and every value put into it is escaped as text (render/translate.py)
+TRANSLATED = {"_", "gettext", "ngettext"}
 # Values printed bare: ids, numbers and paths (escaping would not change them: finalize checks), and Markdown built in Python.
 ID_LIKE = {"id", "number", "page", "path", "anchor", "framework", "count", "index", "severity", "prefix", "suffix"}
 BUILT_IN_PYTHON = {
@@ -73,7 +75,7 @@ def _unsaid(node: nodes.Node) -> str | None:
     """Why an interpolated expression does not say how its value is meant, or None if it does."""
     if isinstance(node, nodes.Filter):
         return None if node.name in FILTERS else f"the filter {node.name!r} vouches for nothing"
-    if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name in MACROS:
+    if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name in MACROS | TRANSLATED:
         return None
     spelled = _spelled(node)
     if spelled in BUILT_IN_PYTHON or spelled.rsplit(".", 1)[-1] in ID_LIKE:

@@ -21,8 +21,10 @@ def _is_hub(rel: str) -> bool:
     return rel in HUBS or rel.endswith("/index.md") or rel.startswith(("articles/volume-", "articles/chapter-", "tags/"))
 
 
-def add_backlinks(pages: dict[str, str]) -> dict[str, str]:
-    """pages: docs-relative path -> Markdown. Returns the same with backlink sections appended."""
+def add_backlinks(pages: dict[str, str], words) -> dict[str, str]:
+    """pages: docs-relative path -> Markdown. Returns the same with backlink sections appended,
+    headed in the language of ``words`` (a ``translate.PageWords``)."""
+    heading = words.md_gettext("Referenced by")
     referrers: dict[str, dict[str, str]] = {rel: {} for rel in pages}
     titles = {rel: (m.group(1).strip() if (m := _TITLE.search(text)) else rel) for rel, text in pages.items()}
     for rel, text in pages.items():
@@ -43,7 +45,7 @@ def add_backlinks(pages: dict[str, str]) -> dict[str, str]:
         items = "\n".join(
             f"- [{title}]({_relative(source, base)})" for source, title in sorted(found.items(), key=lambda kv: kv[1].lower())
         )
-        out[rel] = text.rstrip("\n") + f"\n\n## Referenced by\n\n{items}\n"
+        out[rel] = text.rstrip("\n") + f"\n\n## {heading}\n\n{items}\n"
     return out
 
 

@@ -16,15 +16,17 @@ from ..scoring.expr import names, parse
 from .conditions import in_words, labels as _labels
 from .credits import article_credit, credit_kinds
 from .markdown_text import MarkdownSafe, md_link
-
-_TYPE_WORDS = {"integer": "a whole number", "number": "a number", "boolean": "yes or no", "choice": "one of a list"}
+from .translate import PageWords
 
 
 SOURCE_ARTICLES_LISTED = 40  # past this, the sources page gives a count: a list of thousands helps nobody
 
 
-def build_context(knowledge: Knowledge) -> dict:
+def build_context(knowledge: Knowledge, words: PageWords | None = None) -> dict:
+    """``words``: the language of what this package says on the pages (English when none is given)."""
+    words = words or PageWords()
     rules = knowledge.rules
+    reference_names = _labels(rules, words)
     questions = {qid: plain(q) for qid, q in rules.questions.items()}
     sources = {sid: {**plain(s), "used_by": [], "articles": []} for sid, s in rules.sources.items()}
     milestones = []
@@ -32,7 +34,7 @@ def build_context(knowledge: Knowledge) -> dict:
         reads = list(dict.fromkeys(n.value for n in names(parse(m["condition"]))))
         milestones.append({
             **plain(m),
-            "in_words": in_words(m["condition"], questions),
+            "in_words": in_words(m["condition"], questions, words=words),
             "reads": [questions[qid] for qid in reads],
             "source": {"source": sources[m["source"]["id"]], "point": m["source"]["point"]},
         })
@@ -46,18 +48,18 @@ def build_context(knowledge: Knowledge) -> dict:
     ladder["source"] = {"source": sources[ladder["source"]["id"]], "point": ladder["source"]["point"]}
     sources[ladder["source"]["source"]["id"]]["used_by"].insert(0, {"title": ladder["title"], "path": "milestones/index.md"})
     for q in questions.values():
-        q["type_words"] = _type_words(q)
+        q["type_words"] = _type_words(q, words)
         q["read_by"] = [m for m in milestones if q in m["reads"]]
     groups = [{"title": g["title"], "questions": [questions[q["id"]] for q in g["questions"]]} for g in rules.groups]
     by_id = {m["id"]: m for m in milestones}
 
     def credit(ref, title: str, path: str) -> dict:
         sources[ref["id"]]["used_by"].append({"title": title, "path": path})
-        return {"source": sources[ref["id"]], "point": ref["point"], "gave": credit_kinds(ref.get("gave") or [])}
+        return {"source": sources[ref["id"]], "point": ref["point"], "gave": credit_kinds(ref.get("gave") or [], words)}
 
     flags = []
     for flag in rules.flags.values():
-        item = {**plain(flag), "in_words": in_words(flag["condition"], questions, _labels(rules)), "stages": []}
+        item = {**plain(flag), "in_words": in_words(flag["condition"], questions, reference_names, words), "stages": []}
         item["source"] = credit(flag["source"], flag["title"], f"flags/{flag['id']}.md")
         flags.append(item)
     checklists = []
@@ -72,8 +74,9 @@ def build_context(knowledge: Knowledge) -> dict:
             stage["source_number"] = stage.get("number")  # as the source numbers it, if it does
             stage["number"] = number
             stage["framework"] = f["id"]
-            stage["in_words"] = in_words(stage["when"], questions, _labels(rules)) if stage.get("when") else "you start here"
+            stage["in_words"] = in_words(stage["when"], questions, reference_names, words) if stage.get("when") else words.gettext("you start here")
             stage["milestones"] = [by_id[m] for m in stage.get("milestones", [])]
+            stage.setdefault("this_week", [])  # optional in the model: the page leaves its section out
             stage["flags"] = [flag for flag in flags if _names_stage(rules.flags[flag["id"]]["condition"], f["id"], stage["id"])]
             for flag in stage["flags"]:
                 flag["stages"].append(stage)
@@ -95,8 +98,8 @@ def build_context(knowledge: Knowledge) -> dict:
         })
         for fid, stages in cells.items():
             for stage in stages:
-                _join_period(stage, row["title"], [(fw_by_id[o], cells[o]) for o in fw_by_id if o != fid and cells[o]])
-    articles = _articles(knowledge, sources, fw_by_id)
+                _join_period(stage, row["title"], [(fw_by_id[o], cells[o]) for o in fw_by_id if o != fid and cells[o]], words)
+    articles = _articles(knowledge, sources, fw_by_id, words)
 
     def link(item: dict) -> None:
         item["articles"] = [articles[n] for n in item.get("articles", [])]
@@ -139,7 +142,7 @@ def _stage_links(stages: list[dict], prefix: str) -> MarkdownSafe:
     return MarkdownSafe(", ").join(md_link(s["title"], f"{prefix}{s['id']}.md") for s in stages) or MarkdownSafe("—")
 
 
-def _join_period(stage: dict, title: str, others: list) -> None:
+def _join_period(stage: dict, title: str, others: list, words: PageWords) -> None:
     """Add one crosswalk row to a stage's 'in the other frameworks': a stage spanning several
     periods lists them all ('A, then B') and every stage they hold, once, in framework order."""
     if not others:
@@ -147,7 +150,8 @@ def _join_period(stage: dict, title: str, others: list) -> None:
     if stage["crosswalk"] is None:
         stage["crosswalk"] = {"title": title, "others": []}
     else:
-        stage["crosswalk"]["title"] += f", then {title[0].lower()}{title[1:]}"
+        stage["crosswalk"]["title"] = words.gettext("%(earlier)s, then %(later)s", earlier=stage["crosswalk"]["title"],
+                                                    later=title[0].lower() + title[1:])
     for framework, stages in others:
         entry = next((o for o in stage["crosswalk"]["others"] if o["framework"] is framework), None)
         if entry is None:
@@ -156,7 +160,7 @@ def _join_period(stage: dict, title: str, others: list) -> None:
             entry["stages"] += [s for s in stages if s not in entry["stages"]]
 
 
-def _articles(knowledge: Knowledge, sources: dict, frameworks: dict) -> dict:
+def _articles(knowledge: Knowledge, sources: dict, frameworks: dict, words: PageWords) -> dict:
     outline = knowledge.outline
     items = {}
     for number, a in knowledge.articles.items():
@@ -171,7 +175,7 @@ def _articles(knowledge: Knowledge, sources: dict, frameworks: dict) -> dict:
             "section": {"id": a.section, "title": outline["sections"].get(a.section, ""), "anchor": _section_anchor(a.section)},
             "stages": [_stage_ref(ref, frameworks) for ref in a.stages],
             "sources": [sources[sid] for sid in a.sources],
-            "credit": MarkdownSafe(" ").join(article_credit(a.credits, sources, "../")),
+            "credit": MarkdownSafe(" ").join(article_credit(a.credits, sources, "../", words)),
         }
         for sid in a.sources:
             sources[sid]["articles"].append({"title": f"{number} {a.title}", "path": f"articles/{number}.md"})
@@ -245,13 +249,18 @@ def _names_stage(condition: str, framework: str, stage: str) -> bool:
     return walk(parse(condition))
 
 
-def _type_words(q: dict) -> str:
-    words = _TYPE_WORDS[q["type"]]
+def _type_words(q: dict, words: PageWords) -> str:
+    """'a whole number, customers (at least 0)': what an answer is, for the questions page."""
+    gettext = words.gettext
+    kinds = {"integer": gettext("a whole number"), "number": gettext("a number"), "boolean": gettext("yes or no"),
+             "choice": gettext("one of a list")}
+    text = kinds[q["type"]]
     bounds = []
-    if "min" in q:
-        bounds.append(f"at least {q['min']:g}")
-    if "max" in q:
-        bounds.append(f"at most {q['max']:g}")
+    low, high = (format(q[key], "g") if key in q else None for key in ("min", "max"))
+    if low is not None:
+        bounds.append(gettext("at least %(number)s", number=low))
+    if high is not None:
+        bounds.append(gettext("at most %(number)s", number=high))
     if q.get("unit"):
-        words += f", {q['unit']}"
-    return words + (f" ({', '.join(bounds)})" if bounds else "")
+        text += f", {q['unit']}"
+    return text + (f" ({', '.join(bounds)})" if bounds else "")

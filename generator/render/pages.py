@@ -18,7 +18,8 @@ from ..reference import reference_markdown
 from .backlinks import add_backlinks
 from .context import build_context
 from .glossary import GlossaryLinker
-from .markdown_text import MarkdownSafe, markdown, md_text, only_escaped, to_json
+from .markdown_text import MarkdownSafe, markdown, md_link, md_text, only_escaped, to_json
+from .translate import PageWords
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Jinja's filters that make Markup of a value that was never escaped as Markdown text (``safe``, ``join`` of a mixed list,
@@ -32,8 +33,8 @@ _OPTIONAL_SECTIONS = (
 )
 
 
-def environment(extra_dirs: tuple[Path, ...] = ()) -> Environment:
-    """Templates from ``extra_dirs`` override the built-in ones by file name."""
+def environment(extra_dirs: tuple[Path, ...] = (), words: PageWords | None = None) -> Environment:
+    """Templates from ``extra_dirs`` override the built-in ones by file name; ``words``: the page language (English)."""
     env = Environment(
         loader=FileSystemLoader([*map(str, extra_dirs), str(TEMPLATES)]),
         undefined=StrictUndefined,
@@ -44,15 +45,18 @@ def environment(extra_dirs: tuple[Path, ...] = ()) -> Environment:
         finalize=only_escaped,
     )
     env.filters.update(md_text=md_text, markdown=markdown, tojson=to_json)
+    env.globals["md_link"] = md_link
+    (words or PageWords()).install(env)
     for name in MARKUP_FILTERS:
         del env.filters[name]
     return env
 
 
-def render_docs(knowledge: Knowledge, out: Path, overrides: tuple[Path, ...] = ()) -> list[str]:
-    """Write every generated page under ``out``; return their paths, relative to it."""
-    env = environment(overrides)
-    ctx = build_context(knowledge)
+def render_docs(knowledge: Knowledge, out: Path, overrides: tuple[Path, ...] = (), words: PageWords | None = None) -> list[str]:
+    """Write every generated page under ``out`` in the language of ``words`` (English); return their paths, relative to it."""
+    words = words or PageWords()
+    env = environment(overrides, words)
+    ctx = build_context(knowledge, words)
     pages = knowledge.pages
     plan: list[tuple[str, str, dict]] = [
         ("index.md", "home.md.j2", {"page": pages["home"]}),
@@ -88,7 +92,7 @@ def render_docs(knowledge: Knowledge, out: Path, overrides: tuple[Path, ...] = (
             rendered[rel] = env.get_template(template).render(**ctx, **extra)
         except (TemplateError, TypeError, ValueError, KeyError, AttributeError) as err:
             raise UserError([_template_problem(err, template, rel)]) from None
-    for rel, text in add_backlinks(rendered).items():
+    for rel, text in add_backlinks(rendered, words).items():
         if ctx["glossary"] and rel != "glossary.md":
             text = linker.link(text, "../" * rel.count("/") + "glossary.md")
         target = out / rel

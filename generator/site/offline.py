@@ -26,22 +26,12 @@ import re
 from pathlib import Path
 from urllib.parse import urlencode
 
+from ..render.markdown_text import md_link, md_text
+from ..render.translate import PageWords
+
 SERVICE_WORKER = "sw.js"
 OFFLINE_PAGE = "offline/"
 BUNDLE_META = "kb-bundle"
-_OFFLINE_MD = """---
-title: You are offline
-search:
-  exclude: true
----
-# You are offline
-
-This page is not saved on this device, and there is no network connection
-just now. The pages you can open without a connection are the ones this
-device saved on an earlier visit.
-
-[Go to the home page](index.md) or try again when you are back online.
-"""
 _SKIPPED = (".map", ".gz")  # source maps and the gzipped sitemap: nothing a page asks for
 _HEAD = re.compile(r"<head(?:\s[^>]*)?>(?:\s*<meta\s+charset=[^>]*>)?", re.I)  # the charset stays first
 _PINS = re.compile(rf'<meta name="{BUNDLE_META}" content="[^"]*">')
@@ -52,9 +42,17 @@ def revision(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_offline_page(docs: Path) -> None:
-    """The page the service worker shows for a page it does not have, when there is no network."""
-    (docs / "offline.md").write_text(_OFFLINE_MD, encoding="utf-8")
+def write_offline_page(docs: Path, words: PageWords | None = None) -> None:
+    """The page the service worker shows for a page it does not have, when there is no network (in the site's language)."""
+    words = words or PageWords()
+    title, home = words.gettext("You are offline"), words.gettext("Go to the home page")
+    text = "\n\n".join([
+        f"---\ntitle: {json.dumps(title)}\nsearch:\n  exclude: true\n---\n# {md_text(title)}",
+        words.md_gettext("This page is not saved on this device, and there is no network connection just now. "
+                         "The pages you can open without a connection are the ones this device saved on an earlier visit."),
+        words.md_gettext("%(home)s or try again when you are back online.", home=md_link(home, "index.md")),
+    ])
+    (docs / "offline.md").write_text(text + "\n", encoding="utf-8")
 
 
 def pin_bundle(site: Path, bundle: dict[str, str]) -> str:
@@ -77,8 +75,10 @@ def pin_bundle(site: Path, bundle: dict[str, str]) -> str:
     return query
 
 
-def write_service_worker(site: Path, lazy_dirs: tuple[str, ...], lazy_files: tuple[str, ...]) -> dict:
-    """Write sw.js with the manifest of ``site`` (paths relative to it); return the manifest."""
+def write_service_worker(site: Path, kb_id: str, lazy_dirs: tuple[str, ...], lazy_files: tuple[str, ...]) -> dict:
+    """Write sw.js with the manifest of ``site`` (paths relative to it); return the manifest.
+
+    ``kb_id`` (rules/site.yaml) names the worker's caches, which the whole origin shares."""
     entries = []
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         rel = path.relative_to(site).as_posix()
@@ -89,7 +89,7 @@ def write_service_worker(site: Path, lazy_dirs: tuple[str, ...], lazy_files: tup
     source = (Path(__file__).parent / "service_worker.js").read_text(encoding="utf-8")
     # The worker's own code is part of the version: a cache is only ever filled by one worker's rules.
     version = revision(json.dumps(entries).encode() + source.encode())[:16]
-    manifest = {"version": version, "offline": OFFLINE_PAGE, "entries": entries}
+    manifest = {"id": kb_id, "version": version, "offline": OFFLINE_PAGE, "entries": entries}
     placeholder = "const MANIFEST = null;"
     assert source.count(placeholder) == 1, "service_worker.js lost its MANIFEST line"
     (site / SERVICE_WORKER).write_text(source.replace(placeholder, f"const MANIFEST = {json.dumps(manifest)};"), encoding="utf-8")
