@@ -70,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--section", help="for an article: its section, e.g. 5.0203")
     new.set_defaults(run=_new)
 
+    init = commands.add_parser("init", help="create a new knowledge base (an example about houseplant care) in DIR")
+    init.add_argument("dir", type=Path, metavar="DIR", help="a folder that does not exist yet, or is empty")
+    init.add_argument("--language", choices=("en", "es"), default="en", help="the language of the example and the site")
+    init.set_defaults(run=_init)
+
     schemas = commands.add_parser("schemas", help="write the JSON Schemas, the maintainer reference (rules/README.md) and each rules file's schema line")
     schemas.set_defaults(run=_schemas)
 
@@ -158,6 +163,13 @@ def _new(args) -> int:
     from .scaffold import new as scaffold
 
     print("\n".join(scaffold(args.root.resolve(), args.kind, args.name, args.framework, args.section)))
+    return EXIT_OK
+
+
+def _init(args) -> int:
+    from .init_kb import init
+
+    print("\n".join(init(args.dir, args.language)))
     return EXIT_OK
 
 
