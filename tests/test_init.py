@@ -47,7 +47,7 @@ def test_what_init_writes_checks_and_builds(created, tmp_path: Path):
     site = build_site(target, tmp_path / "site").site_dir
     pages = {p.relative_to(site).as_posix() for p in site.rglob("index.html")}
     assert {"index.html", "assess/index.html", "milestones/index.html", "questions/index.html", "sources/index.html",
-            "articles/index.html", "articles/1.010101/index.html"} <= pages
+            "articles/index.html", "articles/1.010101/index.html", "maintainers/guide/index.html"} <= pages
     home = (site / "index.html").read_text(encoding="utf-8")
     assert f'<html lang="{language}"' in home
     questions = (site / "questions" / "index.html").read_text(encoding="utf-8")

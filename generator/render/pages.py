@@ -22,6 +22,7 @@ from .markdown_text import MarkdownSafe, markdown, md_link, md_text, only_escape
 from .translate import PageWords
 
 TEMPLATES = Path(__file__).parent / "templates"
+GUIDE = Path(__file__).resolve().parents[1] / "guide.md"  # "Start your own knowledge base", published under Maintainers
 # Jinja's filters that make Markup of a value that was never escaped as Markdown text (``safe``, ``join`` of a mixed list,
 # ``replace`` …): gone from the environment, so only md_text and markdown can vouch for a value (markdown_text.py).
 MARKUP_FILTERS = ("safe", "e", "escape", "forceescape", "join", "replace", "urlize", "xmlattr", "default", "d", "indent")
@@ -85,6 +86,7 @@ def render_docs(knowledge: Knowledge, out: Path, overrides: tuple[Path, ...] = (
     if ctx["glossary"]:
         plan.append(("glossary.md", "glossary.md.j2", {"page": pages["glossary"]}))
     plan.append(("maintainers/reference.md", "reference.md.j2", {"reference": MarkdownSafe(reference_markdown())}))
+    plan.append(("maintainers/guide.md", "reference.md.j2", {"reference": MarkdownSafe(GUIDE.read_text(encoding="utf-8"))}))
     linker = GlossaryLinker(ctx["glossary"])
     rendered: dict[str, str] = {}
     for rel, template, extra in plan:

@@ -26,6 +26,7 @@ NAV = (
     ("frameworks/index.md", "Stages"), ("flags/index.md", "Warnings"), ("checklists/index.md", "Checklists"),
     ("articles/index.md", "Articles"), ("tags.md", "Tags"), ("questions.md", "Questions"), ("glossary.md", "Glossary"),
     ("sources.md", "Sources"), ("maintainers/reference.md", "Maintainers"),
+    ("maintainers/guide.md", "Start your own"),
 )
 
 
