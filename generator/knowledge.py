@@ -13,6 +13,7 @@ from .content.articles import Article, check_articles, load_articles, outline_in
 from .content.pages import Page, load_pages
 from .errors import Problem, UserError
 from .render.facts import assembled_markup, expand, fact_problems, fact_table, known_ids
+from .render.translate import site_words
 from .rules.load import Rules, load_rules
 from .rules.structure import stage_tag_problems
 from .rules.yamlfile import expr_pos
@@ -57,7 +58,7 @@ def load_knowledge(root: Path) -> Knowledge:
         problems.extend(file.problems)
     if problems:
         raise UserError(sorted(set(problems)))
-    table = fact_table(rules)
+    table = fact_table(rules, site_words(root))  # facts in the site's language, as every page around them
     problems = _assembled_problems(articles, pages, table)
     if problems:
         raise UserError(sorted(set(problems)))

@@ -68,15 +68,16 @@ def known_ids(rules) -> dict[str, set[str]]:
             "ladder": {"ladder"} if rules.ladder and rules.ladder.get("keep") else set()}
 
 
-def fact_table(rules) -> dict[str, str]:
-    """Every fact's value, computed from the rules as written (facts inside them are not expanded twice)."""
-    questions, names = rules.questions, labels(rules)
+def fact_table(rules, words=None) -> dict[str, str]:
+    """Every fact's value, computed from the rules as written (facts inside them are not expanded twice);
+    conditions in words in the knowledge base's language (``words``, a ``translate.PageWords``; English when None)."""
+    questions, names = rules.questions, labels(rules, words)
     table = {}
     for mid, m in rules.milestones.items():
         table |= {f"milestone.{mid}.title": m["title"], f"milestone.{mid}.summary": m["summary"],
-                  f"milestone.{mid}.met_when": in_words(m["condition"], questions)}
+                  f"milestone.{mid}.met_when": in_words(m["condition"], questions, words=words)}
     for fid, flag in rules.flags.items():
-        table |= {f"flag.{fid}.title": flag["title"], f"flag.{fid}.raised_when": in_words(flag["condition"], questions, names)}
+        table |= {f"flag.{fid}.title": flag["title"], f"flag.{fid}.raised_when": in_words(flag["condition"], questions, names, words)}
     for cid, c in rules.checklists.items():
         table |= {f"checklist.{cid}.title": c["title"], f"checklist.{cid}.size": str(len(c["items"]))}
     if rules.ladder and rules.ladder.get("keep"):
@@ -156,7 +157,7 @@ def check_rule_texts(rules, texts) -> None:
             file.problem(expr_pos(file.lines, pos, style, offset), message, hint)
 
 
-def expand_rules(rules, files) -> None:
+def expand_rules(rules, files, words=None) -> None:
     """Replace facts in every text of the loaded rules, in place, as the model types each field.
 
     ``files``: (kind, file) for every rules file. A Markdown field that becomes markup once its
@@ -164,7 +165,7 @@ def expand_rules(rules, files) -> None:
     """
     from ..rules.yamlfile import expr_pos
 
-    table = fact_table(rules)
+    table = fact_table(rules, words)
 
     def walk(node, fields, file) -> None:
         for f in fields:

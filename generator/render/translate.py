@@ -14,7 +14,9 @@ sentence is as inert as a title anywhere else.
 
 from __future__ import annotations
 
-from ..i18n import DEFAULT_LANGUAGE, translations
+from pathlib import Path
+
+from ..i18n import DEFAULT_LANGUAGE, catalog_language, translations
 from .markdown_text import MarkdownSafe, md_text
 
 DOMAIN = "generator"
@@ -49,6 +51,17 @@ class PageWords:
         env.newstyle_gettext = True  # placeholders by name, values passed as keywords: see md_gettext
         env.policies["ext.i18n.trimmed"] = True  # a sentence wrapped over lines in a template is one line of text
         env.globals.update(gettext=self.md_gettext, ngettext=self.md_ngettext)
+
+
+def site_words(root: Path) -> PageWords:
+    """The words of the knowledge base at ``root``, in the language its mkdocs.yml names (``theme.language``).
+
+    English when the language has no catalog or mkdocs.yml is wrong: check reports that, by name and line.
+    """
+    from ..site.config import read_site_config  # the site's settings; imported here, as the site package imports this one
+
+    config, _problems = read_site_config(root)
+    return PageWords(catalog_language(DOMAIN, config.language) or DEFAULT_LANGUAGE)
 
 
 def _escaped(values: dict) -> dict:

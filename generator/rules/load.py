@@ -18,6 +18,7 @@ from .model import KINDS, FileKind
 from .schema import SCHEMA_DIR, schema_line, schema_text
 from .structure import check_checklists, check_crosswalk, check_frameworks, check_outline
 from ..render.facts import check_rule_texts, expand_rules
+from ..render.translate import site_words
 from .line_text import literal_problems
 from .validate import Collector, check_mapping
 from .yamlfile import YamlFile, YMap, expr_pos, read_yaml, todo_markers
@@ -82,7 +83,7 @@ def load_rules(root: Path) -> Rules:
         problems.extend(file.problems)
     if problems:
         raise UserError(sorted(set(problems)))
-    expand_rules(rules, files)  # reports Markdown that becomes markup once its facts are filled in
+    expand_rules(rules, files, site_words(root))  # reports Markdown that becomes markup once its facts are filled in
     problems = [problem for _, file in files for problem in file.problems]
     if problems:
         raise UserError(sorted(set(problems)))

@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import Problem, did_you_mean, shown
+from ..i18n import catalog_language, languages
 from ..rules.yamlfile import REJECTED, Pos, YList, YMap, expr_pos, parse_yaml, read_source
 from .layers import asset_files
 
@@ -183,7 +184,10 @@ class _Reader:
             if key == "name":
                 self.theme_name(item, at)
             elif key == "language":
-                if isinstance(item, str) and _LANGUAGE.fullmatch(item):
+                if isinstance(item, str) and _LANGUAGE.fullmatch(item) and not catalog_language("generator", item):
+                    self.problem(at, f"theme.language {shown(item)}: the generator's pages are not translated into it",
+                                 "languages: " + ", ".join(languages("generator")) + " (a new one is a catalog in generator/locale/)")
+                elif isinstance(item, str) and _LANGUAGE.fullmatch(item):
                     config.language = item
                 else:
                     self.problem(at, f"theme.language must be a language code such as 'en' or 'pt-BR', not {shown(item)}")

@@ -32,6 +32,8 @@ from ..render.translate import PageWords
 SERVICE_WORKER = "sw.js"
 OFFLINE_PAGE = "offline/"
 BUNDLE_META = "kb-bundle"
+_LUNR = "assets/javascripts/lunr/"
+_SEGMENTERS = {"ja": "tinyseg.js", "hi": "wordcut.js", "th": "wordcut.js"}
 _SKIPPED = (".map", ".gz")  # source maps and the gzipped sitemap: nothing a page asks for
 _HEAD = re.compile(r"<head(?:\s[^>]*)?>(?:\s*<meta\s+charset=[^>]*>)?", re.I)  # the charset stays first
 _PINS = re.compile(rf'<meta name="{BUNDLE_META}" content="[^"]*">')
@@ -80,9 +82,10 @@ def write_service_worker(site: Path, kb_id: str, lazy_dirs: tuple[str, ...], laz
 
     ``kb_id`` (rules/site.yaml) names the worker's caches, which the whole origin shares."""
     entries = []
+    search_files = search_language_files(site)
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         rel = path.relative_to(site).as_posix()
-        if rel == SERVICE_WORKER or rel.endswith(_SKIPPED) or rel.startswith("assets/javascripts/lunr/"):
+        if rel == SERVICE_WORKER or rel.endswith(_SKIPPED) or (rel.startswith(_LUNR) and rel not in search_files):
             continue  # lunr/: the search's other languages, loaded only for a site in one of them
         lazy = rel in lazy_files or any(rel.startswith(folder.rstrip("/") + "/") for folder in lazy_dirs)
         entries.append([_url(rel), revision(path.read_bytes()), "lazy" if lazy else "eager"])
@@ -94,6 +97,23 @@ def write_service_worker(site: Path, kb_id: str, lazy_dirs: tuple[str, ...], laz
     assert source.count(placeholder) == 1, "service_worker.js lost its MANIFEST line"
     (site / SERVICE_WORKER).write_text(source.replace(placeholder, f"const MANIFEST = {json.dumps(manifest)};"), encoding="utf-8")
     return manifest
+
+
+def search_language_files(site: Path) -> set[str]:
+    """The files the theme's search worker loads for the site's languages (its search index names them), as it
+    does: the stemmer support, one file per language but English, the multi-language file for more than one,
+    and a word segmenter for Japanese, Hindi and Thai. Precached: offline search works in every language."""
+    try:
+        languages = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]["lang"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()  # no search index (another site engine): nothing of lunr's to keep
+    files = {f"{_LUNR}min/lunr.{lang}.min.js" for lang in languages if lang != "en"}
+    files |= {f"{_LUNR}{_SEGMENTERS[lang]}" for lang in languages if lang in _SEGMENTERS}
+    if len(languages) > 1:
+        files.add(f"{_LUNR}min/lunr.multi.min.js")
+    if files:
+        files.add(f"{_LUNR}min/lunr.stemmer.support.min.js")
+    return {rel for rel in files if (site / rel).is_file()}
 
 
 def _url(rel: str) -> str:
