@@ -2,9 +2,10 @@
 
 Build the sdist and, from it, the wheel (``python -m build``, as a release
 would); install the wheel into a fresh virtual environment outside the
-repository; there, ``founder-kb init`` a knowledge base in Spanish, install
-its pinned Pyodide with ``npm ci``, ``check``, ``build`` and ``serve`` it with
-the installed generator, and score answers in Chromium. Nothing is copied by
+repository; there, ``founder-kb init`` a knowledge base in Spanish, see
+``build`` ask for Pyodide, install it with ``npm ci``, run its ``make test``
+(check and build) and ``serve`` it with the installed generator, and score
+answers in Chromium. Nothing is copied by
 hand. This repository's knowledge base then builds with the same installed
 generator. Slow (a real pip install), so marked ``browser`` with the other
 end-to-end tests.
@@ -85,8 +86,9 @@ def test_the_wheel_and_the_sdist_carry_every_file_a_build_needs(dist):
 
 
 def test_init_to_a_scoring_site_from_the_installed_wheel(installed, browser, tmp_path: Path):
-    if not shutil.which("npm"):
-        require_or_skip("npm is not installed")
+    for tool in ("npm", "make"):
+        if not shutil.which(tool):
+            require_or_skip(f"{tool} is not installed")
     python, script = installed / "bin" / "python", installed / "bin" / "founder-kb"
     kb = tmp_path / "mi-jardin"
     started = time.perf_counter()
@@ -99,8 +101,15 @@ def test_init_to_a_scoring_site_from_the_installed_wheel(installed, browser, tmp
     assert run(str(script), "init", str(kb), "--language", "es").splitlines()[-1] == f"  cd {kb} && npm ci && make serve"
     where = run(str(python), "-c", "import generator; print(generator.__file__)")
     assert Path(where.strip()).is_relative_to(installed), where  # the wheel's generator, not the repository's
+    missing = subprocess.run([str(python), "-m", "generator", "build"], capture_output=True, text=True, cwd=kb)
+    assert (missing.returncode, missing.stderr) == (1, "package.json:1:1: Pyodide is not installed (node_modules/pyodide is "
+                                                      "missing); run 'npm ci' (make build does it for you)\n")
+    assert not (kb / "site").exists()
     run("npm", "ci", "--offline", "--no-audit", "--no-fund")  # from npm's cache: the pin is this repository's
-    assert "3 rule cases pass" in run(str(python), "-m", "generator", "check")
+    (installed / ".installed").touch()  # the Makefile's stamps: its venv is this one, its npm ci has run
+    (kb / "node_modules" / ".installed").touch()
+    made = run("make", "test", f"VENV={installed}")
+    assert "3 rule cases pass" in made and re.search(r"^built \d+ pages into ", made, re.M), made
     server, url = _serve(python, kb)
     try:
         served = time.perf_counter()
