@@ -1,4 +1,4 @@
-"""Check a founder's answers against the question definitions and constraints.
+"""Check a reader's answers against the question definitions and constraints.
 
 Answers arrive as a plain mapping (from YAML, JSON, a form or a URL). Each
 problem names the answer id and says what was expected; nothing is coerced
@@ -22,7 +22,7 @@ from .expr import closest, evaluate
 MAX_JSON = 1 << 20  # characters of answers JSON read at all
 MAX_NESTING = 32  # answers are flat; JSON nested deeper would only exhaust the (Pyodide) stack
 MAX_ANSWERS = 1000  # far more than any questionnaire asks; bounds the work one answer set can cause
-LARGEST = 10**15  # no answer a founder gives is this large; it keeps arithmetic on answers small and exact
+LARGEST = 10**15  # no answer a reader gives is this large; it keeps arithmetic on answers small and exact
 
 
 def escaped(text: str, limit: int = 60) -> str:

@@ -1,6 +1,6 @@
 """The smallest change of answers that would make a condition true.
 
-"2 more paying customers and 1 more hell-yes customer" is computed from the
+"2 more new leaves and 1 more repotted plant" is computed from the
 condition itself, not written by hand: each comparison that fails is made to
 hold by moving one answer the least it can, in the direction its question
 calls progress (``improves: up`` by default), until the whole condition and

@@ -1,4 +1,4 @@
-"""Score a founder's answers against compiled rules.
+"""Score a reader's answers against compiled rules.
 
 The compiled rules are plain data (see ``generator.rules.compile``): the same
 JSON document is scored here on CPython and in the browser under Pyodide.

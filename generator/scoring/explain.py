@@ -1,4 +1,4 @@
-"""Turn an evaluated condition into sentences with the founder's real numbers.
+"""Turn an evaluated condition into sentences with the reader's real numbers.
 
 A condition is explained as a list of clauses, one per comparison or yes/no
 answer at the leaves of its and/or tree. Each clause carries its own truth
@@ -37,7 +37,7 @@ class Explainer:
     """Words for conditions, given the answers and what the engine derived from them.
 
     ``derived`` holds the values of met(), stage() and checklist(); ``labels``
-    names what they refer to, e.g. {('met', 'm1'): 'm1 (5+ sales calls a week)'}.
+    names what they refer to, e.g. {('met', 'rooted'): 'rooted (3+ new leaves)'}.
     """
 
     def __init__(self, answers: dict, questions: dict, derived: dict | None = None, labels: dict | None = None,
@@ -158,7 +158,7 @@ def _number(value: Any) -> str:
 
 
 def describe_answer(qid: str, value: Any, question: dict) -> str:
-    """'6 sales calls a week', '$120,000 of revenue in the last 12 months'."""
+    """'6 waterings a week', '$120 spent on supplies in the last 12 months'."""
     noun = question.get("noun") or question["label"]
     if value is None:
         return f"{noun} (not answered yet)"

@@ -23,7 +23,7 @@ UNDEFINED: no threshold is met by a ratio that does not exist, so every
 comparison with UNDEFINED is false.
 
 Arithmetic is exact: decimal literals and answers are read as fractions, so
-``27 / 30 >= 0.9`` holds, as a founder expects, whatever binary floating point
+``27 / 30 >= 0.9`` holds, as a reader expects, whatever binary floating point
 would say.
 
 Nothing here runs Python code from the expression: the parser builds a tree of
