@@ -43,7 +43,7 @@ def extract(domain: str, output: Path | None = None) -> Path:
     config, keywords = DOMAINS[domain]
     output = output or template_path(domain)
     argv = ["pybabel", "-q", "extract", "-F", str(config), "--add-location=file", "--sort-by-file", "--no-wrap",
-            "--add-comments=Translators:", "--project=founder-kb", "-o", str(output)]
+            "--add-comments=Translators:", "--project=kb-generator", "--copyright-holder=its contributors", "-o", str(output)]
     for keyword in keywords:
         argv += ["-k", keyword]
     with contextlib.chdir(ROOT):  # locations relative to the repository, the same on every machine

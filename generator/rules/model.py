@@ -82,7 +82,7 @@ SOURCE_REF = Field(
 CREDIT = (
     Field("id", "ref:source", "The source document, as declared in rules/sources.yaml."),
     GAVE,
-    Field("point", "line", "Which part of the document it comes from, e.g. 'its list of stage-6 articles'.", required=False),
+    Field("point", "line", "Which part of the document it comes from, e.g. 'its chapter on watering'.", required=False),
 )
 
 SOURCE = (
@@ -96,17 +96,17 @@ SOURCE = (
 QUESTION = (
     Field("id", "id", "The answer id. Saved answers and links use it: never rename one without a migration."),
     Field("type", "enum", "The answer's type.", choices=("integer", "number", "boolean", "choice")),
-    Field("label", "line", "The question as the founder reads it on the form."),
+    Field("label", "line", "The question as the reader reads it on the form."),
     Field("help", "text", "One or two sentences that say exactly what to count."),
     Field(
         "noun", "line",
-        "How a value reads in explanations: '6 sales calls a week' comes from 'sales calls a week'. "
-        "Put '{}' where the number goes if it does not come first ('${} of revenue').",
+        "How a value reads in explanations: '6 waterings a week' comes from 'waterings a week'. "
+        "Put '{}' where the number goes if it does not come first ('${} spent on supplies').",
         required=False,
     ),
     Field("noun_one", "line", "The singular of `noun`, used when the value is 1.", required=False),
     Field(
-        "measure", "line", "The quantity's name in rule text ('revenue over the last 12 months'). "
+        "measure", "line", "The quantity's name in rule text ('money spent on supplies over the last 12 months'). "
         "Defaults to `noun`; needed when `noun` has a '{}'.", required=False,
     ),
     Field("unit", "line", "The unit shown beside the input ('per week', 'USD').", required=False),
@@ -128,14 +128,14 @@ ARTICLES = Field(
 
 STAGE = (
     Field("id", "id", "Stable stage id, unique within its framework."),
-    Field("title", "line", "The stage's name, e.g. 'Stage 6: Has some customers'."),
+    Field("title", "line", "The stage's name, e.g. 'Stage 2: Established'."),
     Field("number", "line", "The stage's number as the source gives it ('6'); pages show it instead of a position.", required=False),
     Field("ours", "bool", "This knowledge base's own grouping, not the source's: the page says so and credits nobody else.",
           required=False, default=False),
     Field("summary", "line", "One sentence: what defines the stage."),
-    Field("when", "expr", "When a founder is at least at this stage. The first stage has none: it is where everyone starts.", required=False),
+    Field("when", "expr", "When a reader is at least at this stage. The first stage has none: it is where everyone starts.", required=False),
     Field("focus", "line", "The one thing to focus on while at this stage."),
-    Field("this_week", "list:line", "Three to five concrete actions a founder at this stage can take this week.", required=False),
+    Field("this_week", "list:line", "Three to five concrete actions a reader at this stage can take this week.", required=False),
     Field("milestones", "list:ref:milestone", "The milestones worked on at this stage, in order.", required=False),
     ARTICLES,
 )
@@ -182,8 +182,8 @@ KINDS: tuple[FileKind, ...] = (
             Field("order", "int", "Where the group comes on the form (lowest first)."),
             Field(
                 "open_when", "expr",
-                "When the group opens by itself on the form, because its questions matter at the founder's stage "
-                "(may use met('m1'), stage('framework') and checklist('id')). A group without one is always open; "
+                "When the group opens by itself on the form, because its questions matter at the reader's stage "
+                "(may use met('milestone'), stage('framework') and checklist('id')). A group without one is always open; "
                 "a group with one stays closed, showing how many of its questions are answered, until it is true.",
                 required=False,
             ),
@@ -200,7 +200,7 @@ KINDS: tuple[FileKind, ...] = (
                 fields=(
                     Field("id", "id", "Stable id of the constraint."),
                     Field("rule", "expr", "A condition that must not be false (it is skipped while unknown)."),
-                    Field("message", "line", "What the founder is told when it is false."),
+                    Field("message", "line", "What the reader is told when it is false."),
                 ),
             ),
         ),
@@ -209,8 +209,8 @@ KINDS: tuple[FileKind, ...] = (
         "milestone", "rules/milestones/*.yaml",
         "One milestone: a condition over answers, evaluated on its own. The file name is the id.",
         (
-            Field("id", "id", "Stable id, e.g. m3; equals the file name."),
-            Field("title", "line", "Short name, e.g. '5 paying customers, 1 hell-yes'."),
+            Field("id", "id", "Stable id, e.g. 'rooted'; equals the file name."),
+            Field("title", "line", "Short name, e.g. 'Watered twice a week'."),
             Field("summary", "line", "One sentence: what reaching it shows."),
             Field("condition", "expr", "When the milestone is met."),
             Field("optional", "bool", "Optional milestones are only next goal once every required one is met.", required=False, default=False),
@@ -222,7 +222,7 @@ KINDS: tuple[FileKind, ...] = (
     ),
     FileKind(
         "ladder", "rules/ladder.yaml",
-        "The milestone ladder: the order in which milestones become the one company goal.",
+        "The milestone ladder: the order in which milestones become the reader's one goal.",
         (
             Field("title", "line", "The ladder's name."),
             Field("summary", "text", "What the ladder is for (Markdown)."),
@@ -236,7 +236,7 @@ KINDS: tuple[FileKind, ...] = (
     FileKind(
         "framework", "rules/frameworks/*.yaml",
         "A stage model from one source: ordered stages, each entered when its condition holds. "
-        "A founder is at the last stage whose condition is true. The file name is the id.",
+        "A reader is at the last stage whose condition is true. The file name is the id.",
         (
             Field("id", "id", "Stable framework id; equals the file name. Results use it as a key."),
             Field("title", "line", "The framework's name."),
@@ -248,13 +248,13 @@ KINDS: tuple[FileKind, ...] = (
     ),
     FileKind(
         "crosswalk", "rules/crosswalk.yaml",
-        "Which stages of different frameworks correspond. Each row is one period of a company's life; "
+        "Which stages of different frameworks correspond. Each row is one period; "
         "rows follow every framework's stage order, and a stage may span consecutive rows. `check` holds the rows to the "
         "stages' `milestones:`: stages that work on the same milestone share a row, and a stage shares a milestone with "
         "every other framework's stages in each of its rows.",
         (
             Field(
-                "main", "ref:framework", "The framework the self-assessment names the founder's stage in; "
+                "main", "ref:framework", "The framework the self-assessment names the reader's stage in; "
                 "the stages of the same period in the others are shown as 'also called'. Defaults to the first "
                 "framework of the first row.", required=False,
             ),
@@ -274,8 +274,8 @@ KINDS: tuple[FileKind, ...] = (
         (
             Field("id", "id", "Stable flag id; equals the file name."),
             Field("title", "line", "A short name for the risk."),
-            Field("condition", "expr", "When the flag is raised. May use met('m1'), stage('framework') and checklist('id')."),
-            Field("explanation", "text", "What the flag means for the founder and what to do about it (Markdown)."),
+            Field("condition", "expr", "When the flag is raised. May use met('milestone'), stage('framework') and checklist('id')."),
+            Field("explanation", "text", "What the flag means for the reader and what to do about it (Markdown)."),
             Field("severity", "enum", "How much harm the risk does if ignored. Raised warnings are shown most severe first.",
                   required=False, default="medium", choices=SEVERITIES),
             ARTICLES,
@@ -289,7 +289,7 @@ KINDS: tuple[FileKind, ...] = (
         (
             Field("id", "id", "Stable checklist id; equals the file name."),
             Field("title", "line", "The checklist's name."),
-            Field("summary", "text", "What a high or low count tells the founder (Markdown)."),
+            Field("summary", "text", "What a high or low count tells the reader (Markdown)."),
             Field("items", "list:ref:question", "The boolean questions it counts, in order."),
             ARTICLES,
             SOURCE_REF,
@@ -305,7 +305,7 @@ KINDS: tuple[FileKind, ...] = (
                 fields=(
                     Field("id", "id", "Stable id of the check."),
                     Field("when", "expr", "When the answers look inconsistent."),
-                    Field("message", "line", "What the founder is asked to re-check."),
+                    Field("message", "line", "What the reader is asked to re-check."),
                 ),
             ),
         ),
@@ -368,7 +368,7 @@ KINDS: tuple[FileKind, ...] = (
                 "cases", "list:object", "The cases.",
                 fields=(
                     Field("name", "line", "What the case shows."),
-                    Field("answers", "mapping", "The answers, as a founder would give them (any answer ids)."),
+                    Field("answers", "mapping", "The answers, as a reader would give them (any answer ids)."),
                     Field(
                         "expect", "object", "The outcomes to assert; leave out what the case is not about.",
                         fields=(
@@ -398,10 +398,10 @@ ARTICLE = (
     Field("title", "line", "The article's title."),
     Field("summary", "line", "The quick summary: one sentence."),
     Field("tags", "list:line", "Key-word tags, e.g. Scalability."),
-    Field("stages", "list:line", "The stages it is for, as framework/stage, e.g. cxo-atlas/has-some-customers.", required=False),
+    Field("stages", "list:line", "The stages it is for, as framework/stage, e.g. growth/established.", required=False),
     Field(
         "sources", "list:object", "What each source document gave the article, one entry per source, e.g. "
-        "`{id: cxo-atlas, gave: [number, title, summary], point: its list of stage-6 articles}`. "
+        "`{id: care-guide, gave: [number, title, summary], point: its chapter on watering}`. "
         "An empty list says the whole article is this knowledge base's own.", fields=CREDIT,
     ),
     Field("related", "list:line", "Numbers of related articles.", required=False),
