@@ -17,6 +17,7 @@ from pathlib import Path
 from .errors import escaped
 from .knowledge import Knowledge
 from .render.pages import render_docs
+from .render.translate import site_words
 from .site.layers import template_dirs
 
 EXCERPT_LINES = 12  # diff lines shown per page; the rest is counted
@@ -57,7 +58,7 @@ def said_changes(before: dict, after: dict) -> list[tuple[str, object, object]]:
 def rendered_pages(knowledge: Knowledge, root: Path) -> dict[str, str]:
     """The Markdown of every generated page, by its path under docs/, as the build would write it."""
     with tempfile.TemporaryDirectory(prefix="kb-diff-pages-") as out:
-        written = render_docs(knowledge, Path(out), template_dirs(root))
+        written = render_docs(knowledge, Path(out), template_dirs(root), site_words(root))  # as the build words them
         return {rel: (Path(out) / rel).read_text(encoding="utf-8") for rel in written}
 
 
