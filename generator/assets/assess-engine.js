@@ -12,8 +12,8 @@ import { assets } from "./dom.js";
 import { fetchPinned, pagePins } from "./pinned.js";
 
 const STALL_MS = 20000;
-const SHARED = Symbol.for("founder-kb.engine"); // {started, worker}: boot.js, offline.js and this module
-const STALL_FOR_TESTS = Symbol.for("founder-kb.stall-ms"); // set by tests through the browser, before the page runs
+const SHARED = Symbol.for("kb.engine"); // {started, worker}: boot.js, offline.js and this module
+const STALL_FOR_TESTS = Symbol.for("kb.stall-ms"); // set by tests through the browser, before the page runs
 let engine = null;
 
 function shared() {
@@ -62,7 +62,7 @@ export function startEngine() {
         state.listeners.forEach((listener) => listener(state.progress));
       } else if (message.type === "ready") {
         clearTimeout(timer);
-        state.startupMs = message.ms;
+        state.startMs = message.ms;
         resolve();
       } else if (message.type === "error") {
         clearTimeout(timer);
@@ -81,7 +81,7 @@ export function startEngine() {
   // The theme's search worker waits for this on the assessment page (defer-search.js).
   const announce = () => {
     if (!("BroadcastChannel" in window)) return;
-    const channel = new BroadcastChannel("kb-engine");
+    const channel = new BroadcastChannel(`kb-engine:${new URL(".", import.meta.url).pathname}`); // this site's pages only
     channel.postMessage("settled");
     channel.close();
   };

@@ -3,7 +3,7 @@
 // answers kept in step with location.hash (read back by assess-read.js).
 //
 // Which groups open is the rules' choice: a group without `open_when` is open; one with it opens
-// when the engine lists it in `open_groups`, or when it holds an answer. A group the founder
+// when the engine lists it in `open_groups`, or when it holds an answer. A group the reader
 // opened or closed by hand stays as they left it.
 
 import { el, pageUrl } from "./dom.js";
@@ -26,7 +26,7 @@ export function buildForm(rules) {
       el("div", { class: "kb-group__body" }, ...fields.map((field) => field.node), readingFor(questions)),
     );
     const entry = { group, details, count, fields, chosen: false };
-    // A click on the summary (mouse, Enter or Space) is the founder's own choice: keep it.
+    // A click on the summary (mouse, Enter or Space) is the reader's own choice: keep it.
     details.querySelector("summary").addEventListener("click", () => (entry.chosen = true));
     groups.push(entry);
     form.append(details);

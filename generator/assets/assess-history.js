@@ -101,7 +101,7 @@ export function chart(snapshots) {
 }
 
 // The history section, whatever the stored snapshots hold: a failure to draw them is reported
-// in the section itself. Returns what the founder is told about them ("" if all is well).
+// in the section itself. Returns what the reader is told about them ("" if all is well).
 export function showHistory(box, store, hooks) {
   try {
     return renderHistory(box, store, hooks);

@@ -1,5 +1,5 @@
 // Everything below the summary, each part collapsible: every milestone with its reason, the
-// founder's stage (one view, from the crosswalk), checklists and answers to double-check.
+// reader's stage (one view, from the crosswalk), checklists and answers to double-check.
 
 import { el, pageUrl } from "./dom.js";
 import { alsoCalled, mainStage, rowOf } from "./assess-stage.js";

@@ -1,4 +1,4 @@
-// The snapshots this browser keeps in localStorage, read as untrusted data: the founder's own
+// The snapshots this browser keeps in localStorage, read as untrusted data: the reader's own
 // browser may hold anything (an older build's format, a hand edit, an extension's, a full or
 // blocked storage). Before, one malformed entry stopped the assessment on every visit.
 //
@@ -11,7 +11,8 @@
 
 import { formatSize, isRecord, measureJson } from "./assess-read.js";
 
-const KEY = "founder-kb:snapshots:v1";
+// Under the knowledge base's id (rules/site.yaml): two knowledge bases on one origin keep their own.
+const keyOf = (rules) => `${rules.site.id}:snapshots:v1`;
 const MAX_SNAPSHOTS = 200;
 const STORED_LIMITS = { bytes: 2 * 1024 * 1024, depth: 6 }; // 200 snapshots of a big questionnaire: under 1 MB
 const COUNT_LIMIT = 1000;
@@ -110,7 +111,7 @@ function readSaved(text, rules) {
   return { snapshots, skipped: list.length - first - snapshots.length, dropped: first, problem: "" };
 }
 
-// What the founder is told about a reading, or "" when everything read.
+// What the reader is told about a reading, or "" when everything read.
 export function savedNotice({ skipped, dropped, problem }) {
   const parts = [];
   if (problem) parts.push(`The snapshots saved in this browser could not be read (${problem}). Saving a snapshot starts a new history in their place.`);
@@ -120,8 +121,9 @@ export function savedNotice({ skipped, dropped, problem }) {
 }
 
 // The store itself. storage() may throw (a browser that blocks site data): read() then reports
-// it as its problem, and add() and remove() throw an Error worded for the founder.
+// it as its problem, and add() and remove() throw an Error worded for the reader.
 export function savedStore(rules, storage = () => window.localStorage) {
+  const KEY = keyOf(rules);
   const read = () => {
     let text;
     try {

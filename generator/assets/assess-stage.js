@@ -1,4 +1,4 @@
-// One stage view, derived from the crosswalk: the founder's stage in the main framework
+// One stage view, derived from the crosswalk: the reader's stage in the main framework
 // (crosswalk.yaml `main`), and what the same period is called in the others.
 
 export function mainFramework(rules) {

@@ -1,7 +1,7 @@
 // The summary, [data-kb="summary"] (CONTRACT §7): the answer at a glance, kept in view while
-// the founder answers. A bar (milestone pips, the next goal and its smallest step, the most
+// the reader answers. A bar (milestone pips, the next goal and its smallest step, the most
 // serious warning) that a phone shows on its own and can expand; below it the raised warnings,
-// most severe first (the engine's order), this week's actions for the founder's stage, and three
+// most severe first (the engine's order), this week's actions for the reader's stage, and three
 // reads, warnings' articles first.
 
 import { el, pageUrl } from "./dom.js";

@@ -2,7 +2,7 @@
 //
 // Material's instant navigation swaps page content without reloading scripts, so the widget
 // mounts on every `document$` emission that brings an #kb-assess element, while one Pyodide
-// worker (assess-engine.js) lives for the whole visit. Every text a founder sees is set with
+// worker (assess-engine.js) lives for the whole visit. Every text a reader sees is set with
 // textContent: nothing from rules, answers or the URL is ever parsed as HTML.
 
 import { capitalise, el, megabytes } from "./dom.js";
@@ -17,7 +17,7 @@ import { toolbar } from "./keep.js";
 let view = null; // the mounted widget, if this page has one
 
 // The status box keeps its place and size from the first paint: loading progress, then the
-// founder's own progress through the questions. Nothing below it moves when the engine is ready.
+// reader's own progress through the questions. Nothing below it moves when the engine is ready.
 function showStatus(status, { text, loaded, total, done }) {
   const bar = el("progress", { class: "kb-status__bar", "data-kb": "progress", max: total || 1, "aria-hidden": "true" });
   if (total) bar.value = loaded;
@@ -145,7 +145,7 @@ async function mount(root) {
   view = current;
 
   // A reading (assess-read.js) into the form. Values the form cannot hold (text in a number box,
-  // an unknown id) still reach the engine, which names the problem; until the founder edits.
+  // an unknown id) still reach the engine, which names the problem; until the reader edits.
   const forget = () => {
     current.extra = new Map();
     current.refused = new Map();
@@ -207,7 +207,7 @@ async function mount(root) {
   engine.listeners.delete(onProgress);
   if (!root.isConnected) return;
   current.ready = true;
-  root.dataset.kbStartupMs = String(engine.startupMs || 0);
+  root.dataset.kbStartMs = String(engine.startMs || 0);
   await refresh();
   if (root.dataset.kbState !== "error") root.dataset.kbState = "ready";
 }

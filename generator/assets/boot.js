@@ -6,7 +6,7 @@
 // a page's markup can make a named global but never a symbol-keyed one.
 (function () {
   "use strict";
-  const KEY = Symbol.for("founder-kb.engine");
+  const KEY = Symbol.for("kb.engine");
   const shared = window[KEY] || (window[KEY] = { started: false, worker: null });
   const script = document.currentScript;
   if (shared.started || shared.worker || !window.Worker || !(script instanceof HTMLScriptElement)) return;

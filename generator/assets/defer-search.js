@@ -21,7 +21,7 @@
     const standIn = new URL("search-standin.js", base);
     standIn.searchParams.set("worker", real.pathname + real.search);
     if ("BroadcastChannel" in window) {
-      const channel = new BroadcastChannel("kb-engine");
+      const channel = new BroadcastChannel(`kb-engine:${base.pathname}`); // this site's: see search-standin.js
       let settled = false;
       channel.onmessage = (event) => {
         if (event.data === "settled") settled = true;

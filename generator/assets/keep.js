@@ -6,12 +6,16 @@ import { showHistory, snapshotOf } from "./assess-history.js";
 import { IMPORT_LIMITS, formatSize, isRecord, measureJson, parseJson, readAnswers } from "./assess-read.js";
 import { savedStore } from "./assess-saved.js";
 
-export const FORMAT = "founder-kb-answers/1";
+// An answers file names the knowledge base it comes from (rules/site.yaml's id): "<id>-answers/1".
+// Any knowledge base's file imports (its answers are read against this one's questions), so a file
+// saved before a knowledge base changed its id, or from a sibling one, still loads.
+const formatOf = (rules) => `${rules.site.id}-answers/1`;
+const ANY_FORMAT = /^[a-z][a-z0-9-]{0,39}-answers\/1$/;
 
-function download(answers) {
-  const body = JSON.stringify({ format: FORMAT, exported: new Date().toISOString(), answers }, null, 2);
+function download(rules, answers) {
+  const body = JSON.stringify({ format: formatOf(rules), exported: new Date().toISOString(), answers }, null, 2);
   const url = URL.createObjectURL(new Blob([body], { type: "application/json" }));
-  const link = el("a", { href: url, download: `founder-answers-${new Date().toISOString().slice(0, 10)}.json` });
+  const link = el("a", { href: url, download: `${rules.site.id}-answers-${new Date().toISOString().slice(0, 10)}.json` });
   document.body.append(link);
   link.click();
   link.remove();
@@ -20,11 +24,11 @@ function download(answers) {
 
 // An imported file, read against the questions (assess-read.js): a reading for hooks.apply. The
 // file is measured before anything parses it; what is wrong with it as a whole is thrown.
-function readImport(text, questions) {
+function readImport(text, { questions }) {
   const problem = measureJson(text, IMPORT_LIMITS);
   if (problem) throw new Error(problem);
   const data = parseJson(text);
-  const wrapped = isRecord(data) && Object.hasOwn(data, "format") && data.format === FORMAT && Object.hasOwn(data, "answers");
+  const wrapped = isRecord(data) && Object.hasOwn(data, "format") && typeof data.format === "string" && ANY_FORMAT.test(data.format) && Object.hasOwn(data, "answers");
   const answers = wrapped ? data.answers : data;
   if (!isRecord(answers)) throw new Error("it does not map answer ids to values");
   return readAnswers(answers, questions);
@@ -61,13 +65,13 @@ export function toolbar(assessment) {
     }
     showHistory(history, store, hooks);
   });
-  exportButton.addEventListener("click", () => download(hooks.answers()));
+  exportButton.addEventListener("click", () => download(hooks.rules, hooks.answers()));
   fileInput.addEventListener("change", async () => {
     const file = fileInput.files && fileInput.files[0];
     if (!file) return;
     try {
       if (file.size > IMPORT_LIMITS.bytes) throw new Error(`it is larger than ${formatSize(IMPORT_LIMITS.bytes)}`); // not even read
-      hooks.apply(readImport(await file.text(), hooks.rules.questions));
+      hooks.apply(readImport(await file.text(), hooks.rules));
       say(`Imported ${file.name}. Check any answer marked as a problem.`);
     } catch (error) {
       say(`${file.name} was not imported: ${error.message}. An answers file is the JSON that Export JSON saves.`, true);
@@ -83,7 +87,7 @@ export function toolbar(assessment) {
     el("div", { class: "kb-keep__buttons" }, save, exportButton, fileInput, importLabel, print),
     el("p", { class: "kb-keep__privacy", text: "Snapshots stay in this browser's localStorage: nothing is sent anywhere. Delete removes one; clearing this site's data removes them all." }),
     message,
-    // Open when some saved snapshots could not be read: the founder should see that, not find it.
+    // Open when some saved snapshots could not be read: the reader should see that, not find it.
     el("details", { class: "kb-keep__history", open: Boolean(notice) }, el("summary", { text: "Your progress over time" }), history),
   );
 }

@@ -11,7 +11,7 @@
 //   (Python's runtime, the engine and the rules), so it starts offline next time.
 // - Warming: hovering, focusing or pressing a link to the assessment starts its worker early
 //   (assess-engine adopts it after instant navigation, through the same Symbol.for() hand-over as
-//   boot.js: a named global could be clobbered by an element's id); a founder who used the
+//   boot.js: a named global could be clobbered by an element's id); a reader who used the
 //   assessment before (a snapshot is kept) gets it warmed when the home page is idle.
 (function () {
   "use strict";
@@ -25,7 +25,7 @@
   let lastUpdateCheck = Date.now();
   let reloading = false;
 
-  const ENGINE = Symbol.for("founder-kb.engine"); // {started, worker}: see boot.js
+  const ENGINE = Symbol.for("kb.engine"); // {started, worker}: see boot.js
   const engine = () => window[ENGINE] || (window[ENGINE] = { started: false, worker: null });
 
   function engineStarted() {
@@ -56,12 +56,12 @@
       link.dataset.kbWarm = "on-intent";
       for (const type of ["pointerenter", "focus", "pointerdown", "touchstart"]) link.addEventListener(type, warm, { passive: true });
     }
-    if (links.length) whenIdle(warmForReturningFounder);
+    if (links.length) whenIdle(warmForReturningReader);
   }
 
-  async function warmForReturningFounder() {
+  async function warmForReturningReader() {
     try {
-      if (startLinks().length && window.caches && (await caches.has("kb-snapshot"))) warm(); // nothing to download
+      if (startLinks().length && window.caches && (await caches.has(`kb-snapshot:${assets.pathname}`))) warm(); // nothing to download
     } catch (error) {
       // storage refused: no warming
     }
@@ -131,7 +131,7 @@
       else window.addEventListener("load", () => whenIdle(callback), { once: true });
       return;
     }
-    const channel = new BroadcastChannel("kb-engine");
+    const channel = new BroadcastChannel(`kb-engine:${assets.pathname}`); // this site's: see assess-engine.js
     const done = () => {
       channel.close();
       clearTimeout(timer);

@@ -8,7 +8,8 @@ const LIMIT_MS = 15000;
 const held = [];
 const hold = (event) => held.push(event.data);
 self.addEventListener("message", hold);
-const channel = "BroadcastChannel" in self ? new BroadcastChannel("kb-engine") : null;
+// Named after this site's assets folder: another knowledge base on the same origin has its own.
+const channel = "BroadcastChannel" in self ? new BroadcastChannel(`kb-engine:${new URL(".", location.href).pathname}`) : null;
 let started = false;
 
 function start() {

@@ -5,7 +5,8 @@
 // added, never overwritten (a put cut short by a closing page cannot spoil a good one), and a
 // snapshot for another key is deleted as soon as one for this key is found or kept.
 
-const CACHE = "kb-snapshot";
+// One cache per site (its assets folder): a knowledge base beside it on the same origin keeps its own.
+const CACHE = `kb-snapshot:${new URL(".", import.meta.url).pathname}`;
 const ENTRY = new URL("engine.snapshot", import.meta.url).href;
 
 function entryFor(key) {

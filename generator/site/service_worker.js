@@ -16,10 +16,12 @@
 //   the caches of older builds;
 // - with no network, a page that is not cached answers with the site's own offline page.
 
-const MANIFEST = null; // replaced at build time: {version, offline, entries: [[url, revision, "eager"|"lazy"]]}
-const PREFIX = "site-";
-const CACHE = PREFIX + MANIFEST.version;
+const MANIFEST = null; // replaced at build time: {id, version, offline, entries: [[url, revision, "eager"|"lazy"]]}
 const scope = new URL(self.registration.scope);
+// Caches are shared by a whole origin: this site's are named after the knowledge base's id
+// (rules/site.yaml) and its scope, so a sibling site's worker never adopts nor deletes them.
+const PREFIX = `site-${MANIFEST.id}:${scope.pathname}:`;
+const CACHE = PREFIX + MANIFEST.version;
 const entries = new Map(MANIFEST.entries.map(([url, revision, kind]) => [new URL(url, scope).href, { revision, kind }]));
 
 function keyOf(url) {

@@ -317,7 +317,7 @@ def test_ids_in_the_page_do_not_stop_warming_or_instant_navigation(page, site_ur
     page.goto(site_url)
     page.wait_for_function("() => document.querySelector('a.md-button[data-kb-warm]') !== null")
     page.hover("a.md-button--primary")
-    page.wait_for_function("() => Boolean((window[Symbol.for('founder-kb.engine')] || {}).worker)")
+    page.wait_for_function("() => Boolean((window[Symbol.for('kb.engine')] || {}).worker)")
     page.click("a.md-button--primary")  # Material's instant navigation: no reload, boot.js does not run
     page.wait_for_selector("#kb-assess[data-kb-state=ready], #kb-assess[data-kb-state=error]", state="attached", timeout=60_000)
     wasm = [url for url in page.requests if url.endswith("pyodide.asm.wasm")]

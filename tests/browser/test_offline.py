@@ -48,7 +48,8 @@ RUNTIME_CACHED = """async () => {
   }
   return false;
 }"""
-SNAPSHOT_KEPT = """async () => (await caches.has("kb-snapshot")) && (await (await caches.open("kb-snapshot")).keys()).length === 1"""
+SNAPSHOT_CACHE = "kb-snapshot:/assets/kb/"  # snapshot.js: one cache per site, named after its assets folder
+SNAPSHOT_KEPT = f"""async () => (await caches.has("{SNAPSHOT_CACHE}")) && (await (await caches.open("{SNAPSHOT_CACHE}")).keys()).length === 1"""
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def redeploy(site):
     runtime = json.loads((assets / "runtime.json").read_text(encoding="utf-8"))
     write_runtime_manifest(assets / "runtime.json", [(assets / rel).resolve() for rel in runtime["files"]])
     pin_bundle(site, BUNDLE)
-    write_service_worker(site, lazy_dirs=("assets/pyodide",), lazy_files=("assets/kb/engine.zip", "assets/kb/rules.json"))
+    write_service_worker(site, "founder-kb", lazy_dirs=("assets/pyodide",), lazy_files=("assets/kb/engine.zip", "assets/kb/rules.json"))
 
 
 @pytest.fixture
@@ -185,14 +186,14 @@ def test_a_snapshot_that_does_not_fit_falls_back_to_a_normal_start(context, own_
     first_visit(page, url)
     if spoil == "another-runtime":  # a snapshot made from other Pyodide files or rules than these
         page.evaluate("""async () => {
-          const cache = await caches.open("kb-snapshot");
+          const cache = await caches.open("kb-snapshot:/assets/kb/");
           const [kept] = await cache.keys();
           await cache.put(kept.url.replace(/\\?key=.*/, "?key=another-runtime"), await cache.match(kept));
           await cache.delete(kept);
         }""")
     elif spoil == "broken-snapshot":  # the right key, bytes no Pyodide can restore
         page.evaluate("""async () => {
-          const cache = await caches.open("kb-snapshot");
+          const cache = await caches.open("kb-snapshot:/assets/kb/");
           const [kept] = await cache.keys();
           const junk = new Uint8Array(1 << 20).fill(7);
           const gzipped = await new Response(new Blob([junk]).stream().pipeThrough(new CompressionStream("gzip"))).blob();
@@ -236,7 +237,7 @@ def test_hovering_the_start_button_warms_the_runtime(context, own_site):
     page.goto(url)
     button = page.locator("a.md-button[href$='assess/']")
     page.wait_for_function("() => document.querySelector('a.md-button[data-kb-warm]') !== null")
-    warmed = "() => Boolean((window[Symbol.for('founder-kb.engine')] || {}).worker)"  # the hand-over offline.js and boot.js share
+    warmed = "() => Boolean((window[Symbol.for('kb.engine')] || {}).worker)"  # the hand-over offline.js and boot.js share
     assert page.evaluate("() => window.kbWorkerMessages.length") == 0 and not page.evaluate(warmed)
     button.hover()
     page.wait_for_function(warmed)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -117,7 +117,7 @@ def _build(root: Path, folder: Path, url: str) -> Build:
     meta = re.search(r'<meta name="kb-bundle" content="([^"]*)">', (folder / "assess" / "index.html").read_text(encoding="utf-8"))
     pins = {key: values[0] for key, values in parse_qs(meta.group(1).replace("&amp;", "&")).items()}
     manifest = json.loads(re.search(r"const MANIFEST = (.*);", (folder / "sw.js").read_text(encoding="utf-8")).group(1))
-    return Build(folder, pins, "site-" + manifest["version"])
+    return Build(folder, pins, f"site-{manifest['id']}:{urlparse(url).path}:{manifest['version']}")
 
 
 @pytest.fixture(scope="module")
