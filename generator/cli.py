@@ -47,9 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="validate, generate and build the static site into site/")
     build.add_argument("--site-dir", type=Path, default=None, help="where the site goes (default: ROOT/site)")
     build.add_argument("--site-url", default=None, help="override mkdocs.yml's site_url (where the site will be served)")
+    build.add_argument("--engine", default=None, help="the site engine: mkdocs (the default) or zensical; "
+                                                      "also $KB_SITE_ENGINE")
     build.set_defaults(run=_build)
 
-    diff = commands.add_parser("diff", help="show which founder profiles a rules or content change moves, and what "
+    diff = commands.add_parser("diff", help="show which answer profiles a rules or content change moves, and what "
                                             "results and pages say differently, against a git commit")
     diff.add_argument("--base", required=True, help="the git commit, branch or tag to compare the working tree with")
     diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
@@ -108,10 +110,12 @@ def _score(args) -> int:
     from .knowledge import load_knowledge
     from .rules.compile import compile_rules
     from .scoring import Engine
+    from .site.config import read_site_config
 
     answers, locate = read_answers(args.answers)  # first: a hostile file is refused before any other work
     knowledge = load_knowledge(args.root)
-    rules = compile_rules(knowledge.rules, knowledge.articles)
+    language = read_site_config(args.root)[0].language  # the site's (theme.language): the same sentences as its widget
+    rules = compile_rules(knowledge.rules, knowledge.articles, language)
     engine = Engine(rules)
     clean, problems = engine.check(answers)
     if problems:
@@ -127,7 +131,7 @@ def _score(args) -> int:
 def _build(args) -> int:
     from .site.build import build_site
 
-    report = build_site(args.root, args.site_dir, args.site_url)
+    report = build_site(args.root, args.site_dir, args.site_url, args.engine)
     print(report)
     return EXIT_OK
 

@@ -1,8 +1,9 @@
 """No text from rules/ or content/ can become script: check refuses it, and the build's own layers hold without check.
 
 Layers, each tested on its own: ``check`` refuses unsafe text with a position
-(html_policy.markup_problems); the MkDocs plugin sanitises page bodies and
-escapes titles and tags; the post-build audit refuses any page that still
+(html_policy.markup_problems); the generated Markdown escapes titles and tags,
+the built pages' article bodies and search index are sanitised whichever
+engine built them (site/harden.py); the post-build audit refuses any page that still
 carries an event handler, a script URL or a stray inline script; every page
 carries a Content-Security-Policy. The browser half (a 500+ payload corpus,
 opened in Chromium with a dialog hook) is tests/browser/test_hostile_text.py.
@@ -10,6 +11,8 @@ opened in Chromium with a dialog hook) is tests/browser/test_hostile_text.py.
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import re
 import subprocess
@@ -24,6 +27,7 @@ from generator.site.audit import audit_site, findings, read_page
 from generator.site.build import _default_source_date, build_site
 from generator.site.csp import script_hash
 from tests.conftest import copy_kb
+from tests.test_site_engines import SEARCH_INDEX, require_zensical
 from tests.test_check import edit
 from tests.hostile_text import BLOCK_PAYLOADS, PAYLOADS
 
@@ -118,7 +122,10 @@ def switch_off_text_rules(monkeypatch) -> None:
     monkeypatch.setattr(validate, "mapping_problems", lambda node, lines, what: iter(()))
 
 
-def test_the_build_layers_hold_without_check(repo_root: Path, tmp_path: Path, without_check):
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_the_build_layers_hold_without_check(repo_root: Path, tmp_path: Path, without_check, engine: str):
+    if engine == "zensical":
+        require_zensical()
     kb = copy_kb(tmp_path / "kb", "mkdocs.yml", "site_assets")
     edit(kb, "rules/milestones/m2.yaml", "title: ", "title: One customer </title><script>alert(2)</script> ")
     edit(kb, "rules/milestones/m3.yaml", "summary: Five paying customers,",
@@ -127,23 +134,27 @@ def test_the_build_layers_hold_without_check(repo_root: Path, tmp_path: Path, wi
     text = article.read_text(encoding="utf-8")
     article.write_text(re.sub(r"^tags: \[", 'tags: ["<img src=x onerror=alert(4)>", ', text, count=1, flags=re.M), encoding="utf-8")
     site = tmp_path / "site"
-    build_site(kb, site)
+    build_site(kb, site, engine=engine)
     pages = {p: p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
     everything = "\n".join(pages.values())
     assert not re.search(r"<[^>]*\sonerror\s*=", everything)
     assert not re.search(r"""(?:href|src)\s*=\s*["']?\s*(?:javascript|data):""", everything, re.I)
     m2 = (site / "milestones" / "m2" / "index.html").read_text(encoding="utf-8")
-    assert "<title>m2: One customer &lt;/title&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in m2
+    title = re.search(r"<title>(.*?)</title>", m2, re.S).group(1)  # as a browser reads it: up to the first </title>
+    assert html.unescape(title).startswith("m2: One customer </title><script>alert(2)</script>")
     assert not any("alert" in script for page in pages.values() for script in read_page(page).inline_scripts)
     assert "&lt;img src=x onerror=alert(4)&gt;" in (site / "articles" / "92.010101" / "index.html").read_text(encoding="utf-8")
+    index = json.loads((site / SEARCH_INDEX[engine]).read_text(encoding="utf-8"))  # the theme shows its entries as HTML
+    entries = [str(value) for entry in index.get("docs", index.get("items", [])) for value in entry.values()]
+    assert [found for entry in entries for found in findings(f"<html><body>{entry}</body></html>")] == []
 
 
 def test_the_audit_alone_stops_a_build_whose_sanitiser_lets_markup_through(tmp_path: Path, monkeypatch):
     """The sanitiser replaced by one that adds what a broken sanitiser could let through, on one page only."""
-    import generator.site.plugin as plugin
+    import generator.site.harden as harden
 
     payloads = '<img/onerror=alert(1) src=x><svg/onload=alert(2)></svg><iframe/src=/x></iframe><a/href="javascript:alert(3)">go</a>'
-    monkeypatch.setattr(plugin, "sanitize", lambda fragment: fragment + (payloads if "92.010101" in fragment else ""))
+    monkeypatch.setattr(harden, "sanitize", lambda fragment: fragment + (payloads if "92.010101" in fragment else ""))
     kb = copy_kb(tmp_path / "kb", "mkdocs.yml", "site_assets")
     site = tmp_path / "site"
     with pytest.raises(UserError) as raised:

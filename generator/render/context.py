@@ -169,6 +169,7 @@ def _articles(knowledge: Knowledge, sources: dict, frameworks: dict, words: Page
             "title": a.title,
             "summary": a.summary,
             "tags": a.tags,
+            "listed_tags": [html.escape(tag, quote=False) for tag in a.tags],  # front matter: the theme prints tags as HTML
             "body": a.body,
             "volume": {"id": a.volume, "title": outline["volumes"].get(a.volume, "")},
             "chapter": {"id": a.chapter, "title": outline["chapters"].get(a.chapter, ""), "page": _chapter_page(a.chapter)},
@@ -221,7 +222,7 @@ def _tag_groups(articles: dict) -> list[dict]:
     for tag in sorted(counts, key=lambda t: (t.lower(), t)):
         first = tag[:1].upper()
         letter = first if "A" <= first <= "Z" else "#"
-        # "listed": the name as the safety plugin hands page tags to the tags plugin (escaped), so the listing finds them
+        # "listed": the name as the article's front matter gives it to the tags plugin (escaped), so the listing finds it
         groups.setdefault(letter, []).append({"name": tag, "listed": html.escape(tag, quote=False), "count": counts[tag]})
     return [{"letter": letter, "page": f"tags/{'other' if letter == '#' else letter.lower()}.md", "tags": tags}
             for letter, tags in sorted(groups.items())]

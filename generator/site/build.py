@@ -21,18 +21,15 @@ from pathlib import Path
 from ..errors import Problem, UserError
 from ..gate import check_knowledge
 from ..knowledge import Knowledge
-from ..i18n import catalog_language
 from ..render.pages import render_docs
-from ..render.translate import DOMAIN, PageWords
 from ..rules.compile import rules_json
 from ..sources import copy_file, list_files
-from .audit import audit_site
 from .bundle import write_engine_zip, write_runtime_manifest
 from .config import SiteConfig
-from .csp import add_policy
 from .engine_config import engine_config, write_engine_config
 from .layers import asset_files, template_dirs, write_theme
-from .mkdocs_run import mkdocs_build
+from .engines import chosen_engine, run_engine
+from .harden import harden_site
 from .offline import pin_bundle, write_offline_page, write_service_worker
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
@@ -61,9 +58,8 @@ def generate(root: Path, docs: Path) -> tuple[list[str], int, dict[str, list[Pat
     """Run the gate `check` runs, then write the docs tree; return (pages, bundle bytes, page sources, site settings)."""
     checked = check_knowledge(root)
     knowledge, compiled = checked.knowledge, checked.compiled
-    words = PageWords(catalog_language(DOMAIN, checked.config.language))  # the gate refused a language without one
-    written = render_docs(knowledge, docs, template_dirs(root), words)
-    write_offline_page(docs, words)
+    written = render_docs(knowledge, docs, template_dirs(root))
+    write_offline_page(docs)
     assets = docs / ASSETS_DIR
     assets.mkdir(parents=True, exist_ok=True)
     (assets / "rules.json").write_text(rules_json(compiled), encoding="utf-8")
@@ -122,11 +118,13 @@ def _find_pyodide(root: Path) -> Path:
                              "run 'npm ci' (make build does it for you)")])
 
 
-def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = None) -> BuildReport:
+def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = None, engine: str | None = None) -> BuildReport:
     """Build the site; ``site_url`` overrides mkdocs.yml's (instant navigation needs it to match the host).
 
-    The site engine reads a configuration the generator writes (engine_config.py) from the owner's choices."""
+    The site engine (``engine``: mkdocs or zensical, engines.py) reads a configuration the generator writes
+    (engine_config.py) from the owner's choices; the safety layers then run on the pages it wrote (harden.py)."""
     started = time.perf_counter()
+    engine = chosen_engine(engine)
     root = root.resolve()
     site_dir = (site_dir or root / "site").resolve()
     _default_source_date(root)
@@ -141,9 +139,9 @@ def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = 
         try:
             theme = write_theme(root, Path(scratch) / "theme")
             config = engine_config(owner, docs=docs, site=new_site, theme=theme, pages=written, site_url=site_url)
-            mkdocs_build(write_engine_config(config, Path(scratch) / "mkdocs.yml"), sources, root)
+            run_engine(engine, config, Path(scratch), sources, root)
             pin_bundle(new_site, BUNDLE)
-            _harden(new_site)
+            harden_site(new_site)
             write_service_worker(new_site, _site_id(docs), lazy_dirs=(PYODIDE_DIR,), lazy_files=(f"{ASSETS_DIR}/engine.zip", f"{ASSETS_DIR}/rules.json"))
             _readable(new_site)
         except BaseException:
@@ -168,17 +166,6 @@ def _keep_latest(scratch: Path, keep: Path, config: dict) -> None:
 def _site_id(docs: Path) -> str:
     """The knowledge base's id, as the published rules.json names it (rules/site.yaml)."""
     return json.loads((docs / BUNDLE["rules"]).read_text(encoding="utf-8"))["site"]["id"]
-
-
-def _harden(site: Path) -> None:
-    """Refuse a site whose pages carry script from text; give every page the Content-Security-Policy."""
-    pages = {path: path.read_text(encoding="utf-8") for path in site.rglob("*.html")}
-    problems, hashes = audit_site(pages, site)
-    if problems:
-        raise UserError([Problem("site", 1, 1, f"a built page fails the safety audit: {what}",
-                                 "the sanitiser or a template let this through, not your text: please report it") for what in problems[:20]])
-    for path, text in add_policy(pages, hashes).items():
-        path.write_text(text, encoding="utf-8")
 
 
 def _readable(site: Path) -> None:

@@ -1,4 +1,4 @@
-"""Run ``mkdocs build --strict`` on the generated tree, with our plugin, and place its complaints.
+"""Run ``mkdocs build --strict`` on the generated tree and place its complaints.
 
 MkDocs only knows the generated pages; a broken link it finds was written in
 a rules or content file. Each warning that names a generated page is placed
@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 
 from ..errors import Problem, UserError
+from ..render.script_ids import unreserved_slugify
 from .nav_place import NavPlacePlugin
-from .plugin import SafetyPlugin
 
 _DOC_FILE = re.compile(r"Doc file '([^']+)'")
 _QUOTED = re.compile(r"'([^']+)'")
@@ -26,6 +26,7 @@ def mkdocs_build(config_file: Path, sources: dict[str, list[Path]], root: Path) 
     ``sources`` maps a generated page to the files it was made from."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+    from markdown.extensions.toc import slugify
     from mkdocs.exceptions import Abort, ConfigurationError
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -34,7 +35,8 @@ def mkdocs_build(config_file: Path, sources: dict[str, list[Path]], root: Path) 
     logger.addHandler(collector)
     try:
         config = load_config(str(config_file), strict=True)
-        config.plugins["kb-safety"] = SafetyPlugin()
+        toc = config.mdx_configs.setdefault("toc", {})  # a Python function, which the written configuration cannot name
+        toc["slugify"] = unreserved_slugify(toc.get("slugify") or slugify)
         config.plugins["kb-nav-place"] = NavPlacePlugin()
         build(config)
     except (Abort, ConfigurationError) as err:

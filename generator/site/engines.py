@@ -1,0 +1,68 @@
+"""The site engines a build can run: MkDocs with Material (the default) and Zensical, Material's successor.
+
+Both read the configuration the generator writes (engine_config.py); what
+keeps the site safe runs on the files they write (harden.py), so it holds for
+either. What only MkDocs does: strict link validation with each broken link
+placed in its rules or content file, heading anchors that never take an id the
+site's scripts own (elsewhere the sanitiser drops such an id), and the nav
+marking the section of a page it does not list (nav_place.py).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from ..errors import Problem, UserError, escaped
+from .engine_config import write_engine_config
+
+ENGINES = ("mkdocs", "zensical")
+ENVIRONMENT = "KB_SITE_ENGINE"
+ZENSICAL = "zensical==0.0.73"  # pyproject.toml's pin: the newest the package index here installs
+
+
+def chosen_engine(name: str | None) -> str:
+    """``--engine``, else $KB_SITE_ENGINE, else mkdocs; one line for any other name."""
+    engine = name or os.environ.get(ENVIRONMENT) or ENGINES[0]
+    if engine not in ENGINES:
+        where = "--engine" if name else ENVIRONMENT
+        raise UserError([f"build: {where} {escaped(engine, 40)!r} is not a site engine; choose {' or '.join(ENGINES)}"])
+    return engine
+
+
+def run_engine(engine: str, config: dict, scratch: Path, sources: dict[str, list[Path]], root: Path) -> None:
+    """Build the site ``config`` describes, its configuration file written to ``scratch``; a problem MkDocs finds is
+    placed in the file it came from."""
+    if engine == "mkdocs":
+        from .mkdocs_run import mkdocs_build
+
+        mkdocs_build(write_engine_config(config, scratch / "mkdocs.yml"), sources, root)
+    else:
+        zensical_build(config, scratch)
+
+
+def zensical_build(config: dict, scratch: Path) -> None:
+    """Zensical builds only inside the configuration's folder: into the scratch folder, then moved to the site folder."""
+    if importlib.util.find_spec("zensical") is None:
+        raise UserError([f"build: --engine zensical: Zensical is not installed; run pip install '{ZENSICAL}'"])
+    built = scratch / "zensical-site"
+    local = {**config, "docs_dir": _inside(config["docs_dir"], scratch), "site_dir": built.name,
+             "theme": {**config["theme"], "custom_dir": _inside(config["theme"]["custom_dir"], scratch)}}
+    config_file = write_engine_config(local, scratch / "mkdocs.yml")
+    done = subprocess.run([sys.executable, "-m", "zensical", "build", "--strict", "-f", str(config_file)],
+                          cwd=scratch, capture_output=True, text=True, encoding="utf-8", errors="replace")
+    if done.returncode != 0:  # its cache goes beside the configuration, in the scratch folder
+        said = [line.strip() for line in (done.stderr + done.stdout).splitlines() if line.strip()]
+        raise UserError([Problem("mkdocs.yml", 1, 1, f"zensical build failed: {escaped(said[-1] if said else str(done.returncode), 300)}",
+                                 "build with --engine mkdocs to have the problem placed in your rules or content")])
+    for item in built.iterdir():
+        shutil.move(item, Path(config["site_dir"]) / item.name)
+
+
+def _inside(path: str, scratch: Path) -> str:
+    """A folder of the scratch folder, relative to it (Zensical reads no absolute path)."""
+    return Path(path).relative_to(scratch).as_posix()
