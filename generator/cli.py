@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
                                                       "also $KB_SITE_ENGINE")
     build.set_defaults(run=_build)
 
-    diff = commands.add_parser("diff", help="show which answer profiles a rules or content change moves, and what "
+    diff = commands.add_parser("diff", help="show which founder profiles a rules or content change moves, and what "
                                             "results and pages say differently, against a git commit")
     diff.add_argument("--base", required=True, help="the git commit, branch or tag to compare the working tree with")
     diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
@@ -110,12 +110,10 @@ def _score(args) -> int:
     from .knowledge import load_knowledge
     from .rules.compile import compile_rules
     from .scoring import Engine
-    from .site.config import read_site_config
 
     answers, locate = read_answers(args.answers)  # first: a hostile file is refused before any other work
     knowledge = load_knowledge(args.root)
-    language = read_site_config(args.root)[0].language  # the site's (theme.language): the same sentences as its widget
-    rules = compile_rules(knowledge.rules, knowledge.articles, language)
+    rules = compile_rules(knowledge.rules, knowledge.articles)
     engine = Engine(rules)
     clean, problems = engine.check(answers)
     if problems:
