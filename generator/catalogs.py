@@ -29,6 +29,7 @@ ROOT = LOCALE.parents[1]
 # domain -> the extraction's Babel configuration and extra keywords. Other domains add their line here.
 DOMAINS = {
     "generator": (LOCALE / "babel.cfg", ("md_gettext", "md_ngettext:1,2")),
+    "engine": (LOCALE / "engine.cfg", ("_n:1,2", "default_word")),  # the engine's sentences (rules.json, score)
 }
 SOURCE_LANGUAGE = "en"
 _PLACEHOLDER = re.compile(r"%(?:\(([^)]*)\))?([-#0 +]*\d*(?:\.\d+)?)([diouxXeEfFgGcrsa%])|%")

@@ -110,10 +110,12 @@ def _score(args) -> int:
     from .knowledge import load_knowledge
     from .rules.compile import compile_rules
     from .scoring import Engine
+    from .site.config import read_site_config
 
     answers, locate = read_answers(args.answers)  # first: a hostile file is refused before any other work
     knowledge = load_knowledge(args.root)
-    rules = compile_rules(knowledge.rules, knowledge.articles)
+    language = read_site_config(args.root)[0].language  # the site's (theme.language): the same sentences as its widget
+    rules = compile_rules(knowledge.rules, knowledge.articles, language)
     engine = Engine(rules)
     clean, problems = engine.check(answers)
     if problems:

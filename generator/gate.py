@@ -44,7 +44,7 @@ def check_knowledge(root: Path) -> Checked:
     if config_problems:
         raise UserError(config_problems)
     rules = knowledge.rules
-    compiled = compile_rules(rules, knowledge.articles)
+    compiled = compile_rules(rules, knowledge.articles, config.language)  # the engine's sentences in the site's language
     engine = Engine(compiled)
     problems = []
     try:

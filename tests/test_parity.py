@@ -36,7 +36,8 @@ TIMEOUT_S = 180
 NOT_MAPPINGS = [[], [{"paying_customers": 1}], "paying_customers", 5, 2.5, True, None, {}]
 
 
-def test_pyodide_scores_exactly_like_cpython(tmp_path: Path):
+@pytest.mark.parametrize("language", ["en", "es"])  # the engine's sentences, from the table rules.json carries
+def test_pyodide_scores_exactly_like_cpython(tmp_path: Path, language: str):
     node = shutil.which("node")
     if node is None:
         require_or_skip("node is not installed: the parity test runs the engine under Pyodide in Node")
@@ -44,7 +45,7 @@ def test_pyodide_scores_exactly_like_cpython(tmp_path: Path):
         require_or_skip(f"{PYODIDE.relative_to(ROOT)} is missing: run `npm ci`")
 
     knowledge = load_knowledge(ROOT)
-    document = compile_rules(knowledge.rules, knowledge.articles)
+    document = compile_rules(knowledge.rules, knowledge.articles, language)
     cases = rule_case_answers(knowledge.rules)
     sets = cases + NOT_MAPPINGS + answer_sets(document["questions"], GENERATED, seed=2026, constraints=document["constraints"])
     assert len(sets) >= 200

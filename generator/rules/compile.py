@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+from ..i18n import DEFAULT_LANGUAGE
+from ..locale_tables import ENGINE, engine_table, language_of, translate_word
 from ..scoring import RULES_FORMAT, Engine
 from .load import Rules
 from .site import site_identity
@@ -25,8 +27,9 @@ def plain(value):
     return value
 
 
-def compile_rules(rules: Rules, articles: dict | None = None) -> dict:
-    """``articles`` (number -> Article) lets the document name the articles rules point to."""
+def compile_rules(rules: Rules, articles: dict | None = None, language: str = DEFAULT_LANGUAGE) -> dict:
+    """``articles`` (number -> Article) lets the document name the articles rules point to; ``language`` (the site's,
+    mkdocs.yml's theme.language) is the engine's sentences' and the default words': English needs no table."""
     articles = articles or {}
 
     def reading(entity) -> list[dict]:
@@ -37,7 +40,7 @@ def compile_rules(rules: Rules, articles: dict | None = None) -> dict:
 
     document = {
         "format": RULES_FORMAT,
-        "site": site_identity(rules),
+        "site": site_identity(rules, translate_word(language)),
         "groups": [{"id": g["id"], "title": g["title"]} | ({"open_when": g["open_when"]} if g.get("open_when") else {})
                    for g in rules.groups],
         "questions": [
@@ -90,6 +93,8 @@ def compile_rules(rules: Rules, articles: dict | None = None) -> dict:
             for row in rules.crosswalk
         ],
     }
+    if language_of(ENGINE, language) != DEFAULT_LANGUAGE:
+        document["messages"] = engine_table(language)
     Engine(document)  # proves the engine accepts what it will be given
     return document
 

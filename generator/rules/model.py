@@ -140,11 +140,16 @@ STAGE = (
     ARTICLES,
 )
 
+def default_word(word: str) -> str:
+    """Marks a default word for the engine's catalog (Babel extracts it), which translates it into the site's language."""
+    return word
+
+
 WORDS = (  # the domain words the generator's own sentences need: name, English default, meaning
-    ("reader", "reader", "The person who answers the assessment and reads the site, in the singular, e.g. 'gardener'."),
-    ("readers", "readers", "The plural of `reader`, e.g. 'gardeners'."),
-    ("subject", "subject", "What the assessment is about, in the singular, e.g. 'plant'."),
-    ("subjects", "subjects", "The plural of `subject`, e.g. 'plants'."),
+    ("reader", default_word("reader"), "The person who answers the assessment and reads the site, in the singular, e.g. 'gardener'."),
+    ("readers", default_word("readers"), "The plural of `reader`, e.g. 'gardeners'."),
+    ("subject", default_word("subject"), "What the assessment is about, in the singular, e.g. 'plant'."),
+    ("subjects", default_word("subjects"), "The plural of `subject`, e.g. 'plants'."),
 )
 
 SITE = FileKind(

@@ -19,12 +19,13 @@ from typing import Any
 
 from .answers import LARGEST
 from .explain import format_number
+from .messages import ENGLISH, Messages
 from .expr import UNKNOWN, Node, evaluate, names
 
 _ROUNDS = 12
 
 
-def smallest_change(node: Node, answers: dict, questions: dict, constraints: list) -> dict | None:
+def smallest_change(node: Node, answers: dict, questions: dict, constraints: list, m: Messages = ENGLISH) -> dict | None:
     """None when the condition already holds; else {"text", "changes", "answer_first"}."""
     if evaluate(node, answers) is True:
         return None
@@ -35,15 +36,18 @@ def smallest_change(node: Node, answers: dict, questions: dict, constraints: lis
         for qid, value in best.items():
             if value != answers.get(qid) and answers.get(qid) is not None:
                 changes.append({"id": qid, "from": answers[qid], "to": value})
-    parts = [_phrase(c, questions[c["id"]]) for c in changes]
+    parts = [_phrase(c, questions[c["id"]], m) for c in changes]
     if unanswered:
-        labels = ", ".join(f"“{questions[q]['label']}”" for q in unanswered)
-        lead = f"Answer {labels}"
-        text = f"{lead}; then {_join(parts)}." if parts else f"{lead} to see what is missing."
+        labels = ", ".join(m._("“%(text)s”", text=questions[q]["label"]) for q in unanswered)
+        if parts:
+            text = m._("Answer %(questions)s; then %(changes)s.", questions=labels, changes=_join(parts, m))
+        else:
+            text = m._("Answer %(questions)s to see what is missing.", questions=labels)
     elif parts:
-        text = _join(parts)[0].upper() + _join(parts)[1:] + "."
+        joined = _join(parts, m)
+        text = m._("%(changes)s.", changes=joined[0].upper() + joined[1:])
     else:
-        text = "No change of answers within the rules' bounds meets this."
+        text = m._("No change of answers within the rules' bounds meets this.")
     return {"text": text, "changes": changes, "answer_first": unanswered}
 
 
@@ -208,21 +212,26 @@ def _cost(candidate: dict, base: dict) -> Any:
     return sum(abs(_distance(base.get(k), v)) for k, v in candidate.items() if base.get(k) is not None)
 
 
-def _phrase(change: dict, question: dict) -> str:
+def _phrase(change: dict, question: dict, m: Messages) -> str:
     before, after = change["from"], change["to"]
     if isinstance(after, bool):
-        return f"a {'yes' if after else 'no'} to “{question['label']}”"
+        if after:
+            return m._("a yes to “%(question)s”", question=question["label"])
+        return m._("a no to “%(question)s”", question=question["label"])
     noun = question.get("noun") or question["label"]
     delta = after - before
     amount = abs(delta)
     if "{}" in noun:
-        return f"{'raise' if delta > 0 else 'lower'} it from {noun.replace('{}', format_number(before))} to {noun.replace('{}', format_number(after))}"
+        values = {"before": noun.replace("{}", format_number(before)), "after": noun.replace("{}", format_number(after))}
+        return m._("raise it from %(before)s to %(after)s", **values) if delta > 0 else m._("lower it from %(before)s to %(after)s", **values)
     if amount == 1 and question.get("noun_one"):
         noun = question["noun_one"]
-    return f"{format_number(amount)} {'more' if delta > 0 else 'fewer'} {noun}"
+    if delta > 0:
+        return m._("%(amount)s more %(noun)s", amount=format_number(amount), noun=noun)
+    return m._("%(amount)s fewer %(noun)s", amount=format_number(amount), noun=noun)
 
 
-def _join(parts: list[str]) -> str:
+def _join(parts: list[str], m: Messages) -> str:
     if len(parts) <= 1:
         return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return m._("%(first)s and %(last)s", first=", ".join(parts[:-1]), last=parts[-1])

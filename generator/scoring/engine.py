@@ -17,6 +17,7 @@ from .answers import InvalidAnswers, check_answers, read_json
 from .change import smallest_change
 from .explain import Explainer, describe_answer
 from .expr import UNKNOWN, check_types, evaluate, names, parse
+from .messages import Messages
 
 RULES_FORMAT = 1
 
@@ -31,6 +32,7 @@ class Engine:
         if rules.get("format") != RULES_FORMAT:
             raise ValueError(f"compiled rules have format {rules.get('format')!r}; this engine reads {RULES_FORMAT}")
         self.rules = rules
+        self.m = Messages(rules.get("messages"))  # the site's language (rules.json) or English
         self.questions = {q["id"]: q for q in rules["questions"]}
         self.milestones = rules["milestones"]
         self.frameworks = rules.get("frameworks", [])
@@ -52,7 +54,7 @@ class Engine:
         self.flag_nodes = {f["id"]: compile_(f, "condition")["node"] for f in self.flags}
         self.consistency_nodes = {c["id"]: compile_(c, "when")["node"] for c in self.consistency}
         self.group_nodes = {g["id"]: compile_(g, "open_when")["node"] for g in rules.get("groups", []) if g.get("open_when")}
-        self.labels = _labels(rules)
+        self.labels = _labels(rules, self.m)
 
     @classmethod
     def from_json(cls, text: str) -> "Engine":
@@ -73,31 +75,31 @@ class Engine:
             node = self.milestone_nodes[m["id"]]
             value = evaluate(node, clean)
             derived[("met", m["id"])] = value
-            milestones[m["id"]] = {"status": _status(value), "why": _why(_status(value), Explainer(clean, self.questions).clauses(node), self.questions)}
+            milestones[m["id"]] = {"status": _status(value), "why": _why(_status(value), Explainer(clean, self.questions, messages=self.m).clauses(node), self.questions, self.m)}
         checklists = {c["id"]: self._checklist(c, clean, derived) for c in self.checklists}
         stage_details = {f["id"]: self._stage(f, clean, derived) for f in self.frameworks}
-        explainer = Explainer(clean, self.questions, derived, self.labels, facts=True)
+        explainer = Explainer(clean, self.questions, derived, self.labels, facts=True, messages=self.m)
         flags = []
         for flag in self.flags:
             node = self.flag_nodes[flag["id"]]
             if evaluate(node, clean, derived) is True:
                 held = [c.text for c in explainer.clauses(node) if c.value is True]
                 flags.append({"id": flag["id"], "title": flag["title"], "severity": flag.get("severity", "medium"),
-                              "why": _sentence("Raised because", held), "see": flag["see"]})
+                              "why": _sentence(self.m._("Raised because"), held, self.m), "see": flag["see"]})
         flags.sort(key=lambda f: _SEVERITY_RANK.get(f["severity"], 1))  # most severe first; stable within a severity
         warnings = []
         for check in self.consistency:
             node = self.consistency_nodes[check["id"]]
             if evaluate(node, clean, derived) is True:
                 given = [describe_answer(qid, clean[qid], self.questions[qid]) for qid in dict.fromkeys(n.value for n in names(node))]
-                warnings.append({"id": check["id"], "message": check["message"], "why": _sentence("You gave", given)})
+                warnings.append({"id": check["id"], "message": check["message"], "why": _sentence(self.m._("You gave"), given, self.m)})
         next_goal = _next_goal(self.milestones, milestones)
         goal_node = self.milestone_nodes.get(next_goal) if next_goal else None
         return {
             "milestones": milestones,
             "next_goal": next_goal,
-            "next_goal_why": _next_goal_why(self.milestones, milestones, next_goal),
-            "next_goal_change": smallest_change(goal_node, clean, self.questions, self.constraints) if goal_node else None,
+            "next_goal_why": _next_goal_why(self.milestones, milestones, next_goal, self.m),
+            "next_goal_change": smallest_change(goal_node, clean, self.questions, self.constraints, self.m) if goal_node else None,
             "stages": {fid: detail["stage"] for fid, detail in stage_details.items()},
             "stage_details": stage_details,
             "flags": flags,
@@ -127,13 +129,13 @@ class Engine:
         picks: list[tuple[dict, str]] = []
         if next_goal:
             goal = next(m for m in self.milestones if m["id"] == next_goal)
-            picks += [(a, f"explains your next goal, {goal['id']}") for a in goal.get("articles", [])]
+            picks += [(a, self.m._("explains your next goal, %(goal)s", goal=goal["id"])) for a in goal.get("articles", [])]
         by_flag = {f["id"]: f for f in self.flags}
         for flag in flags:
-            picks += [(a, f"about the warning “{flag['title']}”") for a in by_flag[flag["id"]].get("articles", [])]
+            picks += [(a, self.m._("about the warning “%(warning)s”", warning=flag["title"])) for a in by_flag[flag["id"]].get("articles", [])]
         for framework in self.frameworks:
             stage = next(s for s in framework["stages"] if s["id"] == stages[framework["id"]]["stage"])
-            picks += [(a, f"for your stage in {framework['title']}: {stage['title']}") for a in stage.get("articles", [])]
+            picks += [(a, self.m._("for your stage in %(framework)s: %(stage)s", framework=framework["title"], stage=stage["title"])) for a in stage.get("articles", [])]
         reading: dict[str, dict] = {}
         for article, why in picks:
             if article["number"] not in reading:
@@ -155,20 +157,22 @@ class Engine:
         open_above = [stages[i]["id"] for i in range(reached + 1, len(stages)) if values[i] is UNKNOWN]
         stage = stages[reached]
         derived[("stage", framework["id"])] = UNKNOWN if open_above else stage["id"]
-        explainer = Explainer(answers, self.questions, derived, self.labels)
+        m = self.m
+        explainer = Explainer(answers, self.questions, derived, self.labels, messages=m)
         if reached == 0:
-            why = f"Everyone starts at {stage['title']}."
+            why = m._("Everyone starts at %(stage)s.", stage=stage["title"])
         else:
-            facts = Explainer(answers, self.questions, derived, self.labels, facts=True)
+            facts = Explainer(answers, self.questions, derived, self.labels, facts=True, messages=m)
             held = [c.text for c in facts.clauses(self.stage_nodes[(framework["id"], stage["id"])]) if c.value is True]
-            why = _sentence(f"{stage['title']}, because", held)
+            why = _sentence(m._("%(stage)s, because", stage=stage["title"]), held, m)
         following = stages[reached + 1] if reached + 1 < len(stages) else None
         if following:
             parts = explainer.clauses(self.stage_nodes[(framework["id"], following["id"])])
             if values[reached + 1] is False:
-                why += " " + _sentence(f"To reach {following['title']}", [p.text for p in parts if p.value is False])
+                why += " " + _sentence(m._("To reach %(stage)s", stage=following["title"]), [p.text for p in parts if p.value is False], m)
             else:
-                why += " " + _sentence(f"Whether you are at {following['title']} is unknown until you answer", _missing(parts, self.questions))
+                why += " " + _sentence(m._("Whether you are at %(stage)s is unknown until you answer", stage=following["title"]),
+                                       _missing(parts, self.questions, m), m)
         return {"stage": stage["id"], "settled": not open_above, "why": why, "next": following["id"] if following else None}
 
 
@@ -183,14 +187,14 @@ class _Compiler:
         return {**entry, "node": node, "names": [n.value for n in names(node)]}
 
 
-def _labels(rules: dict) -> dict:
+def _labels(rules: dict, messages: Messages) -> dict:
     labels: dict = {}
     for m in rules["milestones"]:
         labels[("met", m["id"])] = f"{m['id']} ({m['title']})"
     for c in rules.get("checklists", []):
         labels[("checklist", c["id"])] = c["title"]
     for f in rules.get("frameworks", []):
-        labels[("stage", f["id"])] = f"{f['title']} stage"
+        labels[("stage", f["id"])] = messages._("%(framework)s stage", framework=f["title"])
         for s in f["stages"]:
             labels[("stage-of", f["id"], s["id"])] = s["title"]
     return labels
@@ -200,26 +204,26 @@ def _status(value: Any) -> str:
     return "met" if value is True else "not_met" if value is False else "unknown"
 
 
-def _why(status: str, parts: list, questions: dict) -> str:
+def _why(status: str, parts: list, questions: dict, m: Messages) -> str:
     held = [p.text for p in parts if p.value is True]
     failed = [p.text for p in parts if p.value is False]
     if status == "met":
-        return _sentence("Met", held)
+        return _sentence(m._("Met"), held, m)
     if status == "not_met":
-        text = _sentence("Not met", failed)
-        return text + (" " + _sentence("Already there", held) if held else "")
-    text = _sentence("Unknown until you answer", _missing(parts, questions))
-    return text + (" " + _sentence("Already there", held) if held else "")
+        text = _sentence(m._("Not met"), failed, m)
+    else:
+        text = _sentence(m._("Unknown until you answer"), _missing(parts, questions, m), m)
+    return text + (" " + _sentence(m._("Already there"), held, m) if held else "")
 
 
-def _missing(parts: list, questions: dict) -> list[str]:
+def _missing(parts: list, questions: dict, m: Messages) -> list[str]:
     """The questions still to answer, or the unsettled clauses when no answer is missing."""
     missing = dict.fromkeys(qid for p in parts if p.value is UNKNOWN for qid in p.missing)
-    return [f"“{questions[qid]['label']}”" for qid in missing] or [p.text for p in parts if p.value is UNKNOWN]
+    return [m._("“%(text)s”", text=questions[qid]["label"]) for qid in missing] or [p.text for p in parts if p.value is UNKNOWN]
 
 
-def _sentence(lead: str, items: list[str]) -> str:
-    return f"{lead}: {'; '.join(items)}."
+def _sentence(lead: str, items: list[str], m: Messages) -> str:
+    return m._("%(lead)s: %(items)s.", lead=lead, items="; ".join(items))
 
 
 def _next_goal(ladder: list, statuses: dict) -> str | None:
@@ -231,18 +235,24 @@ def _next_goal(ladder: list, statuses: dict) -> str | None:
     return None
 
 
-def _next_goal_why(ladder: list, statuses: dict, next_goal: str | None) -> str:
+def _next_goal_why(ladder: list, statuses: dict, next_goal: str | None, m: Messages) -> str:
     if next_goal is None:
-        return "Every milestone is met: hold each of them while you grow."
-    goal = next(m for m in ladder if m["id"] == next_goal)
-    status = statuses[next_goal]["status"]
-    state = "is not answered yet" if status == "unknown" else "is not met yet"
+        return m._("Every milestone is met: hold each of them while you grow.")
+    goal = next(item for item in ladder if item["id"] == next_goal)
+    named = f"{goal['id']} ({goal['title']})"
+    unknown = statuses[next_goal]["status"] == "unknown"
     if goal.get("optional"):
-        return (
-            f"{goal['id']} ({goal['title']}) {state}. Every required milestone is met, "
-            "so this optional one is next if you want to grow faster."
-        )
-    index = [m["id"] for m in ladder].index(next_goal)
-    below = [m["id"] for m in ladder[:index] if not m.get("optional")]
-    lead = f"{', '.join(below)} {'is' if len(below) == 1 else 'are'} met; " if below else ""
-    return f"{lead}{goal['id']} ({goal['title']}) {state}, and it is the lowest milestone that is not met."
+        if unknown:
+            return m._("%(goal)s is not answered yet. Every required milestone is met, so this optional one is next "
+                       "if you want to grow faster.", goal=named)
+        return m._("%(goal)s is not met yet. Every required milestone is met, so this optional one is next "
+                   "if you want to grow faster.", goal=named)
+    index = [item["id"] for item in ladder].index(next_goal)
+    below = [item["id"] for item in ladder[:index] if not item.get("optional")]
+    if unknown:
+        state = m._("%(goal)s is not answered yet, and it is the lowest milestone that is not met.", goal=named)
+    else:
+        state = m._("%(goal)s is not met yet, and it is the lowest milestone that is not met.", goal=named)
+    if not below:
+        return state
+    return m._n("%(met)s is met; %(rest)s", "%(met)s are met; %(rest)s", len(below), met=", ".join(below), rest=state)

@@ -14,17 +14,20 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 from .expr import UNDEFINED, UNKNOWN, Node, evaluate
+from .messages import ENGLISH, Messages
 
 _HUGE = 10**15  # past this, numbers are shown whole: float() of a fraction this large may overflow
 
-_OP_WORDS = {
-    ">=": "at least",
-    ">": "more than",
-    "<=": "at most",
-    "<": "less than",
-    "==": "exactly",
-    "!=": "anything but",
-}
+def _bar(op: str, threshold: str, m: Messages) -> str:
+    """'at least 5': a comparison's operator and threshold in words."""
+    return {
+        ">=": lambda: m._("at least %(threshold)s", threshold=threshold),
+        ">": lambda: m._("more than %(threshold)s", threshold=threshold),
+        "<=": lambda: m._("at most %(threshold)s", threshold=threshold),
+        "<": lambda: m._("less than %(threshold)s", threshold=threshold),
+        "==": lambda: m._("exactly %(threshold)s", threshold=threshold),
+        "!=": lambda: m._("anything but %(threshold)s", threshold=threshold),
+    }[op]()
 
 
 class Clause(NamedTuple):
@@ -41,7 +44,8 @@ class Explainer:
     """
 
     def __init__(self, answers: dict, questions: dict, derived: dict | None = None, labels: dict | None = None,
-                 facts: bool = False) -> None:
+                 facts: bool = False, messages: Messages = ENGLISH) -> None:
+        self.m = messages
         self.answers = answers
         self.questions = questions
         self.derived = derived or {}
@@ -78,64 +82,78 @@ class Explainer:
             threshold = self.describe(right, percent)
             if left.kind == "name" and right.kind == "num":
                 threshold = format_like(right.value, self.questions[left.value])
-            bar = f"{_OP_WORDS[node.value]} {threshold}"
-            return f"{self.describe(left, percent)}, which is {bar}" if self.facts else f"{self.describe(left, percent)} (needs {bar})"
+            bar, value = _bar(node.value, threshold, self.m), self.describe(left, percent)
+            if self.facts:
+                return self.m._("%(value)s, which is %(bar)s", value=value, bar=bar)
+            return self.m._("%(value)s (needs %(bar)s)", value=value, bar=bar)
         if node.kind == "not":
-            return "not (" + "; ".join(c.text for c in self.clauses(node.args[0])) + ")"
+            return self.m._("not (%(clauses)s)", clauses="; ".join(c.text for c in self.clauses(node.args[0])))
         return self.describe(node, False)
 
     def _yes_no(self, qid: str, negated: bool) -> str:
-        label = self.questions[qid]["label"]
+        m, label = self.m, self.questions[qid]["label"]
         value = self.answers.get(qid)
-        wanted = "no" if negated else "yes"
         if value is None:
-            return f"“{label}” is not answered yet (needs {wanted})"
-        said = f"you answered {'yes' if value else 'no'} to “{label}”"
-        return said if self.facts else f"{said} (needs {wanted})"
+            if negated:
+                return m._("“%(question)s” is not answered yet (needs no)", question=label)
+            return m._("“%(question)s” is not answered yet (needs yes)", question=label)
+        said = m._("you answered yes to “%(question)s”", question=label) if value else m._("you answered no to “%(question)s”", question=label)
+        if self.facts:
+            return said
+        return m._("%(clause)s (needs no)", clause=said) if negated else m._("%(clause)s (needs yes)", clause=said)
 
     def _met(self, node: Node, negated: bool) -> str:
         key = ("met", node.args[0].value)
         value = self.derived.get(key, UNKNOWN)
-        state = "unknown" if value is UNKNOWN else "met" if value else "not met"
-        return f"{self.labels.get(key, key[1])} is {state}"
+        label = self.labels.get(key, key[1])
+        if value is UNKNOWN:
+            return self.m._("%(milestone)s is unknown", milestone=label)
+        return self.m._("%(milestone)s is met", milestone=label) if value else self.m._("%(milestone)s is not met", milestone=label)
 
     def _stage(self, call: Node, op: str, wanted: str) -> str:
         key = ("stage", call.args[0].value)
         value = self.derived.get(key, UNKNOWN)
-        name = self.labels.get(key, key[1])
-        wanted_name = ("" if op == "==" else "anything but ") + self.labels.get(("stage-of", key[1], wanted), wanted)
+        m, name = self.m, self.labels.get(key, key[1])
+        wanted_name = self.labels.get(("stage-of", key[1], wanted), wanted)
+        if op != "==":
+            wanted_name = m._("anything but %(threshold)s", threshold=wanted_name)
         if value is UNKNOWN:
-            return f"{name}: not settled yet (needs {wanted_name})"
+            return m._("%(framework)s: not settled yet (needs %(stage)s)", framework=name, stage=wanted_name)
         shown = self.labels.get(("stage-of", key[1], value), value)
-        return f"{name} is {shown}" if self.facts else f"{name} is {shown} (needs {wanted_name})"
+        if self.facts:
+            return m._("%(framework)s is %(stage)s", framework=name, stage=shown)
+        return m._("%(framework)s is %(stage)s (needs %(wanted)s)", framework=name, stage=shown, wanted=wanted_name)
 
     def describe(self, node: Node, percent: bool) -> str:
         if node.kind == "num":
             return format_percent(node.value) if percent else format_number(node.value)
+        m = self.m
         if node.kind == "bool":
-            return "yes" if node.value else "no"
+            return m._("yes") if node.value else m._("no")
         if node.kind == "str":
-            return f"“{node.value}”"
+            return m._("“%(text)s”", text=node.value)
         if node.kind == "name":
-            return describe_answer(node.value, self.answers.get(node.value), self.questions[node.value])
+            return describe_answer(node.value, self.answers.get(node.value), self.questions[node.value], m)
         if _is_ratio(node):
             top, bottom = node.args
             ratio = self.value(node)
             if ratio is UNKNOWN:
-                shown = "unknown"
+                shown = m._("unknown")
             elif ratio is UNDEFINED:
-                shown = "undefined, since it divides by zero"
+                shown = m._("undefined, since it divides by zero")
             else:
                 shown = format_percent(ratio) if percent else format_number(ratio)
-            return f"{self.describe(top, False)} out of {self.describe(bottom, False)} = {shown}"
+            return m._("%(top)s out of %(bottom)s = %(ratio)s", top=self.describe(top, False), bottom=self.describe(bottom, False), ratio=shown)
         if node.kind == "call" and node.value == "checklist":
             key = ("checklist", node.args[0].value)
             value = self.derived.get(key, UNKNOWN)
-            counted = "not fully answered yet" if value is UNKNOWN else f"{format_number(value)} yes"
-            return f"{self.labels.get(key, key[1])}: {counted}"
+            label = self.labels.get(key, key[1])
+            if value is UNKNOWN:
+                return m._("%(checklist)s: not fully answered yet", checklist=label)
+            return m._("%(checklist)s: %(count)s yes", checklist=label, count=format_number(value))
         if node.kind == "call" and node.value == "count":
-            return f"{_number(self.value(node))} of {len(node.args)} answered yes"
-        return _number(self.value(node))
+            return m._("%(count)s of %(of)s answered yes", count=_number(self.value(node), m), of=len(node.args))
+        return _number(self.value(node), m)
 
 
 def _names(node: Node):
@@ -149,21 +167,21 @@ def _is_ratio(node: Node) -> bool:
     return node.kind == "arith" and node.value == "/"
 
 
-def _number(value: Any) -> str:
+def _number(value: Any, m: Messages) -> str:
     if value is UNKNOWN:
-        return "unknown"
+        return m._("unknown")
     if value is UNDEFINED:
-        return "undefined (a division by zero)"
+        return m._("undefined (a division by zero)")
     return format_number(value)
 
 
-def describe_answer(qid: str, value: Any, question: dict) -> str:
+def describe_answer(qid: str, value: Any, question: dict, m: Messages = ENGLISH) -> str:
     """'6 waterings a week', '$120 spent on supplies in the last 12 months'."""
     noun = question.get("noun") or question["label"]
     if value is None:
-        return f"{noun} (not answered yet)"
+        return m._("%(noun)s (not answered yet)", noun=noun)
     if isinstance(value, bool):
-        return f"{'yes' if value else 'no'} to “{question['label']}”"
+        return m._("yes to “%(question)s”", question=question["label"]) if value else m._("no to “%(question)s”", question=question["label"])
     if value == 1 and question.get("noun_one"):
         noun = question["noun_one"]
     shown = format_number(value)

@@ -1,0 +1,77 @@
+"""The engine's sentences in the site's language: rules.json carries the table, `score` loads the same one.
+
+English stays exactly as the CONTRACT's golden files have it (test_engine.py);
+here a knowledge base whose mkdocs.yml says ``theme.language: es`` is scored
+through the real CLI and compiled as the build compiles it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.knowledge import load_knowledge
+from generator.locale_tables import engine_table
+from generator.rules.compile import compile_rules
+from generator.scoring import Engine
+from generator.scoring.messages import Messages
+
+PLANTS = Path(__file__).parent / "fixtures" / "plant-kb"
+ANSWERS = {"waterings_per_week": 1, "new_leaves": 1, "repotted": False}
+ENGLISH_LEADS = ("Met:", "Not met:", "Unknown until you answer:", "Already there:", "needs", "is not met", "answered")
+
+
+@pytest.fixture
+def spanish_kb(tmp_path: Path) -> Path:
+    kb = tmp_path / "plantas"
+    shutil.copytree(PLANTS, kb)
+    (kb / "mkdocs.yml").write_text("site_name: Plantas\ntheme:\n  name: material\n  language: es\n", encoding="utf-8")
+    return kb
+
+
+def score(kb: Path, answers: dict) -> dict:
+    done = subprocess.run([sys.executable, "-m", "generator", "--root", str(kb), "score", "--answers", "-", "--format", "json"],
+                          input=json.dumps(answers), capture_output=True, text=True, encoding="utf-8")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_score_speaks_the_sites_language(spanish_kb: Path) -> None:
+    result = score(spanish_kb, ANSWERS)
+    whys = [m["why"] for m in result["milestones"].values()] + [result["next_goal_why"], result["next_goal_change"]["text"]]
+    assert result["milestones"]["watered"]["why"].startswith("No cumplido: ")
+    assert result["next_goal_why"].endswith("es el hito más bajo sin cumplir.")
+    for why in whys:
+        assert not any(lead in why for lead in ENGLISH_LEADS), why
+    assert {k: v["status"] for k, v in result["milestones"].items()} == {
+        k: v["status"] for k, v in score(PLANTS, ANSWERS)["milestones"].items()}  # the words change, never the outcome
+
+
+def test_the_build_and_the_cli_use_one_table(spanish_kb: Path) -> None:
+    knowledge = load_knowledge(spanish_kb)
+    compiled = compile_rules(knowledge.rules, knowledge.articles, "es")
+    assert compiled["messages"] == engine_table("es") and compiled["messages"]["messages"]["Met"] == "Cumplido"
+    assert Engine(compiled).score(ANSWERS) == score(spanish_kb, ANSWERS)
+    assert "messages" not in compile_rules(knowledge.rules, knowledge.articles)  # English needs no table
+
+
+def test_default_words_follow_the_language(spanish_kb: Path) -> None:
+    (spanish_kb / "rules" / "site.yaml").write_text(
+        "# yaml-language-server: $schema=schemas/site.schema.json\nid: plantas\nwords:\n  reader: jardinera\n", encoding="utf-8")
+    knowledge = load_knowledge(spanish_kb)
+    assert compile_rules(knowledge.rules, knowledge.articles, "es")["site"]["words"] == {
+        "reader": "jardinera", "readers": "lectores", "subject": "tema", "subjects": "temas"}
+
+
+def test_a_missing_message_is_english_and_plurals_follow_the_catalog() -> None:
+    spanish = Messages({"plural": "(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)",
+                        "messages": {"%(met)s is met; %(rest)s": ["uno %(met)s", "millón %(met)s", "varios %(met)s"]}})
+    assert spanish._("Met") == "Met"
+    assert [spanish._n("%(met)s is met; %(rest)s", "%(met)s are met; %(rest)s", n, met="x", rest="") for n in (1, 2, 1_000_000)] == [
+        "uno x", "varios x", "millón x"]
+    assert Messages()._n("%(met)s is met; %(rest)s", "%(met)s are met; %(rest)s", 2, met="m1, m2", rest="r") == "m1, m2 are met; r"
