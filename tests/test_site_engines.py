@@ -114,6 +114,23 @@ def test_an_unknown_engine_or_a_missing_zensical_is_one_line(tmp_path: Path, mon
 
     monkeypatch.setattr(engines.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(UserError) as raised:
-        engines.zensical_build({}, tmp_path)
+        engines.zensical_build({}, tmp_path, {}, tmp_path)
     assert [str(p) for p in raised.value.problems] == [
         "build: --engine zensical: Zensical is not installed; run pip install 'zensical==0.0.73'"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_broken_link_is_placed_in_its_rules_file_on_both_engines(engine: str, tmp_path: Path):
+    if engine == "zensical":
+        require_zensical()
+    from tests.conftest import copy_kb
+    from tests.test_check import edit
+
+    kb = copy_kb(tmp_path / "kb", "mkdocs.yml", "site_assets")
+    edit(kb, "rules/milestones/m3.yaml", "why: |\n", "why: |\n  Read [the missing page](nowhere-at-all.md) first.\n")
+    done = subprocess.run([sys.executable, "-m", "generator", "--root", str(kb), "build", "--engine", engine],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 1 and not (kb / "site").exists()
+    col = (kb / "rules/milestones/m3.yaml").read_text().splitlines()[6].index("nowhere-at-all.md") + 1
+    (line,) = [line for line in done.stderr.splitlines() if "nowhere-at-all.md" in line]
+    assert line.startswith(f"rules/milestones/m3.yaml:7:{col}: {engine} build --strict failed: "), done.stderr

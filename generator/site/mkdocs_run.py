@@ -46,9 +46,9 @@ def mkdocs_build(config_file: Path, sources: dict[str, list[Path]], root: Path) 
         logger.removeHandler(collector)
 
 
-def place(message: str, sources: dict[str, list[Path]], root: Path) -> Problem:
-    """The problem at the rules or content line that MkDocs' message is about."""
-    text = f"mkdocs build --strict failed: {message}"
+def place(message: str, sources: dict[str, list[Path]], root: Path, engine: str = "mkdocs") -> Problem:
+    """The problem at the rules or content line that the engine's message is about."""
+    text = f"{engine} build --strict failed: {message}"
     page = _DOC_FILE.search(message)
     candidates = sources.get(page.group(1), []) if page else []
     needles = [q for q in _QUOTED.findall(message) if not page or q != page.group(1)]
