@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
                                                       "also $KB_SITE_ENGINE")
     build.set_defaults(run=_build)
 
-    diff = commands.add_parser("diff", help="show which founder profiles a rules or content change moves, and what "
+    diff = commands.add_parser("diff", help="show which answer profiles a rules or content change moves, and what "
                                             "results and pages say differently, against a git commit")
     diff.add_argument("--base", required=True, help="the git commit, branch or tag to compare the working tree with")
     diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
