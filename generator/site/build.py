@@ -21,7 +21,9 @@ from pathlib import Path
 from ..errors import Problem, UserError
 from ..gate import check_knowledge
 from ..knowledge import Knowledge
+from ..i18n import catalog_language
 from ..render.pages import render_docs
+from ..render.translate import DOMAIN, PageWords
 from ..rules.compile import rules_json
 from ..sources import copy_file, list_files
 from .bundle import write_engine_zip, write_runtime_manifest
@@ -58,8 +60,9 @@ def generate(root: Path, docs: Path) -> tuple[list[str], int, dict[str, list[Pat
     """Run the gate `check` runs, then write the docs tree; return (pages, bundle bytes, page sources, site settings)."""
     checked = check_knowledge(root)
     knowledge, compiled = checked.knowledge, checked.compiled
-    written = render_docs(knowledge, docs, template_dirs(root))
-    write_offline_page(docs)
+    words = PageWords(catalog_language(DOMAIN, checked.config.language))  # the gate refused a language without one
+    written = render_docs(knowledge, docs, template_dirs(root), words)
+    write_offline_page(docs, words)
     assets = docs / ASSETS_DIR
     assets.mkdir(parents=True, exist_ok=True)
     (assets / "rules.json").write_text(rules_json(compiled), encoding="utf-8")
