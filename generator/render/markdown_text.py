@@ -84,8 +84,13 @@ def md_text(value) -> MarkdownSafe:
 
 
 def markdown(value) -> MarkdownSafe:
-    """The template filter ``markdown``: a field that is Markdown by design; HTML-escaped, as check refuses raw HTML in it."""
-    return MarkdownSafe(escape(value))
+    """The template filter ``markdown``: a field that is Markdown by design; HTML-escaped, as check refuses raw HTML in it.
+
+    Templates print it as a block, on a line of its own: it ends with exactly one line break, so the
+    template's own line break closes the block. A one-line YAML value has none, and the table the
+    template writes next would otherwise continue its paragraph.
+    """
+    return MarkdownSafe(escape(str(value).rstrip("\n") + "\n"))
 
 
 def md_link(text, href: str) -> MarkdownSafe:
