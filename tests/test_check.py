@@ -98,14 +98,14 @@ CASES = [
     ("milestone missing from the ladder", "rules/ladder.yaml", "[m1, m2, m3,", "[m1, m2,",
      ["rules/milestones/m3.yaml:2:5: milestone 'm3' is not on the ladder; add it to rules/ladder.yaml"]),
     ("milestone listed twice", "rules/ladder.yaml", "[m1, m2,", "[m1, m1, m2,",
-     ["rules/ladder.yaml:11:18: milestone 'm1' is listed twice; each milestone has one place on the ladder"]),
+     ["rules/ladder.yaml:13:18: milestone 'm1' is listed twice; each milestone has one place on the ladder"]),
     ("unknown milestone on the ladder", "rules/ladder.yaml", "m8]", "m8, m9]",
-     ["rules/ladder.yaml:11:46: unknown milestone 'm9'; no milestone has this id"]),
+     ["rules/ladder.yaml:13:46: unknown milestone 'm9'; no milestone has this id"]),
     ("duplicate question id", "rules/questions/customers.yaml", "  - id: hell_yes_customers",
      "  - id: paying_customers\n    type: integer\n    label: Again?\n    help: Again.\n  - id: hell_yes_customers",
-     ["rules/questions/customers.yaml:14:9: duplicate question id 'paying_customers'; first declared in rules/questions/customers.yaml:6"]),
+     ["rules/questions/customers.yaml:18:9: duplicate question id 'paying_customers'; first declared in rules/questions/customers.yaml:6"]),
     ("max below min", "rules/questions/customers.yaml", "    min: 0\n  - id: hell_yes", "    min: 5\n    max: 1\n  - id: hell_yes",
-     ["rules/questions/customers.yaml:14:10: max 1 is below min 5"]),
+     ["rules/questions/customers.yaml:18:10: max 1 is below min 5"]),
     ("missing schema line", M3, "# yaml-language-server: $schema=../schemas/milestone.schema.json\n", "",
      ["rules/milestones/m3.yaml:1:1: the first line should be '# yaml-language-server: $schema=../schemas/milestone.schema.json', "
       "found nothing; run 'python -m generator schemas' to add it"]),
@@ -127,7 +127,7 @@ CASES = [
       "cxo-atlas/idea, cxo-atlas/can-demo, four-steps/customer-discovery, milestone-ladder/first-customer, which also work on m1; "
       "stages that share a milestone are the same period: put them in one row (a stage may span consecutive rows)"]),
     ("checklist item not a boolean", "rules/checklists/pmf-repeatability.yaml", "  - junior_reps_close", "  - paying_customers",
-     ["rules/checklists/pmf-repeatability.yaml:17:5: checklist item 'paying_customers' is a integer question; "
+     ["rules/checklists/pmf-repeatability.yaml:18:5: checklist item 'paying_customers' is a integer question; "
       "checklists count yes answers: use boolean questions",
       "rules/questions/fit.yaml:54:9: question 'junior_reps_close' is asked but no condition or checklist reads it; "
       "use it in a rule, or remove it so founders are not asked for nothing"]),
@@ -206,7 +206,7 @@ def test_two_independent_breaks_give_two_lines(kb: Path):
     edit(kb, M3, "paying_customers >= 5", "paying_custmers >= 5")
     edit(kb, "rules/ladder.yaml", "[m1, m2,", "[m1, m1, m2,")
     expected = [
-        "rules/ladder.yaml:11:18: milestone 'm1' is listed twice; each milestone has one place on the ladder",
+        "rules/ladder.yaml:13:18: milestone 'm1' is listed twice; each milestone has one place on the ladder",
         "rules/milestones/m3.yaml:5:12: in condition: unknown answer id 'paying_custmers'; did you mean 'paying_customers'?",
     ]
     assert problems(kb) == expected
@@ -222,7 +222,7 @@ def test_every_problem_is_reported_at_once_sorted_by_file_and_line(kb: Path):
     edit(kb, "rules/flags/too-niche.yaml", "== 'stage-2'", "== 'stage-3'")
     assert problems(kb) == [
         "rules/flags/too-niche.yaml:4:40: in condition: 'spinning-plates' has no stage 'stage-3'; did you mean 'stage-2'?",
-        "rules/ladder.yaml:11:46: unknown milestone 'm9'; no milestone has this id",
+        "rules/ladder.yaml:13:46: unknown milestone 'm9'; no milestone has this id",
         "rules/milestones/m3.yaml:3:8: milestone.title must be text, not the number 5; quote it if it is meant as text",
         "rules/milestones/m4.yaml:5:12: in condition: unknown answer id 'hell_yes'; did you mean 'hell_yes_customers'?",
     ]

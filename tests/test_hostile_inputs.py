@@ -181,7 +181,7 @@ RULE_CASES = [
     ("a no-break space", M3, M3_CONDITION, "condition: paying_customers\u00a0>= 5",
      [CONDITION.replace(":12:", ":28:") + "unexpected character '\\xa0'; use plain spaces"]),
     ("an infinite bound", "rules/questions/customers.yaml", "    min: 0\n", "    min: .inf\n",
-     ["rules/questions/customers.yaml:13:10: question-group.questions[1].min must be a number between -1,000,000,000,000,000 and "
+     ["rules/questions/customers.yaml:17:10: question-group.questions[1].min must be a number between -1,000,000,000,000,000 and "
       "1,000,000,000,000,000, not the number inf"]),
     ("an alias in front matter keeps positions", ARTICLE, "\ntags: [", "\ntags: &t [Focus]\nx: *t\nlost: [",
      [f"{ARTICLE}:{{tags}}:7: YAML anchor '&t' is not allowed; {ALIASES}",

@@ -293,6 +293,9 @@ def test_bytes_that_are_not_the_revision_are_served_but_never_kept(reader, deplo
     def kept() -> set[str]:
         return {e["url"].split("?")[0] for e in page.evaluate(AUDIT_CACHES)}
 
+    # Let the update check the navigation started finish first: an update() the worker calls while one is
+    # running joins it, and then no new request for sw.js would show the worker's own decision.
+    page.evaluate("async () => { await (await navigator.serviceWorker.ready).update(); }")
     mark = len(host.requests)
     assert page.evaluate(FETCH_TEXT, rules_url) == changed  # served to the one request that asked for it
     # The worker's decision: keep the bytes, or (they are another build's) look for the build now on the server.
