@@ -7,9 +7,10 @@ finds a close old one) and the tests fail until someone translates it. English
 is a catalog like any other; its new entries are filled with their msgids, so
 rewording English never needs a code change.
 
-Messages are formatted with named placeholders (``%(title)s``), always, so a
-translation must name exactly the placeholders of its msgid and write a
-literal percent sign as ``%%``.
+Messages are formatted with named placeholders (``%(title)s`` in Python and the
+templates, ``{title}`` in the widget's JavaScript), always, so a translation must
+name exactly the placeholders of its msgid and write a literal percent sign as
+``%%`` (a literal brace as ``{{``/``}}`` in the widget).
 """
 
 from __future__ import annotations
@@ -30,9 +31,12 @@ ROOT = LOCALE.parents[1]
 DOMAINS = {
     "generator": (LOCALE / "babel.cfg", ("md_gettext", "md_ngettext:1,2")),
     "engine": (LOCALE / "engine.cfg", ("_n:1,2", "default_word")),  # the engine's sentences (rules.json, score)
+    "widget": (LOCALE / "widget.cfg", ("t", "tn:1,2")),  # the widget's words (assets/kb/messages.json, i18n.js)
 }
+BRACE_DOMAINS = {"widget"}  # placeholders written {name} (i18n.js), not %(name)s
 SOURCE_LANGUAGE = "en"
 _PLACEHOLDER = re.compile(r"%(?:\(([^)]*)\))?([-#0 +]*\d*(?:\.\d+)?)([diouxXeEfFgGcrsa%])|%")
+_BRACE = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}|[{}]")
 
 
 def template_path(domain: str) -> Path:
@@ -78,6 +82,23 @@ def _fill_source(path: Path) -> None:
         write_po(handle, po, width=0, ignore_obsolete=True)
 
 
+def brace_placeholders(text: str) -> set[str] | None:
+    """The names of ``text``'s {placeholders}, or None when it holds a brace that is neither one nor doubled."""
+    names = set()
+    for match in _BRACE.finditer(text):
+        if match.group(0) in ("{{", "}}"):
+            continue
+        if match.group(1) is None:
+            return None
+        names.add(match.group(1))
+    return names
+
+
+def placeholder_style(domain: str):
+    """The function that reads ``domain``'s placeholders: {name} in the widget, %(name)s elsewhere."""
+    return brace_placeholders if domain in BRACE_DOMAINS else placeholders
+
+
 def placeholders(text: str) -> set[str] | None:
     """The names of ``text``'s placeholders, or None when it holds one that is not named (a bare '%', '%s')."""
     names = set()
@@ -90,9 +111,10 @@ def placeholders(text: str) -> set[str] | None:
     return names
 
 
-def problems(po: Catalog, template: Catalog) -> list[str]:
+def problems(po: Catalog, template: Catalog, names=placeholders) -> list[str]:
     """Everything wrong with one catalog against its template: a message missing, untranslated or fuzzy,
-    a placeholder the translation lacks or invents, a plural with the wrong number of forms."""
+    a placeholder the translation lacks or invents, a plural with the wrong number of forms.
+    ``names`` reads a text's placeholders (``placeholder_style`` of the catalog's domain)."""
     found = []
     ids = {m.id if isinstance(m.id, str) else m.id[0] for m in po if m.id}
     for message in template:
@@ -107,24 +129,25 @@ def problems(po: Catalog, template: Catalog) -> list[str]:
         if not all(forms):
             found.append(f"untranslated: {message.id!r}")
             continue
-        found += [f"{message.id!r}: {what}" for what in _placeholder_problems(message, forms, po.num_plurals)]
+        found += [f"{message.id!r}: {what}" for what in _placeholder_problems(message, forms, po.num_plurals, names)]
     return found
 
 
-def _placeholder_problems(message, forms: list[str], num_plurals: int) -> list[str]:
+def _placeholder_problems(message, forms: list[str], num_plurals: int, names) -> list[str]:
+    literal = "a literal { is {{" if names is brace_placeholders else "a literal % is %%"
     if isinstance(message.id, str):
-        wanted = placeholders(message.id)
-        got = placeholders(forms[0])
+        wanted = names(message.id)
+        got = names(forms[0])
         return [] if got == wanted and got is not None else [f"placeholders {sorted(got or [])} in {forms[0]!r}, "
-                                                                  f"want {sorted(wanted or [])} (a literal % is %%)"]
+                                                                  f"want {sorted(wanted or [])} ({literal})"]
     out = [] if len(forms) == num_plurals else [f"{len(forms)} plural forms, the language has {num_plurals}"]
-    singular, plural = (placeholders(text) for text in message.id)
+    singular, plural = (names(text) for text in message.id)
     allowed = (singular or set()) | (plural or set())
     for form in forms:
-        got = placeholders(form)
+        got = names(form)
         if got is None or not got <= allowed:
             out.append(f"placeholders {sorted(got or [])} in {form!r}, want some of {sorted(allowed)}")
-    if placeholders(forms[-1]) != plural:  # the form for most numbers says everything the plural says
+    if names(forms[-1]) != plural:  # the form for most numbers says everything the plural says
         out.append(f"the last form {forms[-1]!r} lacks placeholders of {message.id[1]!r}")
     return out
 

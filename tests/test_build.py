@@ -125,7 +125,7 @@ def test_every_page_names_the_revisions_it_scores_with_and_the_worker_lists_ever
     """Issue 17: a page scores with its own build's rules (assets/kb/pinned.js checks them against these)."""
     assets = built_site / "assets" / "kb"
     sha = {name: hashlib.sha256((assets / file).read_bytes()).hexdigest()
-           for name, file in (("runtime", "runtime.json"), ("rules", "rules.json"), ("engine", "engine.zip"))}
+           for name, file in (("runtime", "runtime.json"), ("rules", "rules.json"), ("engine", "engine.zip"), ("messages", "messages.json"))}
     pages = sorted(built_site.rglob("*.html"))
     for page in pages:
         html = page.read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from generator.catalogs import DOMAINS, extract, problems, template_path
+from generator.catalogs import DOMAINS, extract, placeholder_style, problems, template_path
 from generator.i18n import LOCALE, catalog_language, languages
 from generator.knowledge import load_knowledge
 from generator.render.pages import render_docs
@@ -42,7 +42,7 @@ def test_english_and_spanish_ship_for_the_pages():
 @pytest.mark.parametrize("domain, language, path", SHIPPED, ids=[f"{d}-{lang}" for d, lang, _ in SHIPPED])
 def test_every_shipped_catalog_is_complete(domain: str, language: str, path: Path):
     assert template_path(domain).is_file(), f"{path} has no template {template_path(domain).name}"
-    assert problems(_read(path), _read(template_path(domain))) == []
+    assert problems(_read(path), _read(template_path(domain)), placeholder_style(domain)) == []
 
 
 def test_the_check_finds_what_a_translator_can_get_wrong():
@@ -66,6 +66,25 @@ def test_the_check_finds_what_a_translator_can_get_wrong():
     assert "fuzzy: 'Bye %(who)s'" in found
     assert "untranslated: 'Gone'" in found
     assert any("lacks placeholders" in p for p in found)
+
+
+def test_the_widget_check_reads_its_brace_placeholders():
+    """The widget's messages are {name} (i18n.js's t and tn): a renamed, lost or stray brace is caught, %% is text."""
+    template = Catalog(locale="en")
+    for message in ("{name} was not imported", "Saved {count}", "100% private", "{{literal}}", "Hi {who}"):
+        template.add(message)
+    template.add(("{count} snapshot", "{count} snapshots"))
+    po = Catalog(locale="es")
+    po.add("{name} was not imported", "{nombre} no se importó")  # renamed
+    po.add("Saved {count}", "Guardado")  # lost
+    po.add("100% private", "100% privado")  # fine: a percent sign is text here
+    po.add("{{literal}}", "{literal}")  # a doubled brace turned into a placeholder
+    po.add("Hi {who}", "Hola {who")  # a stray brace
+    po.add(("{count} snapshot", "{count} snapshots"), ("{count} instantánea", "{count} de instantáneas", "{count} instantáneas"))
+    found = problems(po, template, placeholder_style("widget"))
+    assert len(found) == 4, found
+    assert all("a literal { is {{" in p for p in found)
+    assert [p for p in problems(po, template) if "100%" in p], "the same catalog read as %-formatted: the bare % is a problem"
 
 
 def test_a_missing_message_is_reported():

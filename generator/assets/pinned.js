@@ -1,7 +1,7 @@
 // One build's files: what the assessment scores with (runtime.json, the rules, the engine) is
 // fetched at the revisions the page's own build wrote into it, and its bytes are checked.
 //
-// Every page carries <meta name="kb-bundle" content="engine=<sha256>&rules=<sha256>&runtime=<sha256>">
+// Every page carries <meta name="kb-bundle" content="engine=<sha256>&messages=<sha256>&rules=<sha256>&runtime=<sha256>">
 // (generator/site/offline.py). The page passes it to the scoring worker in the worker's URL
 // (worker.js?engine=…); both fetch `rules.json?v=<sha256>`, which the service worker answers from
 // this build's cache or from the network, and hash what arrives. Bytes of another build (a deploy

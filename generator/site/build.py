@@ -22,6 +22,7 @@ from ..errors import Problem, UserError
 from ..gate import check_knowledge
 from ..knowledge import Knowledge
 from ..i18n import catalog_language
+from ..locale_tables import widget_table
 from ..render.pages import render_docs
 from ..render.translate import DOMAIN, PageWords
 from ..rules.compile import rules_json
@@ -37,7 +38,8 @@ from .offline import pin_bundle, write_offline_page, write_service_worker
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 ASSETS_DIR = "assets/kb"
 PYODIDE_DIR = "assets/pyodide"
-BUNDLE = {"runtime": f"{ASSETS_DIR}/runtime.json", "rules": f"{ASSETS_DIR}/rules.json", "engine": f"{ASSETS_DIR}/engine.zip"}  # pinned in every page
+BUNDLE = {"runtime": f"{ASSETS_DIR}/runtime.json", "rules": f"{ASSETS_DIR}/rules.json", "engine": f"{ASSETS_DIR}/engine.zip",
+          "messages": f"{ASSETS_DIR}/messages.json"}  # pinned in every page
 
 
 @dataclass
@@ -66,6 +68,8 @@ def generate(root: Path, docs: Path) -> tuple[list[str], int, dict[str, list[Pat
     assets = docs / ASSETS_DIR
     assets.mkdir(parents=True, exist_ok=True)
     (assets / "rules.json").write_text(rules_json(compiled), encoding="utf-8")
+    (assets / "messages.json").write_text(json.dumps(widget_table(checked.config.language), ensure_ascii=False, sort_keys=True),
+                                          encoding="utf-8")  # the widget's words (i18n.js)
     bundle = write_engine_zip(assets / "engine.zip") + (assets / "rules.json").stat().st_size
     for name, path in asset_files(root).items():  # the package's, then the knowledge base's over them
         copy_file(path, assets / name)
