@@ -1,5 +1,9 @@
 import sys
 
-from .cli import main
+if sys.version_info < (3, 11):  # before any import of ours: their syntax needs 3.11
+    sys.exit(f"python -m generator: Python 3.11 or newer is required, this is {sys.version.split()[0]}; "
+             "run `make setup` (PYTHON=python3.11 or newer) and use .venv/bin/python -m generator")
 
-sys.exit(main())
+from .cli import main  # noqa: E402
+
+sys.exit(main(prog="python -m generator"))

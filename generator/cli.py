@@ -10,8 +10,9 @@ from pathlib import Path
 from .errors import EXIT_INVALID_ANSWERS, EXIT_OK, UserError
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    """Run one command; ``prog`` is how it was invoked (default: the script's name, e.g. founder-kb)."""
+    parser = _parser(prog or Path(sys.argv[0]).name)
     args = parser.parse_args(argv)
     try:
         code = args.run(args)
@@ -22,6 +23,12 @@ def main(argv: list[str] | None = None) -> int:
             print(problem.github() if getattr(args, "format", "") == "github" and hasattr(problem, "github") else problem,
                   file=sys.stderr)
         return err.exit_code
+    except ModuleNotFoundError as err:
+        if (err.name or "").partition(".")[0] not in _INSTALLED_BY_SETUP:
+            raise  # a module of ours that is missing is a bug
+        print(f"{parser.prog}: the Python package {err.name!r} is not installed here; run `make setup`, "
+              f"then use .venv/bin/python -m generator", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `score ... | head` closed the pipe: stop quietly (Python's documented recipe)
@@ -30,8 +37,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+# The import names of the packages `make setup` installs (pyproject.toml's dependencies and test extra).
+_INSTALLED_BY_SETUP = {"yaml", "jinja2", "markupsafe", "nh3", "babel", "mkdocs", "material", "playwright"}
+
+
+def _parser(prog: str = "python -m generator") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
+    parser.add_argument("--version", action=_Version, help="print the generator's version and exit")
     parser.add_argument("--root", type=Path, default=Path("."), help="the knowledge base's root directory (default: .)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -58,9 +70,10 @@ def _parser() -> argparse.ArgumentParser:
     diff.set_defaults(run=_diff)
 
     bench = commands.add_parser("bench", help="run a benchmark and print JSON (ratios against a baseline from the same run)")
-    bench.add_argument("what", choices=("assess", "site"),
+    bench.add_argument("what", choices=("assess", "site", "ask"),
                        help="assess: the self-assessment against a bare Pyodide page; site: builds of 100, 1,000 and 5,000 "
-                            "synthetic articles against bare MkDocs")
+                            "synthetic articles against bare MkDocs; ask: the questions ask_next shows before the next goal "
+                            "and the stage are decided, over the corpus of answer profiles")
     bench.add_argument("--sizes", type=_sizes, default=(100, 1000, 5000), metavar="N,N,...",
                        help="site only: the numbers of synthetic articles to build (default: 100,1000,5000)")
     bench.set_defaults(run=_bench)
@@ -85,6 +98,23 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.set_defaults(run=_serve)
     return parser
+
+
+class _Version(argparse.Action):
+    """--version: the installed distribution's (pyproject.toml's), looked up only when asked for."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("founder-kb")
+        except PackageNotFoundError:  # a source tree nobody installed
+            found = "(not installed; run make setup)"
+        print(f"{parser.prog} {found}")
+        parser.exit()
 
 
 def _check(args) -> int:
