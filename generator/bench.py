@@ -305,4 +305,8 @@ def main(root: Path, what: str, sizes: tuple[int, ...] = (100, 1000, 5000)) -> s
         return json.dumps(bench_assess(root), indent=2)
     if what == "site":
         return json.dumps(bench_site(root, sizes), indent=2)
-    raise UserError([f"unknown benchmark {what!r}; try: assess, site"])
+    if what == "ask":
+        from .ask_bench import bench_ask
+
+        return json.dumps(bench_ask(root), indent=2)
+    raise UserError([f"unknown benchmark {what!r}; try: assess, site, ask"])

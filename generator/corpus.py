@@ -61,8 +61,8 @@ def _value(q: dict, rng: random.Random):
         return rng.choice(q["choices"])
     if q.get("unit") == "USD":
         pool = _REVENUE
-    elif q.get("step") and q["step"] < 1:
-        pool = _RATIOS
+    elif q.get("step") and q["step"] < 1:  # a ratio (0.05: demand against forecast) or a count in halves (0.5: calls a week)
+        pool = _RATIOS + _NUMBERS
     else:
         pool = _NUMBERS
     value = rng.choice(pool)

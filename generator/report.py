@@ -21,6 +21,8 @@ def text_report(result: dict, rules: dict) -> str:
     lines.append(f"  {result['next_goal_why']}")
     if result.get("next_goal_change"):
         lines.append(f"  Smallest step: {result['next_goal_change']['text']}")
+    if result.get("ask_next"):
+        lines.append(f"  Answer next: {_ask_next(result['ask_next'], rules)}")
     lines += ["", "Milestones:"]
     for mid, outcome in result["milestones"].items():
         lines.append(f"  {_MARKS[outcome['status']]} {mid} {titles[mid]}")
@@ -52,6 +54,13 @@ def text_report(result: dict, rules: dict) -> str:
         for warning in result["warnings"]:
             lines.append(f"  ? {warning['message']} {warning['why']}")
     return inert("\n".join(lines))
+
+
+def _ask_next(ids: list[str], rules: dict, shown: int = 3) -> str:
+    """The first few questions that can still change the result, with their ids for an answers file."""
+    labels = {q["id"]: q["label"] for q in rules["questions"]}
+    text = "; ".join(f"{labels[qid]} ({qid})" for qid in ids[:shown])
+    return text + (f"; and {len(ids) - shown} more" if len(ids) > shown else "")
 
 
 def inert(text: str) -> str:

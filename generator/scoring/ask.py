@@ -1,0 +1,227 @@
+"""Which unanswered questions can still change the result: ``ask_next``.
+
+A reader acts on three outcomes: the next goal, the stage in the main
+framework (``crosswalk_main``) and the warnings (flags) raised. Each is
+*open* while some completion of the answers could still move it, as the
+three-valued evaluation shows without guessing: the next goal is open while
+a milestone below it, or the goal itself, is unknown; the stage while a
+stage above the one reached is unknown; a flag while its condition is
+unknown. A raised flag is never open (true stays true whatever else is
+answered), so "can change a raised warning" means "can raise one, or rule
+it out": the warnings not decided yet.
+
+A question can change an open outcome when some value of it, with every
+other unanswered question left unknown, narrows what the outcome can still
+be. The values tried come from the rules, not from this knowledge base:
+yes and no; a choice's options; for a number, its lower bound and each
+threshold it is compared with (the other side evaluated on the answers
+given), just below, at and just above it. A value that breaks a
+cross-answer constraint is not tried. Should an outcome stay open that no
+single answer narrows (answers that only decide it together), its unanswered
+inputs are listed after the others: the list is empty only when every
+outcome is decided.
+
+Most decisive first: questions that can change the next goal or the stage
+before those that can change only a warning; among those, the current next
+goal's own inputs first; then the one that can change more outcomes; then
+the questionnaire's order. Pure and deterministic, as the rest of the
+engine: the widget recomputes it on every change.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any
+
+from .expr import UNKNOWN, Node, evaluate, names, references
+
+GOAL = "next_goal"
+STAGE = "stage"
+
+
+class Asker:
+    """The outcomes' dependencies, worked out once per rule set; ``open_questions`` per answer set."""
+
+    def __init__(self, engine) -> None:
+        self.questions = engine.questions
+        self.order = {qid: index for index, qid in enumerate(engine.questions)}
+        self.ladder = [m for optional in (False, True) for m in engine.milestones if bool(m.get("optional")) == optional]
+        self.frameworks = engine.frameworks
+        ids = [f["id"] for f in engine.frameworks]
+        self.main = engine.rules.get("crosswalk_main") if engine.rules.get("crosswalk_main") in ids else (ids[0] if ids else None)
+        self.constraints = [c["node"] for c in engine.constraints]
+        self.items: list[tuple[tuple, list[Node]]] = (
+            [(("met", mid), [node]) for mid, node in engine.milestone_nodes.items()]
+            + [(("checklist", c["id"]), [Node("name", qid, (), 0, 0) for qid in c["items"]]) for c in engine.checklists]
+            + [(("stage", f["id"]), [engine.stage_nodes[(f["id"], s["id"])] for s in f["stages"][1:]]) for f in engine.frameworks]
+            + [(("flag", fid), [node]) for fid, node in engine.flag_nodes.items()]
+        )
+        self.engine = engine
+        self.comparisons = {qid: [] for qid in self.questions}
+        for _, nodes in self.items:
+            for node in nodes:
+                for cmp in _comparisons(node):
+                    for qid in {n.value for n in names(cmp)}:
+                        self.comparisons[qid].append(cmp)
+        self.reads = {qid: self._reads(qid) for qid in self.questions}
+        self.affects = {qid: self._affects(reads) for qid, reads in self.reads.items()}
+
+    def _reads(self, qid: str) -> list[tuple]:
+        """The items (met, checklist, stage, flag) whose value can depend on ``qid``, in evaluation order."""
+        touched: set = set()
+        for key, nodes in self.items:  # items come in evaluation order: what an item references is before it
+            if any(qid in {n.value for n in names(node)} or set(references(node)) & touched for node in nodes):
+                touched.add(key)
+        return [key for key, _ in self.items if key in touched]
+
+    def _affects(self, reads: list[tuple]) -> set:
+        """The outcomes a question can reach at all, whatever the other answers."""
+        found = {key for key in reads if key[0] == "flag"}
+        if any(key[0] == "met" for key in reads):
+            found.add(GOAL)
+        if ("stage", self.main) in reads:
+            found.add(STAGE)
+        return found
+
+    def values(self, answers: dict) -> dict:
+        """Every item's three-valued value, computed as ``Engine.score`` computes it (tests hold the two equal)."""
+        values: dict = {}
+        for key, _ in self.items:
+            self._update(key, answers, values)
+        return values
+
+    def _update(self, key: tuple, answers: dict, values: dict) -> None:
+        kind, ident = key
+        if kind == "met":
+            values[key] = evaluate(self.engine.milestone_nodes[ident], answers)
+        elif kind == "checklist":
+            items = next(c["items"] for c in self.engine.checklists if c["id"] == ident)
+            values[key] = UNKNOWN if any(answers.get(q) is None for q in items) else sum(answers.get(q) is True for q in items)
+        elif kind == "stage":
+            possible = self._stages(ident, answers, values)
+            values[("stages", ident)] = possible
+            values[key] = possible[0] if len(possible) == 1 else UNKNOWN
+        else:
+            values[key] = evaluate(self.engine.flag_nodes[ident], answers, values)
+
+    def _stages(self, fid: str, answers: dict, values: dict) -> tuple:
+        """The stages the framework can still turn out to be: the last one reached, and each unknown one above it."""
+        stages = next(f["stages"] for f in self.frameworks if f["id"] == fid)
+        reached = [True] + [evaluate(self.engine.stage_nodes[(fid, s["id"])], answers, values) for s in stages[1:]]
+        last = max(i for i, v in enumerate(reached) if v is True)
+        return tuple(s["id"] for i, s in enumerate(stages) if i == last or (i > last and reached[i] is UNKNOWN))
+
+    def outcomes(self, values: dict) -> dict:
+        """What each outcome can still be: {next_goal: goals, stage: stages, (flag, id): values}."""
+        goals: list = []
+        for milestone in self.ladder:
+            met = values[("met", milestone["id"])]
+            if met is not True:
+                goals.append(milestone["id"])
+                if met is False:
+                    break
+        else:
+            goals.append(None)
+        found = {GOAL: tuple(goals)}
+        if self.main:
+            found[STAGE] = values[("stages", self.main)]
+        for key in values:
+            if key[0] == "flag":
+                found[key] = (True, False) if values[key] is UNKNOWN else (values[key],)
+        return found
+
+    def open_questions(self, answers: dict) -> list[tuple[str, frozenset]]:
+        """(question id, the open outcomes its answer can change), most decisive first; [] when all are decided."""
+        values = self.values(answers)
+        base = self.outcomes(values)
+        open_ = {key for key, can_be in base.items() if len(can_be) > 1}
+        if not open_:
+            return []
+        found: dict[str, set] = {}
+        for qid in self.questions:
+            if answers.get(qid) is None and self.affects[qid] & open_:
+                changed = self._changes(qid, answers, values, base, open_ & self.affects[qid])
+                if changed:
+                    found[qid] = changed
+        for key in open_ - {k for changed in found.values() for k in changed}:
+            for qid in self._inputs(key, answers):  # decided only together: each of its inputs can change it
+                found.setdefault(qid, set()).add(key)
+        goal_inputs = self._goal_inputs(base[GOAL][0], answers)
+        ranked = sorted(found, key=lambda q: (not ({GOAL, STAGE} & found[q]), q not in goal_inputs, -len(found[q]), self.order[q]))
+        return [(qid, frozenset(found[qid])) for qid in ranked]
+
+    def ask_next(self, answers: dict) -> list[str]:
+        return [qid for qid, _ in self.open_questions(answers)]
+
+    def _changes(self, qid: str, answers: dict, values: dict, base: dict, open_: set) -> set:
+        changed: set = set()
+        reads = self.reads[qid]
+        for value in self._probes(qid, answers):
+            trial = dict(answers)
+            trial[qid] = value
+            if any(evaluate(c, trial) is False for c in self.constraints):
+                continue
+            after = dict(values)
+            for key in reads:
+                self._update(key, trial, after)
+            outcome = self.outcomes(after)
+            changed |= {key for key in open_ - changed if len(outcome[key]) < len(base[key])}
+            if changed == open_:
+                break
+        return changed
+
+    def _probes(self, qid: str, answers: dict) -> list[Any]:
+        """The values worth trying: both sides of every threshold the question is compared with."""
+        question = self.questions[qid]
+        if question["type"] == "boolean":
+            return [True, False]
+        if question["type"] == "choice":
+            return list(question["choices"])
+        unit = Fraction(1) if question["type"] == "integer" else Fraction(repr(question.get("step") or 1))
+        low = question.get("min", 0) if question.get("min") is not None else 0
+        found = {Fraction(repr(low)) if isinstance(low, float) else Fraction(low)}
+        for cmp in self.comparisons[qid]:
+            for bound in _bounds(cmp, qid, answers):
+                if question["type"] == "integer":
+                    found |= {Fraction(math.floor(bound)) - 1, Fraction(math.floor(bound)), Fraction(math.ceil(bound)), Fraction(math.ceil(bound)) + 1}
+                else:
+                    found |= {bound - unit, bound, bound + unit}
+        high = question.get("max")
+        return sorted(v for v in found if v >= low and (high is None or v <= high))
+
+    def _inputs(self, key, answers: dict) -> list[str]:
+        """The unanswered questions an outcome reads, directly or through what it references."""
+        return [qid for qid in self.questions if answers.get(qid) is None and key in self.affects[qid]]
+
+    def _goal_inputs(self, goal: str | None, answers: dict) -> list[str]:
+        if goal is None:
+            return []
+        return [n.value for n in names(self.engine.milestone_nodes[goal]) if answers.get(n.value) is None]
+
+
+def _comparisons(node: Node) -> list[Node]:
+    if node.kind == "cmp":
+        return [node]
+    return [c for arg in node.args for c in _comparisons(arg)]
+
+
+def _bounds(cmp: Node, qid: str, answers: dict) -> list[Fraction]:
+    """The values of ``qid`` at which ``cmp`` can turn, given the answers: from ``q op E`` and ``q / E op E``
+    (either way round), where E evaluates to a number."""
+    found = []
+    for side, other in (cmp.args, cmp.args[::-1]):
+        limit = evaluate(other, answers)
+        if not _number(limit):
+            continue
+        if side.kind == "name" and side.value == qid:
+            found.append(Fraction(limit))
+        elif side.kind == "arith" and side.value == "/" and side.args[0].kind == "name" and side.args[0].value == qid:
+            below = evaluate(side.args[1], answers)
+            if _number(below):
+                found.append(Fraction(limit) * below)
+    return found
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, Fraction)) and not isinstance(value, bool)
