@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -50,12 +51,19 @@ def test_what_init_writes_checks_and_builds(created, tmp_path: Path):
             "articles/index.html", "articles/1.010101/index.html", "maintainers/guide/index.html"} <= pages
     home = (site / "index.html").read_text(encoding="utf-8")
     assert f'<html lang="{language}"' in home
+    nav = {"en": ["Home", "Self-assessment", "Milestones", "Articles"], "es": ["Inicio", "Autoevaluación", "Hitos", "Artículos"]}
+    assert nav[language] == [t for t in dict.fromkeys(nav_titles(home)) if t in nav["en"] + nav["es"]], "in the site's language"
     questions = (site / "questions" / "index.html").read_text(encoding="utf-8")
     words = {"en": "How often do you water it each week?", "es": "¿Cuántas veces la riegas cada semana?"}
     assert words[language] in questions
     for page in ("index.html", "assess/index.html", "milestones/index.html", "articles/1.010101/index.html"):
         text = (site / page).read_text(encoding="utf-8")
         assert not STARTUP_WORDS.search(text[text.index("<article"):text.index("</article>")]), page
+
+
+def nav_titles(page: str) -> list[str]:
+    """The titles of a page's primary nav links, in order."""
+    return [html.unescape(t) for t in re.findall(r'class="md-nav__link[^"]*"[^>]*>\s*<span class="md-ellipsis">\s*([^<]*?)\s*</span>', page)]
 
 
 def test_the_spanish_example_is_spanish(created):

@@ -136,8 +136,8 @@ def test_the_owners_choices_are_kept_and_the_generators_wiring_added(plants: Pat
     assert config["docs_dir"] == str(tmp_path / "docs") and config["site_dir"] == str(tmp_path / "site")
     assert {"path": "assets/kb/assess.js", "type": "module"} in config["extra_javascript"]
     assert config["plugins"] == ["search", "tags"]
-    assert config["nav"] == [{"Home": "index.md"}, {"Check your plant": "assess/index.md"}, {"Milestones": "milestones/index.md"},
-                             {"Questions": "questions.md"}, {"Blog": "https://plants.example/blog/"}]
+    assert config["nav"] == [{"Inicio": "index.md"}, {"Check your plant": "assess/index.md"}, {"Hitos": "milestones/index.md"},
+                             {"Preguntas": "questions.md"}, {"Blog": "https://plants.example/blog/"}], "titled in theme.language"
     assert yaml.safe_load(yaml.safe_dump(config)) == config, "written as plain YAML: no tags for either engine"
 
 

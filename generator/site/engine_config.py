@@ -12,6 +12,8 @@ from pathlib import Path
 import yaml
 
 from ..errors import Problem, UserError, did_you_mean, shown
+from ..i18n import DEFAULT_LANGUAGE, catalog_language
+from ..render.translate import DOMAIN, PageWords
 from .config import CONFIG, SiteConfig
 
 ASSETS = "assets/kb"
@@ -20,13 +22,20 @@ MARKDOWN_EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables", {"toc"
 EXTRA_CSS = [f"{ASSETS}/site.css", f"{ASSETS}/assess.css"]
 EXTRA_JAVASCRIPT = [f"{ASSETS}/site.js", f"{ASSETS}/offline.js", {"path": f"{ASSETS}/assess.js", "type": "module"}]
 VALIDATION = {"nav": {"omitted_files": "ignore"}, "links": {"anchors": "warn"}}  # the nav lists index pages only
+
+
+def N_(title: str) -> str:
+    """Marks a title for the catalog (``make catalogs``); ``site_nav`` translates it into the site's language."""
+    return title
+
+
 # The generated nav: each page the build wrote, in this order, under this title (an owner's nav entry may retitle one).
 NAV = (
-    ("index.md", "Home"), ("assess/index.md", "Self-assessment"), ("milestones/index.md", "Milestones"),
-    ("frameworks/index.md", "Stages"), ("flags/index.md", "Warnings"), ("checklists/index.md", "Checklists"),
-    ("articles/index.md", "Articles"), ("tags.md", "Tags"), ("questions.md", "Questions"), ("glossary.md", "Glossary"),
-    ("sources.md", "Sources"), ("maintainers/reference.md", "Maintainers"),
-    ("maintainers/guide.md", "Start your own"),
+    ("index.md", N_("Home")), ("assess/index.md", N_("Self-assessment")), ("milestones/index.md", N_("Milestones")),
+    ("frameworks/index.md", N_("Stages")), ("flags/index.md", N_("Warnings")), ("checklists/index.md", N_("Checklists")),
+    ("articles/index.md", N_("Articles")), ("tags.md", N_("Tags")), ("questions.md", N_("Questions")),
+    ("glossary.md", N_("Glossary")), ("sources.md", N_("Sources")), ("maintainers/reference.md", N_("Maintainers")),
+    ("maintainers/guide.md", N_("Start your own")),
 )
 
 
@@ -46,14 +55,17 @@ def engine_config(owner: SiteConfig, *, docs: Path, site: Path, theme: Path, pag
         "plugins": ["search", "tags"],  # search follows theme.language
         "extra_css": EXTRA_CSS,
         "extra_javascript": EXTRA_JAVASCRIPT,
-        "nav": site_nav(pages, owner.nav),
+        "nav": site_nav(pages, owner.nav, PageWords(catalog_language(DOMAIN, owner.language) or DEFAULT_LANGUAGE)),
         "validation": VALIDATION,
     }
 
 
-def site_nav(pages: list[str], extra: list[tuple[str, str, tuple[int, int]]]) -> list[dict[str, str]]:
-    """The generated nav (pages that exist, in NAV's order), retitled or extended by the owner's entries."""
-    titles = {page: title for page, title in NAV if page in pages}
+def site_nav(pages: list[str], extra: list[tuple[str, str, tuple[int, int]]],
+             words: PageWords | None = None) -> list[dict[str, str]]:
+    """The generated nav (pages that exist, in NAV's order, titled in ``words``' language), retitled or extended
+    by the owner's entries."""
+    words = words or PageWords()
+    titles = {page: words.gettext(title) for page, title in NAV if page in pages}
     added, problems = [], []
     for title, target, pos in extra:
         if target in titles:
