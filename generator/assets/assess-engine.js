@@ -10,6 +10,7 @@
 
 import { assets } from "./dom.js";
 import { fetchPinned, pagePins } from "./pinned.js";
+import { t, tn } from "./i18n.js";
 
 const STALL_MS = 20000;
 const SHARED = Symbol.for("kb.engine"); // {started, worker}: boot.js, offline.js and this module
@@ -30,7 +31,7 @@ export function startEngine() {
   if (engine) return engine;
   const handOver = shared();
   handOver.started = true; // boot.js and offline.js must not start a second runtime on a later visit
-  const state = { progress: { text: "Starting the self-assessment…" }, listeners: new Set(), pending: new Map(), nextId: 1 };
+  const state = { progress: { text: t("Starting the self-assessment…") }, listeners: new Set(), pending: new Map(), nextId: 1 };
   state.rules = fetchPinned(assets, "rules.json", pagePins(), "rules").then((bytes) => JSON.parse(new TextDecoder().decode(bytes)));
   state.ready = new Promise((resolve, reject) => {
     let worker;
@@ -39,7 +40,7 @@ export function startEngine() {
       worker = handOver.worker || new Worker(new URL(`worker.js?${pagePins()}`, assets), { type: "module" });
       handOver.worker = null;
     } catch (error) {
-      reject(new Error(`this browser cannot start the scoring worker (${error.message})`));
+      reject(new Error(t("this browser cannot start the scoring worker ({reason})", { reason: error.message })));
       return;
     }
     state.worker = worker;
@@ -47,12 +48,14 @@ export function startEngine() {
     let timer = 0;
     const watch = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => reject(new Error(`the Python engine stopped loading: nothing arrived for ${Math.round(limit / 1000)} seconds`)), limit);
+      const seconds = Math.round(limit / 1000);
+      const stalled = tn("the Python engine stopped loading: nothing arrived for {seconds} second", "the Python engine stopped loading: nothing arrived for {seconds} seconds", seconds, { seconds });
+      timer = setTimeout(() => reject(new Error(stalled)), limit);
     };
     watch();
     worker.onerror = (event) => {
       clearTimeout(timer);
-      reject(new Error(event.message || "the scoring worker could not be loaded"));
+      reject(new Error(event.message || t("the scoring worker could not be loaded")));
     };
     worker.onmessage = (event) => {
       const message = event.data;

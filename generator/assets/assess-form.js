@@ -7,11 +7,12 @@
 // opened or closed by hand stays as they left it.
 
 import { el, pageUrl } from "./dom.js";
+import { t } from "./i18n.js";
 
 const NUMBER = new Intl.NumberFormat("en", { maximumFractionDigits: 6 });
 
 export function buildForm(rules) {
-  const form = el("form", { class: "kb-form", novalidate: true, "aria-label": "Your answers" });
+  const form = el("form", { class: "kb-form", novalidate: true, "aria-label": t("Your answers") });
   const inputs = new Map();
   const groups = [];
   for (const group of rules.groups) {
@@ -43,7 +44,7 @@ function readingFor(questions) {
   if (!seen.size) return null;
   const list = el("ul", { class: "kb-group__reading" });
   for (const article of seen.values()) list.append(el("li", {}, el("a", { href: pageUrl(article.page), text: `${article.number} ${article.title}` })));
-  return el("div", { class: "kb-group__more" }, el("p", { class: "kb-group__more-title", text: "What to count, explained:" }), list);
+  return el("div", { class: "kb-group__more" }, el("p", { class: "kb-group__more-title", text: t("What to count, explained:") }), list);
 }
 
 // Answered counts per group and overall; opens the groups the rules or the answers ask for.
@@ -54,7 +55,7 @@ export function showProgress(groups, openIds) {
     const given = entry.fields.filter((field) => field.read().value !== undefined).length;
     answered += given;
     total += entry.fields.length;
-    entry.count.textContent = `${given} of ${entry.fields.length} answered`;
+    entry.count.textContent = t("{given} of {total} answered", { given, total: entry.fields.length });
     const wanted = !entry.group.open_when || openIds.includes(entry.group.id) || given > 0;
     if (wanted && !entry.chosen && !entry.details.open) entry.details.open = true;
   }
@@ -97,10 +98,10 @@ function numberField(question) {
     question,
     focusId: id,
     read() {
-      if (input.validity && input.validity.badInput) return { error: "Enter a number, using digits." };
+      if (input.validity && input.validity.badInput) return { error: t("Enter a number, using digits.") };
       if (input.value.trim() === "") return { value: undefined };
       const value = Number(input.value);
-      return Number.isFinite(value) ? { value } : { error: "Enter a number this size can hold: this one is too large." };
+      return Number.isFinite(value) ? { value } : { error: t("Enter a number this size can hold: this one is too large.") };
     },
     // Whether the field holds the value: a finite number, or nothing (undefined).
     write(value) {
@@ -117,9 +118,9 @@ function numberField(question) {
 
 function booleanField(question) {
   const choices = [
-    ["true", "Yes"],
-    ["false", "No"],
-    ["", "Not sure"],
+    ["true", t("Yes")],
+    ["false", t("No")],
+    ["", t("Not sure")],
   ];
   const radios = choices.map(([value, text]) => {
     const id = `kb-q-${question.id}-${value || "unknown"}`;
@@ -149,7 +150,7 @@ function booleanField(question) {
       return value === undefined || typeof value === "boolean";
     },
     shown(value) {
-      return value === true ? "Yes" : value === false ? "No" : String(value);
+      return value === true ? t("Yes") : value === false ? t("No") : String(value);
     },
   };
 }

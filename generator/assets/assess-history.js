@@ -4,6 +4,7 @@
 // them can fail only here: showHistory says so in the section and the assessment carries on.
 
 import { el, shortDate, svg } from "./dom.js";
+import { t, tn } from "./i18n.js";
 import { readAnswers } from "./assess-read.js";
 import { fits, savedNotice } from "./assess-saved.js";
 
@@ -29,9 +30,14 @@ export function snapshotOf(rules, answers, result) {
 }
 
 export function describe(snapshot) {
-  const of = typeof snapshot.required_of === "number" ? ` of ${snapshot.required_of}` : "";
-  const optional = snapshot.optional_met ? ` (and ${snapshot.optional_met} optional)` : "";
-  return `${shortDate(new Date(snapshot.saved))}: ${snapshot.required_met}${of} required milestones met${optional}, next goal ${snapshot.next_goal || "none"}`;
+  const values = { date: shortDate(new Date(snapshot.saved)), met: snapshot.required_met, of: snapshot.required_of, optional: snapshot.optional_met };
+  const met = typeof snapshot.required_of === "number"
+    ? tn("{met} of {of} required milestone met", "{met} of {of} required milestones met", snapshot.required_of, values)
+    : tn("{met} required milestone met", "{met} required milestones met", snapshot.required_met, values);
+  const optional = snapshot.optional_met ? tn(" (and {optional} optional)", " (and {optional} optional)", snapshot.optional_met, values) : "";
+  const goal = snapshot.next_goal ? t("next goal {goal}", { goal: snapshot.next_goal }) : t("no next goal");
+  // Translators: "12 Nov 2026: 3 of 6 required milestones met (and 1 optional), next goal m4"
+  return t("{date}: {met}{optional}, {goal}", { date: values.date, met, optional, goal });
 }
 
 // "m3 met; “Scaling ahead of demand” cleared", between an older and a newer snapshot.
@@ -41,19 +47,20 @@ export function changes(older, newer) {
     for (const [id, status] of Object.entries(newer.milestones)) {
       const before = older.milestones[id];
       if (before === status) continue;
-      if (status === "met") found.push(`${id} met`);
-      else if (before === "met") found.push(`${id} no longer met`);
+      if (status === "met") found.push(t("{id} met", { id }));
+      else if (before === "met") found.push(t("{id} no longer met", { id }));
     }
   } else if (older.required_met !== newer.required_met) {
-    found.push(`${older.required_met} → ${newer.required_met} required milestones met`);
+    found.push(tn("{before} → {after} required milestone met", "{before} → {after} required milestones met", newer.required_met, { before: older.required_met, after: newer.required_met }));
   }
   if (older.flags && newer.flags) {
     const was = new Set(older.flags.map((f) => f.id));
     const now = new Set(newer.flags.map((f) => f.id));
-    newer.flags.filter((f) => !was.has(f.id)).forEach((f) => found.push(`“${f.title}” raised`));
-    older.flags.filter((f) => !now.has(f.id)).forEach((f) => found.push(`“${f.title}” cleared`));
+    newer.flags.filter((f) => !was.has(f.id)).forEach((f) => found.push(t("“{title}” raised", { title: f.title })));
+    older.flags.filter((f) => !now.has(f.id)).forEach((f) => found.push(t("“{title}” cleared", { title: f.title })));
   }
-  return `Since ${shortDate(new Date(older.saved))}: ${found.length ? found.join("; ") : "no change"}.`;
+  const date = shortDate(new Date(older.saved));
+  return found.length ? t("Since {date}: {changes}.", { date, changes: found.join("; ") }) : t("Since {date}: no change.", { date });
 }
 
 export function chart(snapshots) {
@@ -77,7 +84,7 @@ export function chart(snapshots) {
   const x = (i) => left + (span === 0 ? (snapshots.length === 1 ? (width - left - right) / 2 : (i * (width - left - right)) / (snapshots.length - 1)) : ((times[i] - first) * (width - left - right)) / span);
   const y = (v) => height - bottom - (v * (height - top - bottom)) / max;
   const values = snapshots.map((s) => s.required_met);
-  const label = `Required milestones met over ${snapshots.length} snapshot${snapshots.length === 1 ? "" : "s"}: ${values.join(", ")}`;
+  const label = tn("Required milestones met over {count} snapshot: {values}", "Required milestones met over {count} snapshots: {values}", snapshots.length, { count: snapshots.length, values: values.join(", ") });
   const chartSvg = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "kb-history__chart", role: "img", "aria-label": label });
   // y axis: 0 and every step up to the number of required milestones, at most 7 ticks
   const step = Math.max(1, Math.ceil(max / 6));
@@ -85,7 +92,7 @@ export function chart(snapshots) {
     chartSvg.append(svg("line", { x1: left, x2: width - right, y1: y(v), y2: y(v), class: "kb-history__grid" }));
     chartSvg.append(svg("text", { x: left - 6, y: y(v) + 3, class: "kb-history__tick", "text-anchor": "end", text: String(v) }));
   }
-  chartSvg.append(svg("text", { x: 2, y: top - 14, class: "kb-history__axis", text: "Required milestones met" }));
+  chartSvg.append(svg("text", { x: 2, y: top - 14, class: "kb-history__axis", text: t("Required milestones met") }));
   // x axis: the first and last dates (and the middle one when there are three or more)
   const labelled = new Set([0, snapshots.length - 1, Math.floor((snapshots.length - 1) / 2)]);
   for (const i of labelled) {
@@ -95,7 +102,7 @@ export function chart(snapshots) {
   values.forEach((v, i) => chartSvg.append(svg("circle", { cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 3.5, class: "kb-history__dot" })));
   // optional milestones apart: a count above the plot
   snapshots.forEach((s, i) => {
-    if (s.optional_met) chartSvg.append(svg("text", { x: x(i), y: top - 2, class: "kb-history__optional", "text-anchor": "middle", text: `+${s.optional_met} opt.` }));
+    if (s.optional_met) chartSvg.append(svg("text", { x: x(i), y: top - 2, class: "kb-history__optional", "text-anchor": "middle", text: t("+{count} opt.", { count: s.optional_met }) }));
   });
   return chartSvg;
 }
@@ -106,7 +113,7 @@ export function showHistory(box, store, hooks) {
   try {
     return renderHistory(box, store, hooks);
   } catch (error) {
-    const text = `Your saved snapshots could not be shown (${error.message}). The assessment works without them.`;
+    const text = t("Your saved snapshots could not be shown ({reason}). The assessment works without them.", { reason: error.message });
     box.replaceChildren(el("p", { class: "kb-history__notice kb-history__notice--error", "data-kb": "history-error", role: "alert", text }));
     return text;
   }
@@ -120,7 +127,7 @@ function renderHistory(box, store, hooks) {
   box.replaceChildren();
   if (notice) box.append(el("p", { class: "kb-history__notice", "data-kb": "history-notice", role: "status", text: notice }));
   if (!snapshots.length) {
-    box.append(el("p", { class: "kb-muted", text: "No snapshots yet. Save one each month to see your progress here." }));
+    box.append(el("p", { class: "kb-muted", text: t("No snapshots yet. Save one each month to see your progress here.") }));
     return notice;
   }
   box.append(chart(snapshots));
@@ -131,22 +138,22 @@ function renderHistory(box, store, hooks) {
     const item = el("li", { "data-kb": "snapshot" }, el("span", { class: "kb-history__label", text: label }));
     if (index > 0) item.append(el("span", { class: "kb-history__changes", "data-kb": "changes", text: changes(snapshots[index - 1], snapshot) }));
     const actions = el("span", { class: "kb-history__actions" });
-    const restore = el("button", { type: "button", class: "kb-button kb-button--small", text: "Restore" });
+    const restore = el("button", { type: "button", class: "kb-button kb-button--small", text: t("Restore") });
     restore.addEventListener("click", () => hooks.apply(readAnswers(snapshot.answers, hooks.rules.questions)));
-    const remove = el("button", { type: "button", class: "kb-button kb-button--small", "data-kb": "delete", text: "Delete", "aria-label": `Delete snapshot ${label}` });
+    const remove = el("button", { type: "button", class: "kb-button kb-button--small", "data-kb": "delete", text: t("Delete"), "aria-label": t("Delete snapshot {label}", { label }) });
     remove.addEventListener("click", () => {
-      const yes = el("button", { type: "button", class: "kb-button kb-button--small kb-button--danger", "data-kb": "confirm-delete", text: "Yes, delete it" });
-      const no = el("button", { type: "button", class: "kb-button kb-button--small", "data-kb": "keep-snapshot", text: "Keep it" });
+      const yes = el("button", { type: "button", class: "kb-button kb-button--small kb-button--danger", "data-kb": "confirm-delete", text: t("Yes, delete it") });
+      const no = el("button", { type: "button", class: "kb-button kb-button--small", "data-kb": "keep-snapshot", text: t("Keep it") });
       yes.addEventListener("click", () => {
         try {
           store.remove(snapshot.saved);
         } catch (error) {
-          hooks.say(`The snapshot was not deleted: ${error.message}.`, true);
+          hooks.say(t("The snapshot was not deleted: {reason}.", { reason: error.message }), true);
         }
         showHistory(box, store, hooks);
       });
       no.addEventListener("click", () => showHistory(box, store, hooks));
-      actions.replaceChildren(el("span", { class: "kb-history__ask", role: "alert", text: "Delete this snapshot from this browser? " }), yes, no);
+      actions.replaceChildren(el("span", { class: "kb-history__ask", role: "alert", text: t("Delete this snapshot from this browser?") + " " }), yes, no);
       no.focus();
     });
     actions.append(restore, remove);

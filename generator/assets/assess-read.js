@@ -15,6 +15,8 @@
 //            large to read), shown at the question like any other problem.
 //   notices  messages about the input as a whole ("this link's answers are too long to read").
 
+import { t, tn } from "./i18n.js";
+
 const LINK_LIMIT = 16 * 1024; // characters of a link's answers read at all; a full answer set is about 1 KB
 export const IMPORT_LIMITS = { bytes: 64 * 1024, depth: 5, keys: 200 }; // an exported file: about 1 KB, 3 deep
 const UNKNOWN_KEPT = 5; // unknown ids passed on for the engine to name; the rest are counted
@@ -22,7 +24,14 @@ const TEXT_KEPT = 100; // characters of a text answer kept (the engine echoes 60
 const ID_KEPT = 100; // an unknown id longer than this is counted, not shown
 const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i; // what a link may write as a number: no 0x, no Infinity
 
-const TYPE_WORDS = { integer: "a whole number", number: "a number", boolean: "true or false" };
+// The type a question expects, in words: "expected a whole number, got a list".
+const TYPE_WORDS = { integer: () => t("a whole number"), number: () => t("a number"), boolean: () => t("true or false") };
+// What measureJson says about an imported file.
+export const FILE_WORDS = {
+  bytes: (size) => t("it is larger than {size}", { size }),
+  depth: (depth) => t("it nests more than {depth} levels deep", { depth }),
+  keys: (keys) => t("it holds more than {keys} keys", { keys }),
+};
 
 export function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -39,13 +48,13 @@ function kept(text) {
 // One value for one question, from a parsed file or a snapshot.
 function take(into, question, value) {
   if (value === null || value === undefined) return; // not answered
-  const expected = TYPE_WORDS[question.type] || "an answer";
+  const type = Object.hasOwn(TYPE_WORDS, question.type) ? TYPE_WORDS[question.type]() : t("an answer");
   if (typeof value === "boolean") into.answers.set(question.id, value);
   else if (typeof value === "string") into.answers.set(question.id, kept(value));
   else if (typeof value === "number" && Number.isFinite(value)) into.answers.set(question.id, value);
-  else if (typeof value === "number") into.refused.set(question.id, `expected ${expected}, got a number too large to read`);
-  else if (Array.isArray(value)) into.refused.set(question.id, `expected ${expected}, got a list`);
-  else into.refused.set(question.id, `expected ${expected}, got a group of values`);
+  else if (typeof value === "number") into.refused.set(question.id, t("expected {type}, got a number too large to read", { type }));
+  else if (Array.isArray(value)) into.refused.set(question.id, t("expected {type}, got a list", { type }));
+  else into.refused.set(question.id, t("expected {type}, got a group of values", { type }));
 }
 
 // A value under an id the rules do not know, as the engine may see it: never an object.
@@ -56,7 +65,9 @@ function plain(value) {
 }
 
 function noteUnknown(into, more) {
-  if (more > 0) into.notices.push(`${more.toLocaleString("en")} more answer id${more === 1 ? "" : "s"} that this assessment does not ask ${more === 1 ? "was" : "were"} left out`);
+  if (more <= 0) return;
+  into.notices.push(tn("{count} more answer id that this assessment does not ask was left out",
+    "{count} more answer ids that this assessment does not ask were left out", more, { count: more.toLocaleString("en") }));
 }
 
 function keepUnknown(into, id, value, count) {
@@ -92,7 +103,8 @@ export function readLink(hash, questions) {
   const into = reading();
   const text = hash.startsWith("#") ? hash.slice(1) : hash;
   if (text.length > LINK_LIMIT) {
-    into.notices.push(`this link's answers are too long to read (${Math.round(text.length / 1024).toLocaleString("en")} KB; at most ${LINK_LIMIT / 1024} KB), so the form starts empty`);
+    const size = Math.round(text.length / 1024).toLocaleString("en");
+    into.notices.push(t("this link's answers are too long to read ({size} KB; at most {limit} KB), so the form starts empty", { size, limit: LINK_LIMIT / 1024 }));
     return into;
   }
   const byId = new Map(questions.map((question) => [question.id, question]));
@@ -119,9 +131,9 @@ function linkValue(question, raw) {
 
 // What is wrong with JSON text before JSON.parse sees it, or "": nesting thousands deep overflows
 // its stack (or the Python engine's after it), and tens of thousands of keys freeze the page.
-// limits: {bytes, depth, keys?}. One pass over the characters, nothing built.
-export function measureJson(text, limits) {
-  if (text.length > limits.bytes) return `it is larger than ${formatSize(limits.bytes)}`;
+// limits: {bytes, depth, keys?}; words: what to say (FILE_WORDS). One pass over the characters, nothing built.
+export function measureJson(text, limits, words = FILE_WORDS) {
+  if (text.length > limits.bytes) return words.bytes(formatSize(limits.bytes));
   let depth = 0;
   let keys = 0;
   let inString = false;
@@ -132,9 +144,9 @@ export function measureJson(text, limits) {
       else if (c === '"') inString = false;
     } else if (c === '"') inString = true;
     else if (c === "{" || c === "[") {
-      if (++depth > limits.depth) return `it nests more than ${limits.depth} levels deep`;
+      if (++depth > limits.depth) return words.depth(limits.depth);
     } else if (c === "}" || c === "]") depth--;
-    else if (c === ":" && limits.keys && ++keys > limits.keys) return `it holds more than ${limits.keys.toLocaleString("en")} keys`;
+    else if (c === ":" && limits.keys && ++keys > limits.keys) return words.keys(limits.keys.toLocaleString("en"));
   }
   return "";
 }
@@ -147,6 +159,6 @@ export function parseJson(text) {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new Error("it is not valid JSON"); // the browser's own message would quote the file
+    throw new Error(t("it is not valid JSON")); // the browser's own message would quote the file
   }
 }

@@ -2,9 +2,10 @@
 // reader's stage (one view, from the crosswalk), checklists and answers to double-check.
 
 import { el, pageUrl } from "./dom.js";
-import { alsoCalled, mainStage, rowOf } from "./assess-stage.js";
+import { alsoCalled, mainStage } from "./assess-stage.js";
+import { t } from "./i18n.js";
 
-const STATUS_WORDS = { met: "Met", not_met: "Not met", unknown: "Unknown" };
+const STATUS_WORDS = { met: () => t("Met"), not_met: () => t("Not met"), unknown: () => t("Unknown") };
 
 export function renderResults(box, rules, result) {
   const parts = [milestones(rules, result), stages(rules, result), checklists(rules, result), doubleCheck(result)];
@@ -23,14 +24,14 @@ function milestones(rules, result) {
       el(
         "li",
         { class: `kb-ladder__step kb-ladder__step--${outcome.status}`, "data-kb": "milestone", "data-id": milestone.id, "data-status": outcome.status },
-        el("span", { class: "kb-badge", text: STATUS_WORDS[outcome.status] || outcome.status }),
+        el("span", { class: "kb-badge", text: Object.hasOwn(STATUS_WORDS, outcome.status) ? STATUS_WORDS[outcome.status]() : outcome.status }),
         el("a", { class: "kb-ladder__title", href: pageUrl(milestone.page), text: `${milestone.id}: ${milestone.title}` }),
-        milestone.optional ? el("span", { class: "kb-ladder__optional", text: "optional" }) : null,
+        milestone.optional ? el("span", { class: "kb-ladder__optional", text: t("optional") }) : null,
         el("p", { class: "kb-ladder__why", text: outcome.why }),
       ),
     );
   }
-  return part("milestones", "All milestones", ladder);
+  return part("milestones", t("All milestones"), ladder);
 }
 
 // The main framework's stage first; the other frameworks' own results after it, each saying
@@ -39,11 +40,16 @@ function stages(rules, result) {
   const here = mainStage(rules, result);
   if (!here) return null;
   const frameworks = rules.frameworks || [];
+  const settled = Boolean(here.detail && here.detail.settled);
   const content = [
-    el("p", { class: "kb-stage__main" }, el("span", { class: "kb-stage__framework", text: `${here.framework.title}: ` }), el("a", { href: pageUrl(here.stage.page), text: here.stage.title })),
+    el("p", { class: "kb-stage__main" }, el("span", { class: "kb-stage__framework", text: t("{framework}: ", { framework: here.framework.title }) }),
+      settled ? el("a", { href: pageUrl(here.stage.page), text: here.stage.title }) : el("span", { text: t("not decided by your answers yet") })),
   ];
   const also = alsoCalled(rules, here.row, here.framework.id);
-  if (here.row) content.push(el("p", { class: "kb-stage__period", text: `The period: ${here.row.title}.${also.length ? ` Also called ${also.join("; ")}.` : ""}` }));
+  if (here.row && settled) {
+    const period = t("The period: {period}.", { period: here.row.title });
+    content.push(el("p", { class: "kb-stage__period", text: also.length ? `${period} ${t("Also called {names}.", { names: also.join("; ") })}` : period }));
+  }
   const list = el("ul", { class: "kb-stages" });
   for (const framework of frameworks) {
     const detail = (result.stage_details || {})[framework.id];
@@ -52,25 +58,45 @@ function stages(rules, result) {
     // A stage may span several consecutive rows: it contradicts the main stage only when the
     // main stage's row does not list it at all.
     const inHereRow = here.row && (here.row.stages[framework.id] || []).includes(stage.id);
-    const row = rowOf(rules, framework.id, stage.id);
-    const elsewhere = here.row && row && !inHereRow ? ` Its own questions place you in another period (${row.title}).` : "";
+    const elsewhere = settled && here.row && !inHereRow ? periodNote(rules, framework, stage, here.row) : "";
     list.append(
       el(
         "li",
         { class: "kb-stage", "data-kb": "stage", "data-framework": framework.id, "data-value": detail.stage, "data-settled": String(detail.settled) },
-        el("span", { class: "kb-stage__framework", text: `${framework.title}: ` }),
+        el("span", { class: "kb-stage__framework", text: t("{framework}: ", { framework: framework.title }) }),
         el("a", { class: "kb-stage__title", href: pageUrl(stage.page), text: stage.title }),
         el("p", { class: "kb-stage__why", text: plainWhy(detail.why, stage.title) + elsewhere }),
       ),
     );
   }
-  content.push(el("details", { class: "kb-stage__each" }, el("summary", { text: "Your stage in each framework, and why" }), list));
-  return part("stage", "Your stage", ...content);
+  content.push(el("details", { class: "kb-stage__each" }, el("summary", { text: t("Your stage in each framework, and why") }), list));
+  return part("stage", t("Your stage"), ...content);
 }
 
-// The engine's reason starts with the stage's title, which the line already shows.
+// Where a framework's own result sits against the main stage's period, in words true for this
+// reader: a framework whose stages end before that period says so (its last stage cannot place
+// anyone later); otherwise the period its stage belongs to is named, earlier or later.
+function periodNote(rules, framework, stage, hereRow) {
+  const rows = rules.crosswalk || [];
+  const here = rows.indexOf(hereRow);
+  const listed = rows.filter((row) => (row.stages[framework.id] || []).includes(stage.id));
+  if (!listed.length) return "";
+  const first = listed[0];
+  const last = listed[listed.length - 1];
+  if (rows.indexOf(last) < here) {
+    const isLast = framework.stages[framework.stages.length - 1] === stage;
+    if (isLast && !Object.hasOwn(hereRow.stages, framework.id)) return ` ${t("It names no stage for this period: {stage} is its last.", { stage: stage.title })}`;
+    return ` ${t("Its own questions place you in an earlier period ({period}).", { period: last.title })}`;
+  }
+  if (rows.indexOf(first) > here) return ` ${t("Its own questions place you in a later period ({period}).", { period: first.title })}`;
+  return "";
+}
+
+// The engine's reason starts with the stage's title, which the line already shows (the engine
+// catalog's "%(stage)s, because", in the same words here).
 function plainWhy(why, title) {
-  return why.startsWith(`${title}, because`) ? `Because${why.slice(title.length + ", because".length)}` : why;
+  const lead = t("{stage}, because", { stage: title });
+  return why.startsWith(lead) ? t("Because") + why.slice(lead.length) : why;
 }
 
 function checklists(rules, result) {
@@ -85,16 +111,18 @@ function checklists(rules, result) {
       "li",
       { "data-kb": "checklist", "data-id": cid, "data-yes": score.yes, "data-of": score.of },
       el("a", { href: pageUrl(checklist.page), text: checklist.title }),
-      el("span", { text: `: ${score.yes} of ${score.of} yes` + (score.unanswered.length ? `, ${score.unanswered.length} not answered` : "") }),
+      el("span", { text: score.unanswered.length
+        ? t(": {yes} of {of} yes, {open} not answered", { yes: score.yes, of: score.of, open: score.unanswered.length })
+        : t(": {yes} of {of} yes", { yes: score.yes, of: score.of }) }),
     );
     if (score.unanswered.length) {
       const open = el("ul", { class: "kb-checklists__open" });
       score.unanswered.forEach((qid) => open.append(el("li", { text: labels.get(qid) || qid })));
-      item.append(el("details", {}, el("summary", { text: "Not answered yet" }), open));
+      item.append(el("details", {}, el("summary", { text: t("Not answered yet") }), open));
     }
     list.append(item);
   }
-  return part("checklists", "Checklists", list);
+  return part("checklists", t("Checklists"), list);
 }
 
 function doubleCheck(result) {
@@ -102,5 +130,5 @@ function doubleCheck(result) {
   if (!warnings.length) return null;
   const list = el("ul", { class: "kb-warnings" });
   warnings.forEach((w) => list.append(el("li", { "data-kb": "warning", "data-id": w.id }, el("strong", { text: w.message }), el("span", { text: ` ${w.why}` }))));
-  return part("double-check", "Answers to double-check", list);
+  return part("double-check", t("Answers to double-check"), list);
 }

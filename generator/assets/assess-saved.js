@@ -10,6 +10,7 @@
 //   are bounded whatever the storage held.
 
 import { formatSize, isRecord, measureJson } from "./assess-read.js";
+import { t, tn } from "./i18n.js";
 
 // Under the knowledge base's id (rules/site.yaml): two knowledge bases on one origin keep their own.
 const keyOf = (rules) => `${rules.site.id}:snapshots:v1`;
@@ -18,6 +19,11 @@ const STORED_LIMITS = { bytes: 2 * 1024 * 1024, depth: 6 }; // 200 snapshots of 
 const COUNT_LIMIT = 1000;
 const TEXT_LIMIT = 300;
 const STATUSES = new Set(["met", "not_met", "unknown"]);
+const STORED_WORDS = { // what is wrong with the stored text (measureJson)
+  bytes: (size) => t("the stored text is larger than {size}", { size }),
+  depth: (depth) => t("the stored text nests more than {depth} levels deep", { depth }),
+  keys: (keys) => t("the stored text holds more than {keys} keys", { keys }),
+};
 
 const isCount = (value) => Number.isInteger(value) && value >= 0 && value <= COUNT_LIMIT;
 const isText = (value, limit = TEXT_LIMIT) => typeof value === "string" && value.length > 0 && value.length <= limit;
@@ -93,15 +99,15 @@ function checkSnapshot(raw, rules) {
 function readSaved(text, rules) {
   const nothing = { snapshots: [], skipped: 0, dropped: 0, problem: "" };
   if (text === null || text === "") return nothing;
-  const measured = measureJson(text, STORED_LIMITS);
-  if (measured) return { ...nothing, problem: `the stored text ${measured.replace(/^it /, "")}` };
+  const measured = measureJson(text, STORED_LIMITS, STORED_WORDS);
+  if (measured) return { ...nothing, problem: measured };
   let list;
   try {
     list = JSON.parse(text);
   } catch (error) {
-    return { ...nothing, problem: "the stored text is not valid JSON" };
+    return { ...nothing, problem: t("the stored text is not valid JSON") };
   }
-  if (!Array.isArray(list)) return { ...nothing, problem: "the stored text is not a list of snapshots" };
+  if (!Array.isArray(list)) return { ...nothing, problem: t("the stored text is not a list of snapshots") };
   const first = Math.max(0, list.length - MAX_SNAPSHOTS);
   const snapshots = [];
   for (let i = first; i < list.length; i++) {
@@ -114,9 +120,15 @@ function readSaved(text, rules) {
 // What the reader is told about a reading, or "" when everything read.
 export function savedNotice({ skipped, dropped, problem }) {
   const parts = [];
-  if (problem) parts.push(`The snapshots saved in this browser could not be read (${problem}). Saving a snapshot starts a new history in their place.`);
-  if (skipped) parts.push(`${skipped.toLocaleString("en")} saved snapshot${skipped === 1 ? "" : "s"} could not be read and ${skipped === 1 ? "was" : "were"} skipped; saving a snapshot removes ${skipped === 1 ? "it" : "them"}.`);
-  if (dropped) parts.push(`Only the newest ${MAX_SNAPSHOTS} snapshots are kept: ${dropped.toLocaleString("en")} older one${dropped === 1 ? " was" : "s were"} left out.`);
+  if (problem) parts.push(t("The snapshots saved in this browser could not be read ({problem}). Saving a snapshot starts a new history in their place.", { problem }));
+  if (skipped) {
+    parts.push(tn("{count} saved snapshot could not be read and was skipped; saving a snapshot removes it.",
+      "{count} saved snapshots could not be read and were skipped; saving a snapshot removes them.", skipped, { count: skipped.toLocaleString("en") }));
+  }
+  if (dropped) {
+    parts.push(tn("Only the newest {limit} snapshots are kept: {count} older one was left out.",
+      "Only the newest {limit} snapshots are kept: {count} older ones were left out.", dropped, { limit: MAX_SNAPSHOTS, count: dropped.toLocaleString("en") }));
+  }
   return parts.join(" ");
 }
 
@@ -129,10 +141,10 @@ export function savedStore(rules, storage = () => window.localStorage) {
     try {
       text = storage().getItem(KEY);
     } catch (error) {
-      return { snapshots: [], skipped: 0, dropped: 0, problem: "this browser does not let the page read its saved data" };
+      return { snapshots: [], skipped: 0, dropped: 0, problem: t("this browser does not let the page read its saved data") };
     }
     if (typeof text === "string" && text.length > STORED_LIMITS.bytes) {
-      return { snapshots: [], skipped: 0, dropped: 0, problem: `the stored text is ${formatSize(text.length)}, more than the ${formatSize(STORED_LIMITS.bytes)} this page reads` };
+      return { snapshots: [], skipped: 0, dropped: 0, problem: t("the stored text is {size}, more than the {limit} this page reads", { size: formatSize(text.length), limit: formatSize(STORED_LIMITS.bytes) }) };
     }
     return readSaved(text, rules);
   };
@@ -140,7 +152,7 @@ export function savedStore(rules, storage = () => window.localStorage) {
     try {
       storage().setItem(KEY, JSON.stringify(snapshots.slice(-MAX_SNAPSHOTS)));
     } catch (error) {
-      throw new Error("this browser's storage for the site is full or blocked");
+      throw new Error(t("this browser's storage for the site is full or blocked"));
     }
   };
   return {

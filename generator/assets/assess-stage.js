@@ -1,6 +1,8 @@
 // One stage view, derived from the crosswalk: the reader's stage in the main framework
 // (crosswalk.yaml `main`), and what the same period is called in the others.
 
+import { language, t } from "./i18n.js";
+
 export function mainFramework(rules) {
   const frameworks = rules.frameworks || [];
   const first = (rules.crosswalk || [])[0];
@@ -24,7 +26,8 @@ export function rowOf(rules, frameworkId, stageId) {
 export function alsoCalled(rules, row, except) {
   if (!row) return [];
   const frameworks = new Map((rules.frameworks || []).map((f) => [f.id, f]));
+  const either = new Intl.ListFormat(language(), { type: "disjunction" }); // "A or B", "A o B"
   return Object.entries(row.stages)
     .filter(([fid]) => fid !== except && frameworks.has(fid))
-    .map(([fid, ids]) => `${frameworks.get(fid).title}: ${ids.map((id) => frameworks.get(fid).stages.find((s) => s.id === id).title).join(" or ")}`);
+    .map(([fid, ids]) => t("{framework}: {stages}", { framework: frameworks.get(fid).title, stages: either.format(ids.map((id) => frameworks.get(fid).stages.find((s) => s.id === id).title)) }));
 }

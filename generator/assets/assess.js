@@ -13,6 +13,7 @@ import { buildSummary, renderSummary } from "./assess-summary.js";
 import { renderResults } from "./assess-results.js";
 import { renderPrint } from "./assess-print.js";
 import { toolbar } from "./keep.js";
+import { t } from "./i18n.js";
 
 let view = null; // the mounted widget, if this page has one
 
@@ -22,7 +23,7 @@ function showStatus(status, { text, loaded, total, done }) {
   const bar = el("progress", { class: "kb-status__bar", "data-kb": "progress", max: total || 1, "aria-hidden": "true" });
   if (total) bar.value = loaded;
   else if (done !== undefined) bar.value = done;
-  const bytes = total ? `${megabytes(loaded)} of ${megabytes(total)}` : "";
+  const bytes = total ? t("{loaded} of {total}", { loaded: megabytes(loaded), total: megabytes(total) }) : "";
   status.replaceChildren(el("span", { class: "kb-status__text", text }), bar, el("span", { class: "kb-status__bytes", "data-kb": "bytes", text: bytes }));
   if (total) {
     status.dataset.loaded = String(loaded);
@@ -62,7 +63,7 @@ function showProblems(current, problems, localErrors) {
   // For the summary: each problem with the question it is about.
   return Array.from(byId, ([id, message]) => {
     const field = current.inputs.get(id);
-    return field ? { id, label: `“${field.question.label}”:`, message: capitalise(message), focusId: field.focusId } : { id, message: `${id}: ${message}` };
+    return field ? { id, label: t("“{label}”:", { label: field.question.label }), message: capitalise(message), focusId: field.focusId } : { id, message: `${id}: ${message}` };
   }).concat(general.filter((p) => !byId.has(p.id)).map((p) => ({ id: p.id, message: p.id ? `${p.id}: ${p.message}` : p.message })));
 }
 
@@ -89,7 +90,8 @@ async function update(current) {
     const result = reply.result;
     current.lastResult = result;
     const { answered, total } = showProgress(current.groups, result.open_groups || []);
-    showStatus(current.status, { text: `${answered} of ${total} questions answered. Results update as you answer.`, done: answered / Math.max(total, 1) });
+    const text = t("{answered} of {total} questions answered. Results update as you answer.", { answered, total });
+    showStatus(current.status, { text, done: answered / Math.max(total, 1) });
     renderSummary(current.summary, { rules: current.rules, result, problems: named, answered });
     renderResults(current.results, current.rules, result);
     renderPrint(current.print, current.inputs, answers);
@@ -98,7 +100,7 @@ async function update(current) {
       current.side.append(current.keep);
     }
     const goal = result.next_goal ? current.rules.milestones.find((m) => m.id === result.next_goal) : null;
-    const announcement = goal ? `Next goal: ${goal.id}, ${goal.title}.` : "Every milestone is met.";
+    const announcement = goal ? t("Next goal: {id}, {title}.", { id: goal.id, title: goal.title }) : t("Every milestone is met.");
     if (current.announcer.textContent !== announcement) current.announcer.textContent = announcement;
   }
   current.root.dataset.kbScored = JSON.stringify(answers); // what this result is for (tests wait on it)
@@ -110,9 +112,9 @@ function fail(root, error) {
   const status = root.querySelector("[data-kb=status]");
   status.className = "kb-assess__status kb-assess__status--error";
   status.replaceChildren(
-    el("strong", { text: "The self-assessment could not start. " }),
-    el("span", { text: `Reason: ${error.message}. ` }),
-    el("span", { text: "Reloading the page may help. You can also score the same questions on your own computer: " }),
+    el("strong", { text: `${t("The self-assessment could not start.")} ` }),
+    el("span", { text: `${t("Reason: {reason}.", { reason: error.message })} ` }),
+    el("span", { text: `${t("Reloading the page may help. You can also score the same questions on your own computer:")} ` }),
     el("code", { text: "python -m generator score --answers answers.yaml" }),
   );
 }

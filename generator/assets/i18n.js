@@ -57,9 +57,9 @@ export const translated = load().then((loaded) => {
 });
 if (typeof document !== "undefined") await translated;
 
-// The site's language ("es"), for Intl formatting and <html lang> comparisons.
+// The site's language as a BCP 47 tag ("es", "pt-BR"), for Intl's formats.
 export function language() {
-  return table.language;
+  return table.language.replace("_", "-");
 }
 
 function fill(text, values) {
@@ -85,7 +85,7 @@ export function tn(singular, plural, n, values) {
 
 function pluralRules() {
   try {
-    return new Intl.PluralRules(table.language.replace("_", "-"));
+    return new Intl.PluralRules(language());
   } catch (error) {
     return new Intl.PluralRules("en");
   }

@@ -2,8 +2,9 @@
 // import, and the printed report. Nothing here talks to a server.
 
 import { el } from "./dom.js";
+import { t, tn } from "./i18n.js";
 import { showHistory, snapshotOf } from "./assess-history.js";
-import { IMPORT_LIMITS, formatSize, isRecord, measureJson, parseJson, readAnswers } from "./assess-read.js";
+import { FILE_WORDS, IMPORT_LIMITS, formatSize, isRecord, measureJson, parseJson, readAnswers } from "./assess-read.js";
 import { savedStore } from "./assess-saved.js";
 
 // An answers file names the knowledge base it comes from (rules/site.yaml's id): "<id>-answers/1".
@@ -30,7 +31,7 @@ function readImport(text, { questions }) {
   const data = parseJson(text);
   const wrapped = isRecord(data) && Object.hasOwn(data, "format") && typeof data.format === "string" && ANY_FORMAT.test(data.format) && Object.hasOwn(data, "answers");
   const answers = wrapped ? data.answers : data;
-  if (!isRecord(answers)) throw new Error("it does not map answer ids to values");
+  if (!isRecord(answers)) throw new Error(t("it does not map answer ids to values"));
   return readAnswers(answers, questions);
 }
 
@@ -45,23 +46,23 @@ export function toolbar(assessment) {
   const hooks = { ...assessment, say };
   const store = savedStore(hooks.rules);
   const history = el("div", { class: "kb-history", "data-kb": "history" });
-  const save = el("button", { type: "button", class: "kb-button kb-button--primary", "data-kb": "save", text: "Save snapshot" });
-  const exportButton = el("button", { type: "button", class: "kb-button", "data-kb": "export", text: "Export JSON" });
+  const save = el("button", { type: "button", class: "kb-button kb-button--primary", "data-kb": "save", text: t("Save snapshot") });
+  const exportButton = el("button", { type: "button", class: "kb-button", "data-kb": "export", text: t("Export JSON") });
   const fileInput = el("input", { type: "file", accept: "application/json,.json", class: "kb-visually-hidden", id: "kb-import-file", "data-kb": "import" });
-  const importLabel = el("label", { for: "kb-import-file", class: "kb-button", text: "Import JSON" });
-  const print = el("button", { type: "button", class: "kb-button", "data-kb": "print", text: "Print" });
+  const importLabel = el("label", { for: "kb-import-file", class: "kb-button", text: t("Import JSON") });
+  const print = el("button", { type: "button", class: "kb-button", "data-kb": "print", text: t("Print") });
 
   save.addEventListener("click", () => {
     const result = hooks.result();
     if (!result) {
-      say("Answer a question first: there is nothing to save yet.");
+      say(t("Answer a question first: there is nothing to save yet."));
       return;
     }
     try {
       const count = store.add(snapshotOf(hooks.rules, hooks.answers(), result));
-      say(`Saved in this browser's localStorage only (${count} snapshot${count === 1 ? "" : "s"}).`);
+      say(tn("Saved in this browser's localStorage only ({count} snapshot).", "Saved in this browser's localStorage only ({count} snapshots).", count, { count }));
     } catch (error) {
-      say(`The snapshot was not saved: ${error.message}.`, true);
+      say(t("The snapshot was not saved: {reason}.", { reason: error.message }), true);
     }
     showHistory(history, store, hooks);
   });
@@ -70,11 +71,11 @@ export function toolbar(assessment) {
     const file = fileInput.files && fileInput.files[0];
     if (!file) return;
     try {
-      if (file.size > IMPORT_LIMITS.bytes) throw new Error(`it is larger than ${formatSize(IMPORT_LIMITS.bytes)}`); // not even read
+      if (file.size > IMPORT_LIMITS.bytes) throw new Error(FILE_WORDS.bytes(formatSize(IMPORT_LIMITS.bytes))); // not even read
       hooks.apply(readImport(await file.text(), hooks.rules));
-      say(`Imported ${file.name}. Check any answer marked as a problem.`);
+      say(t("Imported {file}. Check any answer marked as a problem.", { file: file.name }));
     } catch (error) {
-      say(`${file.name} was not imported: ${error.message}. An answers file is the JSON that Export JSON saves.`, true);
+      say(t("{file} was not imported: {reason}. An answers file is the JSON that Export JSON saves.", { file: file.name, reason: error.message }), true);
     }
     fileInput.value = "";
   });
@@ -83,11 +84,11 @@ export function toolbar(assessment) {
   const notice = showHistory(history, store, hooks);
   return el(
     "section",
-    { class: "kb-keep", "aria-label": "Keep your answers" },
+    { class: "kb-keep", "aria-label": t("Keep your answers") },
     el("div", { class: "kb-keep__buttons" }, save, exportButton, fileInput, importLabel, print),
-    el("p", { class: "kb-keep__privacy", text: "Snapshots stay in this browser's localStorage: nothing is sent anywhere. Delete removes one; clearing this site's data removes them all." }),
+    el("p", { class: "kb-keep__privacy", text: t("Snapshots stay in this browser's localStorage: nothing is sent anywhere. Delete removes one; clearing this site's data removes them all.") }),
     message,
     // Open when some saved snapshots could not be read: the reader should see that, not find it.
-    el("details", { class: "kb-keep__history", open: Boolean(notice) }, el("summary", { text: "Your progress over time" }), history),
+    el("details", { class: "kb-keep__history", open: Boolean(notice) }, el("summary", { text: t("Your progress over time") }), history),
   );
 }

@@ -72,18 +72,29 @@
     else setTimeout(callback, 2000);
   }
 
+  // The widget's words (i18n.js, an ES module this classic script imports when it has words to say).
+  async function words() {
+    try {
+      return (await import(new URL("i18n.js", assets).href)).t;
+    } catch (error) {
+      return (text) => text; // English, rather than no bar
+    }
+  }
+
   // ---- the service worker ----
-  function offerReload(reg) {
+  async function offerReload(reg) {
     if (document.querySelector("[data-kb=new-version]")) return;
+    const t = await words();
+    if (document.querySelector("[data-kb=new-version]")) return; // offered while the words loaded
     const button = document.createElement("button");
     button.type = "button";
     button.className = "md-button md-button--primary";
-    button.textContent = "Reload";
+    button.textContent = t("Reload");
     const bar = document.createElement("div");
     bar.dataset.kb = "new-version";
     bar.setAttribute("role", "status");
     bar.className = "md-typeset";
-    bar.append("A new version of this site is ready — reload to use it.", button);
+    bar.append(t("A new version of this site is ready — reload to use it."), button);
     Object.assign(bar.style, {
       position: "fixed", insetInline: "1rem", bottom: "1rem", zIndex: 10, padding: "0.6rem 1rem",
       background: "var(--md-default-bg-color)", border: "1px solid var(--md-default-fg-color--lighter)",

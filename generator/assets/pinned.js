@@ -9,6 +9,8 @@
 // another build's rules. Browsers give pages on plain http (not https, not this computer) no
 // hashing: there the revision in the URL still keeps caches apart, but the bytes go unchecked.
 
+import { t } from "./i18n.js";
+
 export const BUNDLE_META = 'meta[name="kb-bundle"]';
 
 // The page's pins, as the query the worker is started with ("" when the page names none).
@@ -26,13 +28,13 @@ async function sha256(bytes) {
 // the server rather than taken from the browser's HTTP cache unasked.
 export async function fetchPinned(base, file, pins, name) {
   const revision = new URLSearchParams(pins).get(name) || "";
-  if (!/^[0-9a-f]{64}$/.test(revision)) throw new Error(`this page does not say which ${file} it was built with; reload the page`);
+  if (!/^[0-9a-f]{64}$/.test(revision)) throw new Error(t("this page does not say which {file} it was built with; reload the page", { file }));
   const url = new URL(`${file}?v=${revision}`, base);
   const response = await fetch(url, { cache: "no-cache" });
-  if (!response.ok) throw new Error(`${file} could not be downloaded (HTTP ${response.status})`);
+  if (!response.ok) throw new Error(t("{file} could not be downloaded (HTTP {status})", { file, status: response.status }));
   const bytes = await response.arrayBuffer();
   if (self.crypto && crypto.subtle && (await sha256(bytes)) !== revision) {
-    throw new Error(`the site has been updated since this page was loaded (its ${file} is no longer on the server); reload the page to use the new version`);
+    throw new Error(t("the site has been updated since this page was loaded (its {file} is no longer on the server); reload the page to use the new version", { file }));
   }
   return bytes;
 }

@@ -31,12 +31,15 @@
 // restore) means a normal start, silently.
 
 import { fetchPinned } from "./pinned.js";
+import { t, translated } from "./i18n.js";
 import { findSnapshot, forgetSnapshot, saveSnapshot } from "./snapshot.js";
 
 const here = new URL(".", import.meta.url);
 const PROGRESS = {
-  runtime: (bytes) => `Downloading the Python runtime (${bytes ? `${(bytes / 1e6).toFixed(1)} MB` : "several MB"}, cached after the first visit)…`,
-  engine: () => "Starting the scoring engine…",
+  runtime: (bytes) => (bytes
+    ? t("Downloading the Python runtime ({size} MB, cached after the first visit)…", { size: (bytes / 1e6).toFixed(1) })
+    : t("Downloading the Python runtime (several MB, cached after the first visit)…")),
+  engine: () => t("Starting the scoring engine…"),
 };
 const PROGRESS_EVERY_MS = 250;
 const ENGINE_GLOBAL = "KB_ENGINE";
@@ -85,9 +88,9 @@ self.fetch = async (resource, options) => {
   try {
     const response = await siteFetch(resource, options);
     if (response.ok) return countBody(response);
-    failure = new Error(`${name} could not be downloaded (HTTP ${response.status})`);
+    failure = new Error(t("{file} could not be downloaded (HTTP {status})", { file: name, status: response.status }));
   } catch (error) {
-    failure = new Error(`${name} could not be downloaded (${error.message})`);
+    failure = new Error(t("{file} could not be downloaded ({reason})", { file: name, reason: error.message }));
   }
   downloadFailed(failure);
   throw failure;
@@ -109,8 +112,10 @@ function countBody(response) {
 }
 
 // One of this page's build's files, checked; a failure (another build's bytes too) ends the start at once.
+// After the words (i18n.js): a failure is told in the reader's language. Not on the start's critical
+// path, which is Pyodide's own download.
 function pinned(file, name) {
-  const bytes = fetchPinned(here, file, self.location.search, name);
+  const bytes = translated.then(() => fetchPinned(here, file, self.location.search, name));
   bytes.catch(downloadFailed); // reported through `prepared`
   return bytes;
 }
@@ -200,6 +205,7 @@ function keepSnapshot(pyodide) {
 
 async function init() {
   listening = true;
+  await translated; // the progress in the reader's language
   await Promise.race([runtime.catch(() => {}), prepared.catch(() => {})]); // the total, before the first report
   postProgress();
   const { ms, start } = await prepared;
@@ -221,19 +227,19 @@ self.onmessage = async (event) => {
     }
   } else if (message.type === "score") {
     if (!engine) {
-      post({ type: "error", message: "the engine was asked to score before it was ready" });
+      post({ type: "error", message: t("the engine was asked to score before it was ready") });
       return;
     }
     const size = typeof message.answers === "string" ? message.answers.length : Infinity;
     if (size > MAX_ANSWERS_JSON) {
-      const problem = { id: "", message: `answers are too large to score (at most ${MAX_ANSWERS_JSON / 1024} KB)` };
+      const problem = { id: "", message: t("answers are too large to score (at most {size} KB)", { size: MAX_ANSWERS_JSON / 1024 }) };
       post({ type: "result", id: message.id, payload: JSON.stringify({ ok: false, problems: [problem] }) });
       return;
     }
     try {
       post({ type: "result", id: message.id, payload: engine.score_json(message.answers) });
     } catch (error) {
-      post({ type: "error", message: `scoring failed: ${String((error && error.message) || error)}` });
+      post({ type: "error", message: t("scoring failed: {reason}", { reason: String((error && error.message) || error) }) });
     }
   }
 };
