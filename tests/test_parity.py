@@ -2,8 +2,9 @@
 the browser) as on this CPython: for every rule case in rules/tests/ and a few
 hundred generated answer sets, valid and invalid (tests/answer_corpus.py).
 
-The engine zip and rules.json are built exactly as for the site, then
-tests/pyodide/score_many.mjs scores every set in one Pyodide session in Node.
+The engine zip, rules.json and the cut-down standard library (site/stdlib.py)
+are built exactly as for the site, then tests/pyodide/score_many.mjs scores
+every set in one Pyodide session in Node, started on that standard library.
 Needs node and node_modules/pyodide (`npm ci`); skipped without them, except
 under KB_REQUIRE_ALL=1 (CI), where that is a failure.
 """
@@ -23,6 +24,7 @@ from generator.knowledge import load_knowledge
 from generator.rules.compile import compile_rules, rules_json
 from generator.scoring import Engine
 from generator.site.bundle import write_engine_zip
+from generator.site.stdlib import workload, write_stdlib
 from tests.answer_corpus import answer_sets, rule_case_answers
 from tests.conftest import require_or_skip
 
@@ -54,10 +56,12 @@ def test_pyodide_scores_exactly_like_cpython(tmp_path: Path, language: str):
     write_engine_zip(engine_zip)
     rules_file.write_text(rules_json(document), encoding="utf-8")
     answers_file.write_text(json.dumps(sets), encoding="utf-8")  # NaN and Infinity are kept, as Python reads them
+    stdlib = tmp_path / "python_stdlib.zip"  # what the site ships, derived from the same files
+    write_stdlib(PYODIDE.parent, stdlib, engine_zip, rules_file, workload(document, cases))
 
     try:
         run = subprocess.run(
-            [node, str(SCRIPT), str(engine_zip), str(rules_file), str(answers_file)],
+            [node, str(SCRIPT), str(engine_zip), str(rules_file), str(answers_file), str(stdlib)],
             capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT_S, cwd=tmp_path,
         )
     except subprocess.TimeoutExpired as err:

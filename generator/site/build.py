@@ -25,7 +25,7 @@ from ..i18n import catalog_language
 from ..locale_tables import widget_table
 from ..render.pages import render_docs
 from ..render.translate import DOMAIN, PageWords
-from ..rules.compile import rules_json
+from ..rules.compile import plain, rules_json
 from ..sources import copy_file, list_files
 from .bundle import write_engine_zip, write_runtime_manifest
 from .config import SiteConfig
@@ -34,6 +34,7 @@ from .layers import asset_files, template_dirs, write_theme
 from .engines import chosen_engine, run_engine
 from .harden import harden_site
 from .offline import pin_bundle, write_offline_page, write_service_worker
+from .stdlib import STDLIB, workload, write_stdlib
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 ASSETS_DIR = "assets/kb"
@@ -73,7 +74,9 @@ def generate(root: Path, docs: Path) -> tuple[list[str], int, dict[str, list[Pat
     bundle = write_engine_zip(assets / "engine.zip") + (assets / "rules.json").stat().st_size
     for name, path in asset_files(root).items():  # the package's, then the knowledge base's over them
         copy_file(path, assets / name)
-    _copy_pyodide(root, docs / PYODIDE_DIR)
+    pyodide = _copy_pyodide(root, docs / PYODIDE_DIR)
+    write_stdlib(pyodide, docs / PYODIDE_DIR / STDLIB, assets / "engine.zip", assets / "rules.json",
+                 workload(compiled, [plain(case["answers"]) for _, case in knowledge.rules.cases]))  # only what the engine imports
     write_runtime_manifest(assets / "runtime.json", [docs / PYODIDE_DIR / name for name in PYODIDE_FILES]
                            + [assets / "engine.zip", assets / "rules.json"])
     return written, bundle, _page_sources(knowledge, root, written), checked.config
@@ -99,15 +102,19 @@ def _page_sources(knowledge: Knowledge, root: Path, written: list[str]) -> dict[
     return sources
 
 
-def _copy_pyodide(root: Path, target: Path) -> None:
+def _copy_pyodide(root: Path, target: Path) -> Path:
+    """Pyodide's files but its standard library (stdlib.py writes that); return the folder they came from."""
     source = _find_pyodide(root)
     target.mkdir(parents=True, exist_ok=True)
     for name in PYODIDE_FILES:
+        if name == STDLIB:
+            continue
         dest = target / name
         try:
             os.link(source / name, dest)  # 14 MB: link when we can, copy when we must
         except OSError:
             copy_file(source / name, dest)
+    return source
 
 
 def _find_pyodide(root: Path) -> Path:

@@ -2,8 +2,9 @@
 // the engine zip unpacked into the Pyodide file system, one Engine built from rules.json,
 // and score_json() called from JavaScript with a JSON string for each answer set.
 //
-// Usage: node score_many.mjs ENGINE_ZIP RULES_JSON ANSWERS_JSON
+// Usage: node score_many.mjs ENGINE_ZIP RULES_JSON ANSWERS_JSON [STDLIB_ZIP]
 //   ANSWERS_JSON holds a JSON list of answer sets (usually objects).
+//   STDLIB_ZIP: the standard library to start with (the site's cut-down one), instead of Pyodide's.
 //   stdout: a JSON list with one score_json() result object per answer set, in order.
 //   stderr: "pyodide python <sys.version>", then timings; on failure a message, exit 1.
 //
@@ -49,10 +50,10 @@ function withTimeout(promise, ms, what) {
 }
 
 async function main(argv) {
-  if (argv.length !== 3) {
-    throw new Error("usage: node score_many.mjs ENGINE_ZIP RULES_JSON ANSWERS_JSON");
+  if (argv.length !== 3 && argv.length !== 4) {
+    throw new Error("usage: node score_many.mjs ENGINE_ZIP RULES_JSON ANSWERS_JSON [STDLIB_ZIP]");
   }
-  const [enginePath, rulesPath, answersPath] = argv;
+  const [enginePath, rulesPath, answersPath, stdlibPath] = argv;
   const engineZip = await readInput(enginePath, "engine zip", undefined);
   const rulesText = await readInput(rulesPath, "compiled rules", "utf8");
   const answersText = await readInput(answersPath, "answer sets", "utf8");
@@ -70,6 +71,7 @@ async function main(argv) {
   const pyodide = await withTimeout(
     loadPyodide({
       indexURL: pyodideDir + path.sep,
+      ...(stdlibPath ? { stdLibURL: path.resolve(stdlibPath) } : {}),
       // Python's own output goes to stderr: stdout carries only the JSON results.
       stdout: (line) => console.error(line),
       stderr: (line) => console.error(line),

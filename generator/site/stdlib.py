@@ -1,0 +1,161 @@
+"""The standard library the browser gets: only the files a real engine run imports under Pyodide.
+
+Pyodide's python_stdlib.zip is 2.5 MB, most of it modules the engine never
+imports, and it hardly compresses further. The build writes a cut-down zip in
+its place, derived, never kept by hand:
+
+1. Pyodide is started in Node as the assessment's worker starts it
+   (stdlib_probe.mjs): the engine unpacked, built from this build's rules.json,
+   every rule case and a set of refused answers scored (a refusal may import
+   what a score does not: "did you mean" needs difflib), a memory snapshot made.
+   The standard library files of every module then loaded are the list;
+2. the same run on the cut-down zip must start and give the same results, or
+   the build fails, in one line, and publishes nothing.
+
+Both runs cost a few seconds, so the checked zip is kept in a cache, named after
+what decides it: Pyodide's files, the engine, the probe, and the modules the
+same answers import on this CPython (a run of ~0.1 s each build). A rules change
+that makes the engine import another module changes that list: the probe runs
+again and ships it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from ..errors import Problem, UserError
+
+STDLIB = "python_stdlib.zip"
+PROBE = Path(__file__).with_name("stdlib_probe.mjs")
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+_PROBE_TIMEOUT_S = 300
+_KEPT = 8  # cut-down zips in the cache (3 MB each): a few engines and Pyodides side by side
+_CPYTHON_RUN = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from scoring import Engine
+engine = Engine.from_json(open(sys.argv[2], encoding="utf-8").read())
+for text in json.load(open(sys.argv[3], encoding="utf-8")):
+    engine.score_json(text)
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def workload(compiled: dict, case_answers: list) -> list[str]:
+    """The answer texts both runs score: nothing, every rule case, and answers the engine refuses."""
+    questions = [q["id"] for q in compiled["questions"]]
+    refused = [{qid: "not an answer" for qid in questions}, [], "text"]
+    if questions:
+        refused.append({questions[0][:-1] or "x": 1})  # a near miss: the engine suggests the id it meant
+    return [json.dumps(answers) for answers in [{}, *case_answers, *refused]]
+
+
+def write_stdlib(pyodide: Path, target: Path, engine_zip: Path, rules: Path, answers: list[str]) -> None:
+    """Write the cut-down standard library zip at ``target``, derived and checked as the module says."""
+    full = pyodide / STDLIB
+    with tempfile.TemporaryDirectory(prefix="kb-stdlib-") as scratch:
+        answers_file = Path(scratch) / "answers.json"
+        answers_file.write_text(json.dumps(answers), encoding="utf-8")
+        key = _key(full, engine_zip, _cpython_modules(engine_zip, rules, answers_file))
+        cached = _cache_dir() / f"{key}.zip"
+        if cached.is_file():
+            shutil.copyfile(cached, target)
+            return
+        node = _node()
+        first = _probe(node, pyodide, engine_zip, rules, answers_file)
+        _write_zip(full, target, first["files"])
+        second = _probe(node, pyodide, engine_zip, rules, answers_file, target)
+        _same_run(first, second)
+        _remember(cached, target)
+
+
+def _cpython_modules(engine_zip: Path, rules: Path, answers: Path) -> list[str]:
+    """The modules the same answers import on this CPython, from the same engine zip (a clean interpreter)."""
+    run = subprocess.run([sys.executable, "-I", "-S", "-c", _CPYTHON_RUN, str(engine_zip), str(rules), str(answers)],
+                         capture_output=True, text=True, timeout=_PROBE_TIMEOUT_S)
+    if run.returncode != 0:
+        raise UserError([f"build: the engine failed on the rule cases in a clean interpreter: {_last_line(run.stderr)}"])
+    return json.loads(run.stdout)
+
+
+def _key(full: Path, engine_zip: Path, modules: list[str]) -> str:
+    digest = hashlib.sha256()
+    for part in (full.read_bytes(), engine_zip.read_bytes(), PROBE.read_bytes(), Path(__file__).read_bytes(), "\n".join(modules).encode()):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()[:32]
+
+
+def _probe(node: str, pyodide: Path, engine_zip: Path, rules: Path, answers: Path, stdlib: Path | None = None) -> dict:
+    command = [node, str(PROBE), str(pyodide), str(engine_zip), str(rules), str(answers), *([str(stdlib)] if stdlib else [])]
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=_PROBE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        run = None
+    if run is None or run.returncode != 0:
+        which = "the cut-down standard library" if stdlib else "Pyodide's standard library"
+        reason = _last_line(run.stderr).removeprefix(f"{PROBE.name}: ") if run else f"no answer within {_PROBE_TIMEOUT_S} s"
+        raise UserError([Problem("package.json", 1, 1, f"the engine does not run under Pyodide in Node with {which}: {reason}",
+                                 "run 'npm ci'; if it still fails, the generator's standard library cut is wrong: please report it")])
+    return json.loads(run.stdout)
+
+
+def _same_run(first: dict, second: dict) -> None:
+    """The cut-down run must import nothing the zip lacks and give exactly the whole library's results."""
+    if first["results"] != second["results"] or not set(second["files"]) <= set(first["files"]):
+        raise UserError([Problem("package.json", 1, 1, "the engine gives other results with the cut-down standard library than with Pyodide's own",
+                                 "the generator's standard library cut is wrong: please report it")])
+
+
+def _write_zip(full: Path, target: Path, files: list[str]) -> None:
+    """The whole library's members that ``files`` name, in its order, with fixed dates, stored rather than deflated:
+    a compressing host then sends the 3.2 MB in 0.6 MB (brotli; 0.8 MB deflated in the zip, whatever the host does)."""
+    wanted = set(files)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(full) as source, zipfile.ZipFile(target, "w") as out:
+        missing = wanted - set(source.namelist())
+        if missing:
+            raise UserError([Problem("package.json", 1, 1, f"{STDLIB} lacks {sorted(missing)[0]!r}, which the engine imports",
+                                     "run 'npm ci' for an unmodified Pyodide")])
+        for info in source.infolist():
+            if info.filename in wanted:
+                entry = zipfile.ZipInfo(info.filename, date_time=_EPOCH)
+                entry.external_attr = 0o644 << 16
+                out.writestr(entry, source.read(info))
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kb-generator" / "stdlib"
+
+
+def _remember(cached: Path, checked: Path) -> None:
+    """Keep the checked zip for the next build; a cache that cannot be written only costs the next build the probe."""
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        shutil.copyfile(checked, partial)
+        partial.replace(cached)
+        for old in sorted(cached.parent.glob("*.zip"), key=lambda p: p.stat().st_mtime)[:-_KEPT]:
+            old.unlink()
+    except OSError:
+        pass
+
+
+def _node() -> str:
+    node = shutil.which("node")
+    if node is None:
+        raise UserError([Problem("package.json", 1, 1, "Node.js is not installed: the build runs the engine under Pyodide in Node "
+                                 "to find the standard library modules it needs", "install Node.js 20 or later (npm ci needs it too)")])
+    return node
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in (text or "").splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "no message"

@@ -1,0 +1,81 @@
+"""The site ships only the standard library a real engine run imports under Pyodide (generator/site/stdlib.py),
+and the build refuses, in one line, a cut the engine cannot run on.
+
+Needs node and node_modules/pyodide (`npm ci`), as the build does."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from generator.errors import UserError
+from generator.knowledge import load_knowledge
+from generator.rules.compile import compile_rules, rules_json
+from generator.site import stdlib
+from generator.site.bundle import write_engine_zip
+from generator.site.stdlib import STDLIB, workload, write_stdlib
+
+pytestmark = pytest.mark.pyodide
+ROOT = Path(__file__).resolve().parents[1]
+PYODIDE = ROOT / "node_modules" / "pyodide"
+
+
+def _bundle(folder: Path) -> tuple[Path, Path, dict]:
+    """This knowledge base's engine zip and rules.json, as the build writes them."""
+    knowledge = load_knowledge(ROOT)
+    compiled = compile_rules(knowledge.rules, knowledge.articles, "en")
+    engine_zip, rules_file = folder / "engine.zip", folder / "rules.json"
+    write_engine_zip(engine_zip)
+    rules_file.write_text(rules_json(compiled), encoding="utf-8")
+    return engine_zip, rules_file, compiled
+
+
+def _names(path: Path) -> set[str]:
+    with zipfile.ZipFile(path) as archive:
+        return set(archive.namelist())
+
+
+def test_the_site_ships_the_modules_the_engine_and_pyodide_import_and_no_others(built_site: Path):
+    shipped = built_site / "assets" / "pyodide" / STDLIB
+    whole = _names(PYODIDE / STDLIB)
+    names = _names(shipped)
+    assert names < whole
+    assert len(names) < len(whole) / 3, f"{len(names)} of {len(whole)} files"
+    # the engine's own imports, the "did you mean" of a refused answer, and Pyodide's start
+    assert {"json/__init__.py", "fractions.py", "gettext.py", "difflib.py", "_pyodide/_base.py", "zipfile/__init__.py"} <= names
+    assert not names & {"email/__init__.py", "unittest/__init__.py", "sqlite3/__init__.py", "xml/__init__.py"}
+    runtime = json.loads((built_site / "assets" / "kb" / "runtime.json").read_text())
+    assert runtime["files"]["../pyodide/python_stdlib.zip"] == shipped.stat().st_size  # progress counts the shipped file
+
+
+def test_a_module_only_a_refusal_imports_is_shipped(tmp_path: Path):
+    """What the same answers import on CPython names the cached cut: answers that import more get a zip with more."""
+    engine_zip, rules_file, compiled = _bundle(tmp_path)
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(["{}"]))
+    quiet = stdlib._cpython_modules(engine_zip, rules_file, answers)
+    answers.write_text(json.dumps(workload(compiled, [])))
+    refused = stdlib._cpython_modules(engine_zip, rules_file, answers)
+    assert "difflib" not in quiet and "difflib" in refused
+
+
+def test_a_cut_the_engine_cannot_run_on_fails_the_build_in_one_line(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # no verdict from an earlier build
+    engine_zip, rules_file, _ = _bundle(tmp_path)
+    cut = stdlib._write_zip
+
+    def without_fractions(full, target, files):  # the engine imports it; Pyodide's start does not
+        cut(full, target, [f for f in files if f != "fractions.py"])
+
+    monkeypatch.setattr(stdlib, "_write_zip", without_fractions)
+    target = tmp_path / "site" / STDLIB
+    with pytest.raises(UserError) as raised:
+        write_stdlib(PYODIDE, target, engine_zip, rules_file, ["{}"])
+    message = str(raised.value.problems[0])
+    assert message.startswith("package.json:1:1: the engine does not run under Pyodide in Node with the cut-down standard library")
+    assert message.endswith("No module named 'fractions'; run 'npm ci'; if it still fails, the generator's standard library cut "
+                            "is wrong: please report it")
+    assert not list((tmp_path / "cache").rglob("*.zip")), "a cut that failed is not remembered"
