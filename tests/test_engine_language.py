@@ -11,6 +11,7 @@ import json
 import shutil
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from generator.knowledge import load_knowledge
 from generator.locale_tables import engine_table
 from generator.rules.compile import compile_rules
 from generator.scoring import Engine
+from generator.scoring.explain import format_like, format_number, format_percent
 from generator.scoring.messages import Messages
 
 PLANTS = Path(__file__).parent / "fixtures" / "plant-kb"
@@ -75,3 +77,38 @@ def test_a_missing_message_is_english_and_plurals_follow_the_catalog() -> None:
     assert [spanish._n("%(met)s is met; %(rest)s", "%(met)s are met; %(rest)s", n, met="x", rest="") for n in (1, 2, 1_000_000)] == [
         "uno x", "varios x", "millón x"]
     assert Messages()._n("%(met)s is met; %(rest)s", "%(met)s are met; %(rest)s", 2, met="m1, m2", rest="r") == "m1, m2 are met; r"
+
+
+@pytest.mark.parametrize(("language", "million", "half", "share"), [("en", "1,000,000", "2.5", "90.5%"), ("es", "1.000.000", "2,5", "90,5%")])
+def test_numbers_take_the_languages_separators(language: str, million: str, half: str, share: str) -> None:
+    m = Messages(engine_table(language))
+    assert (format_number(1_000_000, m), format_number(2.5, m), format_percent(Fraction(19, 21), m)) == (million, half, share)
+    assert format_like(1_000_000, {"noun": "${} spent on supplies"}, m) == "$" + million
+
+
+def test_score_writes_numbers_as_the_language_does(spanish_kb: Path) -> None:
+    answers = {"waterings_per_week": 2.5, "new_leaves": 7, "yellow_leaves": 3}
+    spanish, english = score(spanish_kb, answers)["milestones"], score(PLANTS, answers)["milestones"]
+    assert "2,5 " in spanish["watered"]["why"] and "= 42,9% " in spanish["growing"]["why"]
+    assert "2.5 " in english["watered"]["why"] and "= 42.9% " in english["growing"]["why"]
+    knowledge = load_knowledge(spanish_kb)
+    assert Engine(compile_rules(knowledge.rules, knowledge.articles, "es")).score(answers)["milestones"] == spanish  # rules.json too
+
+
+def test_invalid_answers_are_told_in_the_sites_language(spanish_kb: Path) -> None:
+    """What the widget shows under a question comes from the engine (score_json): in the site's language too."""
+    knowledge = load_knowledge(spanish_kb)
+    spanish = Engine(compile_rules(knowledge.rules, knowledge.articles, "es"))
+    answers = json.dumps({"waterings_per_week": -1, "new_leaves": "muchas", "repotted": 1, "yelow_leaves": 2})
+    told = {p["id"]: p["message"] for p in json.loads(spanish.score_json(answers))["problems"]}
+    assert told == {
+        "waterings_per_week": "se esperaba un número de al menos 0; llegó -1",
+        "new_leaves": "se esperaba un número entero; llegó el texto 'muchas'",
+        "repotted": "se esperaba verdadero o falso; llegó 1",
+        "yelow_leaves": "identificador de respuesta desconocido (¿quisiste decir 'yellow_leaves'?)",
+    }
+    over = json.loads(spanish.score_json(json.dumps({"new_leaves": 1, "yellow_leaves": 102})))["problems"]
+    assert over[0]["message"].startswith("that is more yellow leaves than a plant this size can have (respondiste ")  # the rule's own words
+    assert json.loads(spanish.score_json("[1,"))["problems"][0]["message"].startswith("las respuestas no son JSON válido (línea 1")
+    english = {p["id"]: p["message"] for p in json.loads(Engine(compile_rules(knowledge.rules, knowledge.articles)).score_json(answers))["problems"]}
+    assert english["waterings_per_week"] == "expected a number of at least 0, got -1"  # the CLI's and English sites' words
