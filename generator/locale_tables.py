@@ -30,9 +30,16 @@ def language_of(domain: str, language: str | None) -> str:
 
 
 def engine_table(language: str | None) -> dict:
-    """{"language", "plural", "messages"}: what ``scoring.messages.Messages`` reads."""
+    """{"language", "plural", "messages", "numbers"}: what ``scoring.messages.Messages`` reads."""
     lang = language_of(ENGINE, language)
-    return {"language": lang, "plural": _plural_expression(ENGINE, lang), "messages": messages(ENGINE, lang)}
+    return {"language": lang, "plural": _plural_expression(ENGINE, lang), "messages": messages(ENGINE, lang),
+            "numbers": number_symbols(lang)}
+
+
+def number_symbols(language: str) -> dict:
+    """{"decimal", "group"}: the language's separators in Latin digits, from Babel's CLDR data ('es': ',' and '.')."""
+    symbols = Locale.parse(language).number_symbols["latn"]
+    return {"decimal": symbols["decimal"], "group": symbols["group"]}
 
 
 def translate_word(language: str | None):

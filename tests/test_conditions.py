@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.render.conditions import in_words
+from generator.render.translate import PageWords
 
 QUESTIONS = {
     "paying_customers": {"type": "integer", "label": "How many paying customers?", "noun": "paying customers", "noun_one": "paying customer"},
@@ -35,3 +36,14 @@ LABELS = {("met", "m1"): "m1 (5 calls a week)", ("met", "m2"): "m2 (1 paying cus
 ])
 def test_conditions_read_as_sentences(condition, words):
     assert in_words(condition, QUESTIONS, LABELS) == words
+
+
+@pytest.mark.parametrize("condition, words", [
+    ("revenue < 1000000", "tienes menos de $1.000.000 de ingresos"),
+    ("demand < 0.5", "tienes la demanda a menos de 0,5 veces la previsión"),
+    ("paying_customers > 20 and hell_yes_customers / paying_customers >= 0.925", "al menos 92,5% de ellos"),
+])
+def test_a_spanish_page_writes_numbers_as_spanish_does(condition, words):
+    spanish = {**QUESTIONS, "revenue": {**QUESTIONS["revenue"], "noun": "${} de ingresos"},
+               "demand": {**QUESTIONS["demand"], "noun": "la demanda a {} veces la previsión"}}
+    assert words in in_words(condition, spanish, LABELS, PageWords("es"))

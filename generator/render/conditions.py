@@ -10,8 +10,10 @@ from the questions, in the knowledge base's own language.
 
 from __future__ import annotations
 
+from ..locale_tables import number_symbols
 from ..scoring.explain import describe_answer, format_like, format_number, format_percent
 from ..scoring.expr import Node, parse
+from ..scoring.messages import Messages
 from .translate import PageWords
 
 
@@ -23,6 +25,7 @@ def in_words(condition: str, questions: dict, labels: dict | None = None, words:
 class _Phrases:
     def __init__(self, questions: dict, labels: dict, words: PageWords) -> None:
         self.questions, self.labels, self.words = questions, labels, words
+        self.numbers = Messages({"numbers": number_symbols(words.language)})  # '1.000.000' on a Spanish page
         gettext = words.gettext
         self.op_words = {">=": gettext("at least"), ">": gettext("more than"), "<=": gettext("at most"),
                          "<": gettext("less than"), "==": gettext("exactly"), "!=": gettext("other than")}
@@ -45,7 +48,7 @@ class _Phrases:
             return _("%(milestone)s is not met", milestone=self.label("met", node.args[0].args[0].value))
         if kind == "cmp" and node.args[0].kind == "call" and node.args[0].value == "checklist" and node.args[1].kind == "num":
             return _("%(comparison)s %(number)s of the answers in %(checklist)s are yes", comparison=self.count_words[node.value],
-                     number=format_number(node.args[1].value), checklist=self.label("checklist", node.args[0].args[0].value))
+                     number=format_number(node.args[1].value, self.numbers), checklist=self.label("checklist", node.args[0].args[0].value))
         if kind == "call" and node.value == "checklist":
             return _("the yes answers in %(checklist)s", checklist=self.label("checklist", node.args[0].value))
         if kind == "cmp" and node.args[0].kind == "call" and node.args[0].value == "stage" and node.args[1].kind == "str":
@@ -65,7 +68,7 @@ class _Phrases:
             q = self.questions[node.value]
             return _("the answer to “%(question)s” is yes", question=q["label"]) if q["type"] == "boolean" else self.noun(node.value)
         if kind == "num":
-            return format_percent(node.value) if percent else format_number(node.value)
+            return format_percent(node.value, self.numbers) if percent else format_number(node.value, self.numbers)
         if kind == "bool":
             return _("yes") if node.value else _("no")
         if kind == "str":
@@ -127,7 +130,7 @@ class _Phrases:
             return _("you have %(quantity)s", quantity=have)
         if ratio and as_percent and left.args[0].kind == "name" and left.args[1].kind == "name":
             top, bottom = (self.noun(arg.value) for arg in left.args)
-            share = f"{self.op_words[node.value]} {format_percent(right.value)}"
+            share = f"{self.op_words[node.value]} {format_percent(right.value, self.numbers)}"
             if left.args[1].value in counted:
                 return _("%(share)s of them are %(part)s", share=share, part=top)
             return _("%(part)s are %(share)s of %(whole)s", part=top, share=share, whole=bottom)
@@ -137,7 +140,7 @@ class _Phrases:
     def quantity(self, op: str, value, question: dict) -> str:
         """'at least 5 sales calls a week', '$1,000,000 of revenue …', 'demand at less than 0.5 times the forecast'."""
         comparison = (self.count_words if question["type"] == "integer" else self.op_words)[op]
-        text, number = describe_answer("", value, question), format_like(value, question)
+        text, number = describe_answer("", value, question, self.numbers), format_like(value, question, self.numbers)
         at = text.find(number)
         return f"{comparison} {text}" if at <= 0 else f"{text[:at]}{comparison} {text[at:]}"
 

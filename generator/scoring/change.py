@@ -222,13 +222,13 @@ def _phrase(change: dict, question: dict, m: Messages) -> str:
     delta = after - before
     amount = abs(delta)
     if "{}" in noun:
-        values = {"before": noun.replace("{}", format_number(before)), "after": noun.replace("{}", format_number(after))}
+        values = {"before": noun.replace("{}", format_number(before, m)), "after": noun.replace("{}", format_number(after, m))}
         return m._("raise it from %(before)s to %(after)s", **values) if delta > 0 else m._("lower it from %(before)s to %(after)s", **values)
     if amount == 1 and question.get("noun_one"):
         noun = question["noun_one"]
     if delta > 0:
-        return m._("%(amount)s more %(noun)s", amount=format_number(amount), noun=noun)
-    return m._("%(amount)s fewer %(noun)s", amount=format_number(amount), noun=noun)
+        return m._("%(amount)s more %(noun)s", amount=format_number(amount, m), noun=noun)
+    return m._("%(amount)s fewer %(noun)s", amount=format_number(amount, m), noun=noun)
 
 
 def _join(parts: list[str], m: Messages) -> str:

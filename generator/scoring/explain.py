@@ -57,13 +57,11 @@ class Explainer:
 
     def clauses(self, node: Node) -> list[Clause]:
         """The leaf clauses of a condition, each with its value and wording."""
-        if node.kind in ("and", "or"):
-            out: list[Clause] = []
-            for arg in node.args:
-                out.extend(self.clauses(arg))
-            return out
-        missing = tuple(dict.fromkeys(n for n in _names(node) if self.answers.get(n) is None))
-        return [Clause(self.condition(node), self.value(node), missing)]
+        out = []
+        for leaf in leaves(node):
+            missing = tuple(dict.fromkeys(n for n in _names(leaf) if self.answers.get(n) is None))
+            out.append(Clause(self.condition(leaf), self.value(leaf), missing))
+        return out
 
     def condition(self, node: Node) -> str:
         if node.kind == "name":
@@ -81,7 +79,7 @@ class Explainer:
             percent = _is_ratio(left) and right.kind == "num" and 0 < right.value <= 1
             threshold = self.describe(right, percent)
             if left.kind == "name" and right.kind == "num":
-                threshold = format_like(right.value, self.questions[left.value])
+                threshold = format_like(right.value, self.questions[left.value], self.m)
             bar, value = _bar(node.value, threshold, self.m), self.describe(left, percent)
             if self.facts:
                 return self.m._("%(value)s, which is %(bar)s", value=value, bar=bar)
@@ -125,9 +123,9 @@ class Explainer:
         return m._("%(framework)s is %(stage)s (needs %(wanted)s)", framework=name, stage=shown, wanted=wanted_name)
 
     def describe(self, node: Node, percent: bool) -> str:
-        if node.kind == "num":
-            return format_percent(node.value) if percent else format_number(node.value)
         m = self.m
+        if node.kind == "num":
+            return format_percent(node.value, m) if percent else format_number(node.value, m)
         if node.kind == "bool":
             return m._("yes") if node.value else m._("no")
         if node.kind == "str":
@@ -142,7 +140,7 @@ class Explainer:
             elif ratio is UNDEFINED:
                 shown = m._("undefined, since it divides by zero")
             else:
-                shown = format_percent(ratio) if percent else format_number(ratio)
+                shown = format_percent(ratio, m) if percent else format_number(ratio, m)
             return m._("%(top)s out of %(bottom)s = %(ratio)s", top=self.describe(top, False), bottom=self.describe(bottom, False), ratio=shown)
         if node.kind == "call" and node.value == "checklist":
             key = ("checklist", node.args[0].value)
@@ -150,10 +148,19 @@ class Explainer:
             label = self.labels.get(key, key[1])
             if value is UNKNOWN:
                 return m._("%(checklist)s: not fully answered yet", checklist=label)
-            return m._("%(checklist)s: %(count)s yes", checklist=label, count=format_number(value))
+            return m._("%(checklist)s: %(count)s yes", checklist=label, count=format_number(value, m))
         if node.kind == "call" and node.value == "count":
             return m._("%(count)s of %(of)s answered yes", count=_number(self.value(node), m), of=len(node.args))
         return _number(self.value(node), m)
+
+
+def leaves(node: Node):
+    """The leaves of a condition's and/or tree: the parts that ``clauses`` words one by one."""
+    if node.kind in ("and", "or"):
+        for arg in node.args:
+            yield from leaves(arg)
+    else:
+        yield node
 
 
 def _names(node: Node):
@@ -172,7 +179,7 @@ def _number(value: Any, m: Messages) -> str:
         return m._("unknown")
     if value is UNDEFINED:
         return m._("undefined (a division by zero)")
-    return format_number(value)
+    return format_number(value, m)
 
 
 def describe_answer(qid: str, value: Any, question: dict, m: Messages = ENGLISH) -> str:
@@ -184,24 +191,29 @@ def describe_answer(qid: str, value: Any, question: dict, m: Messages = ENGLISH)
         return m._("yes to “%(question)s”", question=question["label"]) if value else m._("no to “%(question)s”", question=question["label"])
     if value == 1 and question.get("noun_one"):
         noun = question["noun_one"]
-    shown = format_number(value)
+    shown = format_number(value, m)
     if "{}" in noun:
         return noun.replace("{}", shown)
     return f"{shown} {noun}"
 
 
-def format_like(value: Any, question: dict) -> str:
+def format_like(value: Any, question: dict, m: Messages = ENGLISH) -> str:
     """A bare number in a question's style: '$1,000,000' when its noun is '${} of revenue…'."""
     noun = question.get("noun") or ""
     prefix = noun[: noun.index("{}")] if "{}" in noun else ""
-    return (prefix if prefix and not any(ch.isalpha() for ch in prefix) else "") + format_number(value)
+    return (prefix if prefix and not any(ch.isalpha() for ch in prefix) else "") + format_number(value, m)
 
 
-def format_number(value: Any) -> str:
-    """Whole numbers with thousands separators; others with as many decimals as they have (up to 6).
+def format_number(value: Any, m: Messages = ENGLISH) -> str:
+    """Whole numbers with thousands separators; others with as many decimals as they have (up to 6), with the
+    separators of ``m``'s language ('1,000,000' and '2.5' in English, '1.000.000' and '2,5' in Spanish).
 
     Never rounded onto a threshold: 4.9999 calls a week is '4.9999', not '5'.
     """
+    return m.digits(_english_number(value))
+
+
+def _english_number(value: Any) -> str:
     if isinstance(value, Fraction) and (value.denominator == 1 or abs(value) >= _HUGE):
         value = round(value)  # a huge fraction would overflow float(); its fractional part does not show anyway
     if isinstance(value, int):
@@ -212,17 +224,17 @@ def format_number(value: Any) -> str:
     return f"{value:,.6f}".rstrip("0").rstrip(".")
 
 
-def format_percent(value: Any) -> str:
+def format_percent(value: Any, m: Messages = ENGLISH) -> str:
     """A ratio as a percentage, with as many decimals as it takes to be honest.
 
-    19/21 is '90.5%'; 0.8999 is '89.99%', never a rounded-up '90.0%' that
-    would seem to meet a 90% bar.
+    19/21 is '90.5%' ('90,5%' in Spanish); 0.8999 is '89.99%', never a rounded-up
+    '90.0%' that would seem to meet a 90% bar.
     """
     exact = Fraction(repr(value) if isinstance(value, float) else value) * 100
     if abs(exact) >= _HUGE:
-        return f"{round(exact):,}%"
+        return m.digits(f"{round(exact):,}%")
     for digits in range(5):
         shown = round(exact, digits)
         if shown == exact or (digits and math.floor(shown) == math.floor(exact)):
             break
-    return f"{float(shown):.{digits}f}%"
+    return m.digits(f"{float(shown):.{digits}f}%")

@@ -17,12 +17,15 @@ ENGLISH_PLURAL = "n != 1"
 
 
 class Messages:
-    """``table``: {"plural": a gettext plural expression, "messages": {msgid: text or [plural forms]}}."""
+    """``table``: {"plural": a gettext plural expression, "messages": {msgid: text or [plural forms]},
+    "numbers": {"decimal": "," , "group": "."}} (the language's symbols, from Babel's locale data at build time)."""
 
     def __init__(self, table: dict | None = None) -> None:
         table = table or {}
         self.texts = table.get("messages") or {}
         self.plural = gettext.c2py(table.get("plural") or ENGLISH_PLURAL)  # a C expression, compiled safely by gettext
+        numbers = table.get("numbers") or {}
+        self.decimal, self.group = numbers.get("decimal", "."), numbers.get("group", ",")
 
     def _(self, message: str, **values) -> str:
         text = self.texts.get(message)
@@ -35,6 +38,12 @@ class Messages:
         else:
             text = singular if num == 1 else plural
         return text % {"num": num, **values}
+
+    def digits(self, english: str) -> str:
+        """'1,000,000.5' (a number as Python formats it) with this language's separators: '1.000.000,5'."""
+        if (self.decimal, self.group) == (".", ","):
+            return english
+        return english.translate({ord("."): self.decimal, ord(","): self.group})
 
 
 ENGLISH = Messages()
