@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
 
 
 # The import names of the packages `make setup` installs (pyproject.toml's dependencies and test extra).
-_INSTALLED_BY_SETUP = {"yaml", "jinja2", "markupsafe", "nh3", "babel", "mkdocs", "material", "playwright"}
+_INSTALLED_BY_SETUP = {"yaml", "jinja2", "markupsafe", "nh3", "babel", "mkdocs", "material", "playwright", "watchfiles"}
 
 
 def _parser(prog: str = "python -m generator") -> argparse.ArgumentParser:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import UserError
+from generator.site import live
 from generator.site import serve as preview
 from tests.conftest import require_or_skip
 
@@ -32,6 +34,11 @@ def free_port() -> int:
 def fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.read().decode()
+
+
+def page(url: str) -> str:
+    """A page as the preview serves it, without the live preview's script tag."""
+    return re.sub(r'<script src="/__kb/live\.js" data-kb-build="[^"]+" defer></script>', "", fetch(url))
 
 
 def status_and_body(url: str, method: str = "GET") -> tuple[int, str]:
@@ -130,13 +137,13 @@ def test_no_failure_of_a_rebuild_stops_the_server(tmp_path: Path, monkeypatch, c
     thread.start()
     url = f"http://127.0.0.1:{port}/"
     try:
-        assert wait_for(lambda: fetch(url) == "v1")
+        assert wait_for(lambda: page(url) == "v1")
         for number in range(len(failures)):
             edit(tmp_path, rule, f"broken {number}")
             assert wait_for(lambda: capsys.readouterr().err.count("still serving the last good site") == 1), number
-            assert thread.is_alive() and fetch(url) == "v1"
+            assert thread.is_alive() and page(url) == "v1"
         edit(tmp_path, rule, "fixed")
-        assert wait_for(lambda: fetch(url) == "v2"), "a good edit after failures is built and served"
+        assert wait_for(lambda: page(url) == "v2"), "a good edit after failures is built and served"
     finally:
         stop.set()
         thread.join(10)
@@ -293,8 +300,72 @@ def test_an_ipv6_host_is_served_and_built_for_in_brackets(tmp_path: Path, monkey
     thread = threading.Thread(target=preview.serve, args=(tmp_path, "::1", 0, 0.05, stop), daemon=True)
     thread.start()
     try:
-        assert wait_for(lambda: len(builds.urls) == 1 and fetch(builds.urls[0]) == "v6")
+        assert wait_for(lambda: len(builds.urls) == 1 and page(builds.urls[0]) == "v6")
     finally:
         stop.set()
         thread.join(10)
     assert re.fullmatch(r"http://\[::1\]:\d+/", builds.urls[0]), builds.urls
+
+
+class BuildEvents:
+    """The states a preview's /__kb/events stream sends, collected by a thread as they come."""
+
+    def __init__(self, url: str) -> None:
+        self.states: list[dict] = []
+        self.response = urllib.request.urlopen(url + "__kb/events", timeout=120)
+        assert self.response.headers["Content-Type"] == "text/event-stream"
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.response:
+            if line.startswith(b"data: "):
+                self.states.append(json.loads(line[6:]))
+
+    def after(self, build: str) -> dict | None:
+        """The newest state once the stream has announced a build other than ``build``."""
+        return self.states[-1] if self.states and self.states[-1]["build"] != build else None
+
+
+def test_open_pages_hear_of_each_build_and_of_its_problems(tmp_path: Path):
+    shutil.copytree(ROOT / "tests" / "fixtures" / "plant-kb", tmp_path / "kb")
+    kb, port = tmp_path / "kb", free_port()
+    server = subprocess.Popen([sys.executable, "-m", "generator", "--root", str(kb), "serve", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        assert wait_for(lambda: "<html" in fetch(url), 60), "the first build is served"
+        events = BuildEvents(url)
+        assert wait_for(lambda: events.states, 10)
+        first = events.states[0]
+        assert first["problems"] == []
+        served, on_disk = fetch(url), (kb / "site" / "index.html").read_text()
+        assert f'<script src="/__kb/live.js" data-kb-build="{first["build"]}" defer></script></head>' in served
+        assert "__kb" not in on_disk, "the site on disk stays as build writes it"
+        assert served.replace(live.script_tag(first["build"]).decode(), "") == on_disk
+        csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', served).group(1)
+        assert "script-src 'self'" in csp and "connect-src 'self'" in csp, "the listening script and its stream are allowed"
+        assert "new EventSource(\"/__kb/events\")" in fetch(url + "__kb/live.js")
+        assert "unregister()" in fetch(url + "sw.js") and "unregister()" not in (kb / "site" / "sw.js").read_text()
+
+        home = kb / "content" / "pages" / "home.md"
+        edit(kb, home, home.read_text() + "\nA sentence added while serving.\n")
+        assert wait_for(lambda: events.after(first["build"]), 60), "an edit is announced"
+        built = events.after(first["build"])
+        assert built["problems"] == [] and "A sentence added while serving." in fetch(url)
+        assert f'data-kb-build="{built["build"]}"' in fetch(url), "a page names the build it belongs to"
+
+        rule = kb / "rules" / "milestones" / "watered.yaml"
+        good = rule.read_text()
+        edit(kb, rule, good.replace("waterings_per_week >= 2", "waterings_per_wek >= 2"))
+        assert wait_for(lambda: events.after(built["build"]), 60), "a failed rebuild is announced"
+        broken = events.after(built["build"])
+        assert broken["problems"][0]["where"] == "rules/milestones/watered.yaml:5:12", broken
+        assert "unknown answer id 'waterings_per_wek'" in broken["problems"][0]["message"]
+        assert "A sentence added while serving." in fetch(url), "the last good site is still served"
+
+        edit(kb, rule, good)
+        assert wait_for(lambda: events.after(broken["build"]), 60), "the fix is announced"
+        assert events.after(broken["build"])["problems"] == [], "fixing the file recovers by itself"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

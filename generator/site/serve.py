@@ -1,8 +1,10 @@
-"""Local preview: serve site/ on loopback and rebuild when a source changes.
+"""Local preview: serve site/ on loopback, rebuild when a source changes, and reload the open pages.
 
 MkDocs' own server only watches the docs tree, and ours is generated, so this
 watches the real sources (rules/, content/, site_assets/, the templates and
-mkdocs.yml) and runs the same atomic build. The port is taken before the first
+mkdocs.yml; watch.py, through the operating system's file events) and runs the
+same atomic build. Open pages hear of each build (live.py): they reload after
+one that succeeded and show the problems of one that failed. The port is taken before the first
 build, so a busy port is reported at once. A failed rebuild, whatever the
 cause, prints the problem and keeps serving the last good site: the preview
 never exits because of an edit. Nor because of a request: one the handler
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 import errno
 import functools
+import io
+import os
 import socket
 import sys
 import threading
@@ -27,6 +31,9 @@ from ..scoring.answers import escaped
 from ..render.pages import TEMPLATES
 from ..sources import list_files
 from .build import build_site
+from . import live
+from .offline import SERVICE_WORKER
+from .watch import SourceWatcher
 
 WATCHED = ("rules", "content", "site_assets", "mkdocs.yml")
 IDLE_TIMEOUT = 30.0  # seconds a connected client may stay silent before its thread lets go
@@ -45,6 +52,41 @@ class SiteHandler(SimpleHTTPRequestHandler):
     }
     extra_headers: dict[str, str] = {}
     timeout = IDLE_TIMEOUT
+    news: live.BuildNews | None = None  # the live preview's (serve): pages get its script, /__kb/ its answers
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if self.news is None or path not in (live.EVENTS, live.SCRIPT, "/" + SERVICE_WORKER):
+            return super().do_GET()
+        if path == live.EVENTS:
+            return self._stream(self.news)
+        body = self._send(live.own_file("live.js" if path == live.SCRIPT else "preview_worker.js"), "text/javascript")
+        self.wfile.write(body.getvalue())
+        return None
+
+    def _stream(self, news: live.BuildNews) -> None:
+        """The preview's builds as Server-Sent Events, until the page goes or the preview stops."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        state = news.state()
+        self.wfile.write(live.event(state))
+        self.wfile.flush()
+        while not news.closed:
+            later = news.next_state(state["build"], live.KEEP_ALIVE)
+            if later is not None:
+                state = later
+            self.wfile.write(live.event(later) if later else b": still here\n\n")  # a closed page fails this write
+            self.wfile.flush()
+
+    def _send(self, body: bytes, content_type: str, code: int = HTTPStatus.OK) -> io.BytesIO:
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        return io.BytesIO(body)
 
     def end_headers(self) -> None:
         for name, value in self.extra_headers.items():
@@ -60,7 +102,22 @@ class SiteHandler(SimpleHTTPRequestHandler):
         if not _file_path(self.path):
             self.send_error(HTTPStatus.BAD_REQUEST, "Bad request path")
             return None
-        return super().send_head()
+        page = self._page_path()
+        if page is None:
+            return super().send_head()
+        try:
+            body = page.read_bytes()
+        except OSError:  # gone with the last build (the site is being swapped): as the base class would answer
+            return super().send_head()
+        return self._send(live.with_script(body, self.news.state()["build"]), "text/html; charset=utf-8")
+
+    def _page_path(self) -> Path | None:
+        """The HTML file a live preview's request asks for (the listening script goes into it), else None."""
+        if self.news is None or not self.path.split("?", 1)[0].split("#", 1)[0].endswith(("/", ".html")):
+            return None
+        path = Path(self.translate_path(self.path))
+        path = path / "index.html" if os.path.isdir(path) else path
+        return path if path.suffix == ".html" and path.is_file() else None
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """A 404 answers with the site's own 404.html (MkDocs writes one at the root) when there is one.
@@ -74,6 +131,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
             body = (Path(self.directory) / "404.html").read_bytes() if code == HTTPStatus.NOT_FOUND else None
         except OSError:  # no 404.html, or the site is being swapped for a new build
             body = None
+        if body is not None and self.news is not None:
+            body = live.with_script(body, self.news.state()["build"])
         if body is None:
             super().send_error(code, message, explain)
             return
@@ -101,9 +160,11 @@ class PreviewServer(ThreadingHTTPServer):
 
 
 def make_server(site_dir: Path, host: str = "127.0.0.1", port: int = 0, headers: dict[str, str] | None = None,
-                timeout: float = IDLE_TIMEOUT) -> ThreadingHTTPServer:
-    """A static server for a built site, bound and listening; port 0 picks a free one. IPv6 hosts work too."""
-    handler = type("Handler", (SiteHandler,), {"extra_headers": dict(headers or {}), "timeout": timeout})
+                timeout: float = IDLE_TIMEOUT, news: live.BuildNews | None = None) -> ThreadingHTTPServer:
+    """A static server for a built site, bound and listening; port 0 picks a free one. IPv6 hosts work too.
+
+    With ``news`` it is the live preview's: pages reload or show problems as builds come (live.py)."""
+    handler = type("Handler", (SiteHandler,), {"extra_headers": dict(headers or {}), "timeout": timeout, "news": news})
     family = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0][0]
     server = type("Server", (PreviewServer,), {"address_family": family})
     return server((host, port), functools.partial(handler, directory=str(site_dir)))
@@ -149,12 +210,15 @@ def _snapshot(root: Path) -> dict[str, float]:
     return stamps
 
 
-def _rebuild(root: Path, site_url: str) -> bool:
+def _rebuild(root: Path, site_url: str, news: live.BuildNews | None = None) -> bool:
+    """One build, its outcome printed and, for open pages, published (``news``): they reload, or show the problems."""
     try:
         print(build_site(root, site_url=site_url), flush=True)
+        if news is not None:
+            news.built()
         return True
     except UserError as err:
-        problems = [str(problem) for problem in err.problems]
+        problems = list(err.problems)
     except Exception as err:  # noqa: BLE001 - a bug in the build must not stop the preview
         reason = escaped(" ".join(str(err).split()), 300)  # one line: a message cannot forge or flood lines
         problems = [f"build: unexpected {type(err).__name__}: {reason}; "
@@ -163,16 +227,18 @@ def _rebuild(root: Path, site_url: str) -> bool:
         print(problem, file=sys.stderr, flush=True)
     last_good = "still serving the last good site" if (root / "site").is_dir() else "nothing built yet"
     print(f"build failed: {last_good}", file=sys.stderr, flush=True)
+    if news is not None:
+        news.failed(problems)
     return False
 
 
-def _listen(site_dir: Path, host: str, port: int) -> ThreadingHTTPServer:
+def _listen(site_dir: Path, host: str, port: int, news: live.BuildNews | None = None) -> ThreadingHTTPServer:
     hint = "stop what holds it, or choose another port: --port N (make serve PORT=N)"
     elsewhere = "use 127.0.0.1, or 0.0.0.0 to be reachable from other machines: --host H (make serve HOST=H)"
     if not 0 <= port <= 65535:
         raise UserError([f"serve: --port {port} is not a port number (0-65535)"])
     try:
-        return make_server(site_dir, host, port)
+        return make_server(site_dir, host, port, news=news)
     except (socket.gaierror, UnicodeError) as err:  # a name that does not resolve, or that cannot be a host name at all
         reason = err.strerror if isinstance(err, socket.gaierror) else "not a host name"
         raise UserError([f"serve: --host {shown(host)} is not an address of this machine ({reason}); {elsewhere}"]) from None
@@ -195,28 +261,36 @@ def _require_sources(root: Path) -> None:
 
 
 def serve(root: Path, host: str, port: int, interval: float = 0.5, stop: threading.Event | None = None) -> None:
-    """Build, serve and rebuild on change until interrupted (or until ``stop`` is set)."""
+    """Build, serve and rebuild on change until interrupted (or until ``stop``, looked at every ``interval`` seconds)."""
     root = root.resolve()
     stop = stop or threading.Event()
-    server = _listen(root / "site", host, port)
+    news = live.BuildNews()
+    server = _listen(root / "site", host, port, news)
     serving = threading.Thread(target=server.serve_forever, daemon=True)
     browse = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # a wildcard address is no place to browse to
     browse = f"[{browse}]" if ":" in browse else browse  # an IPv6 address is bracketed in a URL
     url = f"http://{browse}:{server.server_address[1]}/"  # the preview's own address: instant navigation needs it
+    watcher = None
     try:
         _require_sources(root)
-        seen = _snapshot(root)  # before the first build: an edit made while it runs is rebuilt, never missed
-        if not _rebuild(root, url) and not (root / "site").is_dir():
+        watcher = SourceWatcher(root, WATCHED, (TEMPLATES,))  # before the first build: an edit made while it runs is rebuilt
+        seen = _snapshot(root)
+        if not _rebuild(root, url, news) and not (root / "site").is_dir():
             raise UserError(["nothing to serve: fix the problems above and run again"])
         serving.start()
-        print(f"serving {url} (Ctrl+C stops); watching {', '.join(WATCHED)}",
+        print(f"serving {url} (Ctrl+C stops); watching {', '.join(WATCHED)}; open pages reload after each build",
               flush=True)
-        while not stop.wait(interval):
+        while not stop.is_set():
+            if not watcher.wait(interval):
+                continue
             now = _snapshot(root)
             if now != seen:
                 seen = now
-                _rebuild(root, url)
+                _rebuild(root, url, news)
     finally:
+        news.close()
+        if watcher is not None:
+            watcher.close()
         if serving.is_alive():
             server.shutdown()
         server.server_close()
