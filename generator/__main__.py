@@ -6,4 +6,5 @@ if sys.version_info < (3, 11):  # before any import of ours: their syntax needs 
 
 from .cli import main  # noqa: E402
 
-sys.exit(main(prog="python -m generator"))
+if __name__ == "__main__":  # not when a worker process (the build's page hardening) imports the main module again
+    sys.exit(main(prog="python -m generator"))

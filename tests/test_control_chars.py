@@ -181,3 +181,14 @@ def test_the_build_alone_publishes_no_nul(tmp_path: Path, monkeypatch):
         refused, inert = 0, 2
     row = tally("control-chars", tried=2, refused=refused, inert=inert, leaked=0)
     assert row.leaked == 0
+
+
+@pytest.mark.parametrize("allowed", ["\n", "\t\n"])
+def test_the_one_pass_search_refuses_exactly_what_unsafe_refuses(allowed: str):
+    """first_unsafe searches with one character class (fast on long bodies); it must agree with the
+    Unicode categories ``unsafe`` reads, at every code point."""
+    from generator.rules.characters import first_unsafe, unsafe
+
+    disagree = [hex(code) for code in range(0x110000)
+                if (first_unsafe("ok" + chr(code), allowed) == 2) != unsafe(chr(code), allowed)]
+    assert disagree == []

@@ -106,13 +106,18 @@ def inline_script_shape(scripts: list[str]) -> frozenset[str]:
 
 def audit_site(pages: dict[Path, str], site: Path) -> tuple[list[str], set[str]]:
     """(problems, the hashes of every inline script) for a built site's pages."""
+    return site_problems({path.relative_to(site).as_posix(): read_page(text) for path, text in sorted(pages.items())})
+
+
+def site_problems(audits: dict[str, PageAudit]) -> tuple[list[str], set[str]]:
+    """(problems, the hashes of every inline script) from each page's audit, by its path in the site, in the order
+    given: its own findings, and what only the pages together show (a script-owned id twice, an inline script some
+    pages lack)."""
     problems: list[str] = []
     hashes: set[str] = set()
     shapes: dict[frozenset[str], list[str]] = {}
     owned: dict[str, list[str]] = {}  # script-owned id -> the pages it is on, once per element
-    for path, text in sorted(pages.items()):
-        rel = path.relative_to(site).as_posix()
-        audit = read_page(text)
+    for rel, audit in audits.items():
         problems += [f"{rel}: {what}" for what in dict.fromkeys(audit.findings)]
         shapes.setdefault(inline_script_shape(audit.inline_scripts), []).append(rel)
         hashes.update(script_hash(script) for script in audit.inline_scripts)

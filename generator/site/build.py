@@ -33,7 +33,7 @@ from .engine_config import engine_config, write_engine_config
 from .layers import asset_files, template_dirs, write_theme
 from .engines import chosen_engine, run_engine
 from .harden import harden_site
-from .offline import pin_bundle, write_offline_page, write_service_worker
+from .offline import bundle_meta, bundle_query, write_offline_page, write_service_worker
 from .stdlib import STDLIB, workload, write_stdlib
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
@@ -98,7 +98,8 @@ def _page_sources(knowledge: Knowledge, root: Path, written: list[str]) -> dict[
     sources = {}
     for rel in written:
         first = own.get(rel) or next((paths for prefix, paths in own.items() if prefix.endswith("/") and rel.startswith(prefix)), [])
-        sources[rel] = first + [p for p in everything if p not in first]
+        mine = set(first)  # a set: a list here made this quadratic in Path comparisons (1.6 s at 1,000 articles)
+        sources[rel] = first + [p for p in everything if p not in mine]
     return sources
 
 
@@ -154,8 +155,7 @@ def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = 
             theme = write_theme(root, Path(scratch) / "theme")
             config = engine_config(owner, docs=docs, site=new_site, theme=theme, pages=written, site_url=site_url)
             run_engine(engine, config, Path(scratch), sources, root)
-            pin_bundle(new_site, BUNDLE)
-            harden_site(new_site)
+            harden_site(new_site, pins=bundle_meta(bundle_query(new_site, BUNDLE)))
             write_service_worker(new_site, _site_id(docs), lazy_dirs=(PYODIDE_DIR,), lazy_files=(f"{ASSETS_DIR}/engine.zip", f"{ASSETS_DIR}/rules.json"))
             _readable(new_site)
         except BaseException:

@@ -39,9 +39,15 @@ def policy(hashes: set[str]) -> str:
 
 def add_policy(pages: dict[Path, str], hashes: set[str]) -> dict[Path, str]:
     """Each page with the policy at the top of its <head> (after the charset), before any script."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(hashes)}">'
-    out = {}
-    for path, text in pages.items():
-        head = _HEAD.search(text)
-        out[path] = text[: head.end()] + meta + text[head.end():] if head else text
-    return out
+    meta = policy_meta(hashes)
+    return {path: with_policy(text, meta) for path, text in pages.items()}
+
+
+def policy_meta(hashes: set[str]) -> str:
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy(hashes)}">'
+
+
+def with_policy(text: str, meta: str) -> str:
+    """One page with ``meta`` (policy_meta) after its charset; a fragment without a <head> as it is."""
+    head = _HEAD.search(text)
+    return text[: head.end()] + meta + text[head.end():] if head else text

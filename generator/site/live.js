@@ -24,20 +24,20 @@
     const overlay = element("section", "", {
       position: "fixed", left: "0.5rem", right: "0.5rem", bottom: "0.5rem", zIndex: "1000", maxHeight: "60vh",
       overflow: "auto", padding: "0.8rem 1rem", background: "#fff8f6", color: "#3b0b05", border: "2px solid #b3261e",
-      borderRadius: "0.3rem", boxShadow: "0 0.2rem 1rem rgba(0, 0, 0, 0.3)", font: "0.8rem/1.5 system-ui, sans-serif",
+      borderRadius: "0.3rem", boxShadow: "0 0.2rem 1rem rgba(0, 0, 0, 0.3)", font: "0.7rem/1.45 system-ui, sans-serif",
     });
     overlay.id = OVERLAY;
     overlay.setAttribute("role", "alert");
     overlay.dataset.kbLive = "problems";
     overlay.append(
-      element("strong", "The last edit did not build", { display: "block", fontSize: "0.95rem" }),
+      element("strong", "The last edit did not build", { display: "block", fontSize: "0.85rem" }),
       element("p", "This is the last good build. Fix the file and save: the page reloads by itself.", { margin: "0.2rem 0 0.5rem" }),
     );
     const list = element("ul", "", { margin: "0", padding: "0", listStyle: "none" });
     for (const problem of problems) {
       const item = element("li", "", { margin: "0.3rem 0", overflowWrap: "anywhere" });
       item.dataset.kbLive = "problem";
-      if (problem.where) item.append(element("code", problem.where, { fontWeight: "bold" }), ": ");
+      if (problem.where) item.append(element("code", problem.where, { fontWeight: "bold", whiteSpace: "nowrap" }), ": ");
       item.append(problem.message);
       list.append(item);
     }

@@ -62,19 +62,33 @@ def pin_bundle(site: Path, bundle: dict[str, str]) -> str:
 
     Before any script in the head (boot.js starts the assessment's worker from there). A page built
     before keeps its place for the meta: its pins are replaced, so a redeployed site is pinned again.
+    The build pins each page as it hardens it (``bundle_meta`` and ``pin_page``, one read and one write a page).
     """
-    query = urlencode({name: revision((site / rel).read_bytes()) for name, rel in sorted(bundle.items())})
-    meta = f'<meta name="{BUNDLE_META}" content="{html.escape(query)}">'
+    query = bundle_query(site, bundle)
     for path in site.rglob("*.html"):
-        text = path.read_text(encoding="utf-8")
-        if _PINS.search(text):
-            text = _PINS.sub(meta, text, count=1)
-        elif head := _HEAD.search(text):
-            text = text[: head.end()] + meta + text[head.end():]
-        else:
-            continue  # not a page (a fragment a theme ships): nothing starts the assessment from it
-        path.write_text(text, encoding="utf-8")
+        pinned = pin_page(path.read_text(encoding="utf-8"), bundle_meta(query))
+        if pinned is not None:
+            path.write_text(pinned, encoding="utf-8")
     return query
+
+
+def bundle_query(site: Path, bundle: dict[str, str]) -> str:
+    """The revisions of ``bundle`` ({name: path in the site}) as a query: rules=<sha256>&…"""
+    return urlencode({name: revision((site / rel).read_bytes()) for name, rel in sorted(bundle.items())})
+
+
+def bundle_meta(query: str) -> str:
+    return f'<meta name="{BUNDLE_META}" content="{html.escape(query)}">'
+
+
+def pin_page(text: str, meta: str) -> str | None:
+    """A page with ``meta`` (bundle_meta) in its head, replacing its old pins; None for what is not a page
+    (a fragment a theme ships: nothing starts the assessment from it)."""
+    if _PINS.search(text):
+        return _PINS.sub(lambda _: meta, text, count=1)
+    if head := _HEAD.search(text):
+        return text[: head.end()] + meta + text[head.end():]
+    return None
 
 
 def write_service_worker(site: Path, kb_id: str, lazy_dirs: tuple[str, ...], lazy_files: tuple[str, ...]) -> dict:
