@@ -112,7 +112,7 @@ def test_serve_rebuilds_and_survives_a_broken_edit(tmp_path: Path):
 
 def fake_build(versions: list):
     """A build_site stand-in: each call takes the next item; an exception is raised, a text becomes the site."""
-    def build(root: Path, site_url: str | None = None):
+    def build(root: Path, site_url: str | None = None, kept=None):
         build.urls.append(site_url)
         item = versions.pop(0)
         if isinstance(item, BaseException):

@@ -33,6 +33,7 @@ from .engine_config import engine_config, write_engine_config
 from .layers import asset_files, template_dirs, write_theme
 from .engines import chosen_engine, run_engine
 from .harden import harden_site
+from .incremental import KeptEngineOutput
 from .offline import bundle_meta, bundle_query, write_offline_page, write_service_worker
 from .stdlib import STDLIB, workload, write_stdlib
 
@@ -133,8 +134,10 @@ def _find_pyodide(root: Path) -> Path:
                              "run 'npm ci' (make build does it for you)")])
 
 
-def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = None, engine: str | None = None) -> BuildReport:
-    """Build the site; ``site_url`` overrides mkdocs.yml's (instant navigation needs it to match the host).
+def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = None, engine: str | None = None,
+               kept: KeptEngineOutput | None = None) -> BuildReport:
+    """Build the site; ``site_url`` overrides mkdocs.yml's (instant navigation needs it to match the host);
+    ``kept``, the live preview's, keeps the engine's output between builds to render only changed pages.
 
     The site engine (``engine``: mkdocs or zensical, engines.py) reads a configuration the generator writes
     (engine_config.py) from the owner's choices; the safety layers then run on the pages it wrote (harden.py)."""
@@ -154,7 +157,7 @@ def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = 
         try:
             theme = write_theme(root, Path(scratch) / "theme")
             config = engine_config(owner, docs=docs, site=new_site, theme=theme, pages=written, site_url=site_url)
-            run_engine(engine, config, Path(scratch), sources, root)
+            (kept.run if kept else run_engine)(engine, config, Path(scratch), sources, root)
             harden_site(new_site, pins=bundle_meta(bundle_query(new_site, BUNDLE)))
             write_service_worker(new_site, _site_id(docs), lazy_dirs=(PYODIDE_DIR,), lazy_files=(f"{ASSETS_DIR}/engine.zip", f"{ASSETS_DIR}/rules.json"))
             _readable(new_site)

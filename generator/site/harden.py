@@ -31,6 +31,7 @@ import hashlib
 import json
 import os
 import multiprocessing
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -50,8 +51,6 @@ _REPORT = "the sanitiser or a template let this through, not your text: please r
 # 150 pages 0.20 s alone against 0.29 s shared, 300 pages 0.39 against 0.36, 500 pages 0.64 against 0.48).
 PARALLEL_FROM = 300
 _CHUNK = 32  # pages a worker takes at a time
-# Workers start from a clean process, not a fork: the live preview has threads running (server, watchers).
-_START = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
 # What the last build made of each page, by the SHA-256 of the page as the engine wrote it and its pins:
 # the live preview rebuilds again and again, and most pages come out of the engine unchanged.
 _last: dict[bytes, tuple[str, PageAudit, bool]] = {}
@@ -79,7 +78,7 @@ def harden_site(site: Path, pins: str = "") -> None:
     _last = kept
     meta = policy_meta(hashes)
     for path, (text, _, _) in zip(paths, results):
-        path.write_text(with_policy(text, meta), encoding="utf-8")
+        _replace(path, with_policy(text, meta))
     for rel in SEARCH_INDEXES:
         if (site / rel).is_file():
             sanitize_search_index(site / rel)
@@ -94,8 +93,17 @@ def _harden_all(texts: list[str], pins: str) -> list[tuple[str, PageAudit, bool]
     workers = min(os.cpu_count() or 1, 8)
     if len(texts) < PARALLEL_FROM or workers < 2:
         return [harden_page(text, pins) for text in texts]
-    with ProcessPoolExecutor(workers, mp_context=_START) as pool:
+    with ProcessPoolExecutor(workers, mp_context=_start_method()) as pool:
         return list(pool.map(harden_page, texts, [pins] * len(texts), chunksize=_CHUNK))
+
+
+def _start_method() -> multiprocessing.context.BaseContext:
+    """Fork a single-threaded process (a build: nothing imported again, the main module is not re-run); a process
+    with threads running (the live preview: server, watchers) starts its workers from a clean forkserver."""
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def harden_page(text: str, pins: str = "") -> tuple[str, PageAudit, bool]:
@@ -149,4 +157,10 @@ def sanitize_search_index(path: Path) -> None:
         for key in ("tags", "path"):
             if isinstance(entry.get(key), list):
                 entry[key] = [sanitize(item) if isinstance(item, str) else item for item in entry[key]]
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    _replace(path, json.dumps(index, ensure_ascii=False, separators=(",", ":")))
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write a new file in place of ``path``, never through it (a hard link would carry the change elsewhere)."""
+    path.unlink()
+    path.write_text(text, encoding="utf-8")

@@ -31,6 +31,7 @@ from ..scoring.answers import escaped
 from ..render.pages import TEMPLATES
 from ..sources import list_files
 from .build import build_site
+from .incremental import KeptEngineOutput
 from . import live
 from .offline import SERVICE_WORKER
 from .watch import SourceWatcher
@@ -210,10 +211,11 @@ def _snapshot(root: Path) -> dict[str, float]:
     return stamps
 
 
-def _rebuild(root: Path, site_url: str, news: live.BuildNews | None = None) -> bool:
-    """One build, its outcome printed and, for open pages, published (``news``): they reload, or show the problems."""
+def _rebuild(root: Path, site_url: str, news: live.BuildNews | None = None, kept: KeptEngineOutput | None = None) -> bool:
+    """One build, its outcome printed and, for open pages, published (``news``): they reload, or show the problems.
+    ``kept``: the engine's output between builds, so that an edit renders only the pages it changed."""
     try:
-        print(build_site(root, site_url=site_url), flush=True)
+        print(build_site(root, site_url=site_url, kept=kept), flush=True)
         if news is not None:
             news.built()
         return True
@@ -264,7 +266,7 @@ def serve(root: Path, host: str, port: int, interval: float = 0.5, stop: threadi
     """Build, serve and rebuild on change until interrupted (or until ``stop``, looked at every ``interval`` seconds)."""
     root = root.resolve()
     stop = stop or threading.Event()
-    news = live.BuildNews()
+    news, kept = live.BuildNews(), KeptEngineOutput(root / "build" / "preview")
     server = _listen(root / "site", host, port, news)
     serving = threading.Thread(target=server.serve_forever, daemon=True)
     browse = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # a wildcard address is no place to browse to
@@ -275,7 +277,7 @@ def serve(root: Path, host: str, port: int, interval: float = 0.5, stop: threadi
         _require_sources(root)
         watcher = SourceWatcher(root, WATCHED, (TEMPLATES,))  # before the first build: an edit made while it runs is rebuilt
         seen = _snapshot(root)
-        if not _rebuild(root, url, news) and not (root / "site").is_dir():
+        if not _rebuild(root, url, news, kept) and not (root / "site").is_dir():
             raise UserError(["nothing to serve: fix the problems above and run again"])
         serving.start()
         print(f"serving {url} (Ctrl+C stops); watching {', '.join(WATCHED)}; open pages reload after each build",
@@ -286,7 +288,7 @@ def serve(root: Path, host: str, port: int, interval: float = 0.5, stop: threadi
             now = _snapshot(root)
             if now != seen:
                 seen = now
-                _rebuild(root, url, news)
+                _rebuild(root, url, news, kept)
     finally:
         news.close()
         if watcher is not None:
