@@ -300,13 +300,17 @@ def bench_site(root: Path, sizes: tuple[int, ...] = (100, 1000, 5000), repeats: 
             "targets": {"ratio_to_bare": 1.3, "median_page_kb": 25, "time_5000_over_1000": 5.5}}
 
 
-def main(root: Path, what: str, sizes: tuple[int, ...] = (100, 1000, 5000)) -> str:
+def main(root: Path, what: str, sizes: tuple[int, ...] | None = None) -> str:
     if what == "assess":
         return json.dumps(bench_assess(root), indent=2)
     if what == "site":
-        return json.dumps(bench_site(root, sizes), indent=2)
+        return json.dumps(bench_site(root, sizes or (100, 1000, 5000)), indent=2)
+    if what == "serve":
+        from .bench_serve import bench_serve
+
+        return json.dumps(bench_serve(root, sizes or (1000,)), indent=2)
     if what == "ask":
         from .ask_bench import bench_ask
 
         return json.dumps(bench_ask(root), indent=2)
-    raise UserError([f"unknown benchmark {what!r}; try: assess, site, ask"])
+    raise UserError([f"unknown benchmark {what!r}; try: assess, site, ask, serve"])

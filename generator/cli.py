@@ -70,12 +70,13 @@ def _parser(prog: str = "python -m generator") -> argparse.ArgumentParser:
     diff.set_defaults(run=_diff)
 
     bench = commands.add_parser("bench", help="run a benchmark and print JSON (ratios against a baseline from the same run)")
-    bench.add_argument("what", choices=("assess", "site", "ask"),
+    bench.add_argument("what", choices=("assess", "site", "ask", "serve"),
                        help="assess: the self-assessment against a bare Pyodide page; site: builds of 100, 1,000 and 5,000 "
                             "synthetic articles against bare MkDocs; ask: the questions ask_next shows before the next goal "
-                            "and the stage are decided, over the corpus of answer profiles")
-    bench.add_argument("--sizes", type=_sizes, default=(100, 1000, 5000), metavar="N,N,...",
-                       help="site only: the numbers of synthetic articles to build (default: 100,1000,5000)")
+                            "and the stage are decided, over the corpus of answer profiles; serve: edit to reload in the "
+                            "live preview, this knowledge base and 1,000 synthetic articles, against mkdocs serve --dirty")
+    bench.add_argument("--sizes", type=_sizes, default=None, metavar="N,N,...",
+                       help="site and serve: the numbers of synthetic articles (default: 100,1000,5000 for site, 1000 for serve)")
     bench.set_defaults(run=_bench)
 
     new = commands.add_parser("new", help="scaffold a milestone, flag, article, stage or question with TODO markers")
