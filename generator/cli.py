@@ -94,7 +94,7 @@ def _parser(prog: str = "python -m generator") -> argparse.ArgumentParser:
     schemas = commands.add_parser("schemas", help="write the JSON Schemas, the maintainer reference (rules/README.md) and each rules file's schema line")
     schemas.set_defaults(run=_schemas)
 
-    serve = commands.add_parser("serve", help="build, serve on loopback and rebuild when sources change")
+    serve = commands.add_parser("serve", help="build, serve on loopback, rebuild when sources change and reload the open pages")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--host", default="127.0.0.1")
     serve.set_defaults(run=_serve)
