@@ -20,6 +20,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from generator.catalogs import extract
+from generator.bench import ARGS, chromium
 from generator.i18n import LOCALE
 from generator.locale_tables import WIDGET
 from generator.site.build import build_site
@@ -76,8 +77,8 @@ def english_in(text: str, pieces: dict[str, re.Pattern]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def spanish_site(tmp_path_factory):
-    """A knowledge base from `init --language es`, built and served on loopback: its URL."""
+def spanish_build(tmp_path_factory):
+    """A knowledge base from `init --language es`, built and served on loopback: (its URL, its folder)."""
     base = tmp_path_factory.mktemp("widget-es")
     kb = base / "plantas"
     done = subprocess.run([sys.executable, "-m", "generator", "init", str(kb), "--language", "es"], capture_output=True, text=True)
@@ -87,8 +88,13 @@ def spanish_site(tmp_path_factory):
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     build_site(kb, site, site_url=url)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield url
+    yield url, site
     server.shutdown()
+
+
+@pytest.fixture
+def spanish_site(spanish_build) -> str:
+    return spanish_build[0]
 
 
 @pytest.fixture
@@ -150,3 +156,23 @@ def test_a_start_that_fails_says_why_in_spanish(page, spanish_site, english_word
     status = page.evaluate(SHOWN, "[data-kb=status]")
     assert "La autoevaluación no pudo arrancar." in status and "no se pudo descargar engine.zip" in status, status
     assert english_in(status, english_words) == []
+
+
+def test_the_new_version_bar_speaks_spanish(browser, spanish_build, tmp_path, english_words):
+    """offline.js, a classic script, imports i18n.js for its bar: a new build's worker waiting says so in Spanish."""
+    url, site = spanish_build
+    context = browser.browser_type.launch_persistent_context(tmp_path / "profile", executable_path=str(chromium()), args=ARGS,
+                                                             service_workers="allow")
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
+        worker = site / "sw.js"
+        worker.write_text(worker.read_text(encoding="utf-8") + "\n// deployed again\n", encoding="utf-8")  # a new build's worker
+        page.goto(url)  # the registration, once the page is idle, finds it
+        page.wait_for_selector("[data-kb=new-version]", timeout=60_000)
+        bar = page.evaluate(SHOWN, "[data-kb=new-version]")
+        assert "Hay una versión nueva de este sitio: recarga para usarla." in bar and "Recargar" in bar, bar
+        assert english_in(bar, english_words) == []
+    finally:
+        context.close()
