@@ -1,4 +1,5 @@
-// A stand-in for the theme's search worker (see defer-search.js). It keeps every message the
+// A stand-in for the theme's search worker (see defer-search.js), published beside it as
+// kb-search-standin.js so that the real worker's relative imports resolve. It keeps every message the
 // page sends until the self-assessment announces on the "kb-engine" channel that its engine is
 // ready or has failed, or until a time limit passes; then it loads the real search worker into
 // this same worker and hands it the kept messages, in order. Same origin only. It asks once on
@@ -8,8 +9,9 @@ const LIMIT_MS = 15000;
 const held = [];
 const hold = (event) => held.push(event.data);
 self.addEventListener("message", hold);
-// Named after this site's assets folder: another knowledge base on the same origin has its own.
-const channel = "BroadcastChannel" in self ? new BroadcastChannel(`kb-engine:${new URL(".", location.href).pathname}`) : null;
+// The page names the channel (after its site's assets folder: another knowledge base on the origin has its own).
+const name = new URL(location.href).searchParams.get("channel");
+const channel = name && "BroadcastChannel" in self ? new BroadcastChannel(name) : null;
 let started = false;
 
 function start() {

@@ -33,6 +33,7 @@ from .engine_config import engine_config, write_engine_config
 from .layers import asset_files, template_dirs, write_theme
 from .engines import chosen_engine, run_engine
 from .harden import harden_site
+from .search_worker import place_search_standin
 from .incremental import KeptEngineOutput
 from .offline import bundle_meta, bundle_query, write_offline_page, write_service_worker
 from .stdlib import STDLIB, workload, write_stdlib
@@ -158,6 +159,7 @@ def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = 
             theme = write_theme(root, Path(scratch) / "theme")
             config = engine_config(owner, docs=docs, site=new_site, theme=theme, pages=written, site_url=site_url)
             (kept.run if kept else run_engine)(engine, config, Path(scratch), sources, root)
+            place_search_standin(new_site, f"{ASSETS_DIR}/search-standin.js")  # beside the search worker it defers
             harden_site(new_site, pins=bundle_meta(bundle_query(new_site, BUNDLE)))
             write_service_worker(new_site, _site_id(docs), lazy_dirs=(PYODIDE_DIR,), lazy_files=(f"{ASSETS_DIR}/engine.zip", f"{ASSETS_DIR}/rules.json"))
             _readable(new_site)

@@ -281,7 +281,7 @@ def test_search_waits_for_the_engine_and_then_works(page, site_url):
     loads: list[str] = []
     page.on("request", lambda request: loads.append(urlsplit(request.url).path))
     page.goto(site_url + "assess/")
-    assert requested(page, loads, r"/assets/kb/search-standin\.js$", 30_000), "the theme's search runs in the stand-in"
+    assert requested(page, loads, r"/workers/kb-search-standin\.js$", 30_000), "the theme's search runs in the stand-in"
     assert requested(page, loads, r"/python_stdlib\.zip$", 30_000)
     page.wait_for_timeout(2_000)  # well inside the stand-in's 15 s limit
     assert not any(REAL_SEARCH_WORKER.search(path) for path in loads), "search started while the engine was loading"
@@ -289,7 +289,7 @@ def test_search_waits_for_the_engine_and_then_works(page, site_url):
         route.continue_()
     page.wait_for_selector(READY, state="attached", timeout=60_000)
     assert requested(page, loads, REAL_SEARCH_WORKER.pattern, 10_000), "search starts once the engine is ready"
-    standin = next(i for i, path in enumerate(loads) if path.endswith("/assets/kb/search-standin.js"))
+    standin = next(i for i, path in enumerate(loads) if path.endswith("/workers/kb-search-standin.js"))
     assert standin < next(i for i, path in enumerate(loads) if REAL_SEARCH_WORKER.search(path))
     page.click(".md-search__input")
     page.keyboard.type("hell yes")
