@@ -3,6 +3,8 @@
 // Elements are built from text only: attributes are set one by one and children are nodes or
 // text, so nothing that reaches the page from rules, answers or a URL is ever parsed as HTML.
 
+import { language } from "./i18n.js";
+
 export const assets = new URL(".", import.meta.url); // …/assets/kb/
 export const siteRoot = new URL("../../", assets);
 const SVG = "http://www.w3.org/2000/svg";
@@ -34,9 +36,10 @@ export function capitalise(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-// "12 Nov 2026", the same in every locale the tests run in.
+// "12 Nov 2026" ("12 nov 2026" on a Spanish site): the site's language, never the browser's.
 export function shortDate(date) {
-  return date.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" });
+  const tag = language();
+  return date.toLocaleDateString(tag === "en" ? "en-GB" : tag, { day: "numeric", month: "short", year: "numeric" });
 }
 
 export function megabytes(bytes) {

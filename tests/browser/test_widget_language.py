@@ -140,11 +140,13 @@ def test_the_widget_speaks_spanish(page, spanish_site, english_words):
     page.wait_for_selector(".kb-summary--open")
 
     shown = page.evaluate(SHOWN, "#kb-assess")
-    assert english_in(shown, pieces) == [], [line for line in shown.splitlines() if english_in(line, pieces)]
     for spanish in ("Tu respuesta de un vistazo", "Guardar instantánea", "¿Eliminar esta instantánea de este navegador?", "Ocultar detalles",
                     "Hitos obligatorios cumplidos en 2 instantáneas", "Corrige estas 2 respuestas", "Todos los hitos", "Cumplido",
                     "de 4 preguntas respondidas", "Guarda tus respuestas", "Sí", "No lo sé"):
         assert spanish in shown, spanish
+    months = page.evaluate("() => ['en-GB', 'es'].map((tag) => new Date().toLocaleDateString(tag, { month: 'short', year: 'numeric' }))")
+    assert months[1] in shown and months[0] not in shown, months  # the snapshots' dates: "5 dic 2026", not "5 Dec 2026"
+    assert english_in(shown, pieces) == [], [line for line in shown.splitlines() if english_in(line, pieces)]
 
 
 def test_a_start_that_fails_says_why_in_spanish(page, spanish_site, english_words):
