@@ -22,6 +22,11 @@ export function buildSummary() {
     toggle.textContent = open ? t("Hide details") : t("Show warnings and this week's actions");
   };
   toggle.addEventListener("click", () => show(!box.classList.contains("kb-summary--open")));
+  box.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !box.classList.contains("kb-summary--open")) return;
+    show(false);
+    toggle.focus();
+  });
   return { box, bar, more, expand: () => show(true) };
 }
 
@@ -125,7 +130,7 @@ function pips(rules, result) {
 }
 
 // What the pips' fills mean, drawn with the pips' own styles; each pip names itself to a screen
-// reader ("m3 not met: 5 paying customers…"), so the legend is for the eye only.
+// reader ("m3 not met: 5 new leaves…"), so the legend is for the eye only.
 function legend() {
   const swatch = (status, words, optional = false) =>
     el("li", {}, el("span", { class: `kb-pip kb-pip--swatch kb-pip--${status}${optional ? " kb-pip--optional" : ""}` }), el("span", { text: words }));
@@ -164,9 +169,14 @@ function problemSummary(problems) {
     const text = problem.label ? `${problem.label} ${problem.message}` : problem.message;
     list.append(el("li", {}, problem.focusId ? el("button", { type: "button", class: "kb-linklike", "data-target": problem.focusId, text }) : el("span", { text })));
   }
+  // A phone's collapsed bar shows one line instead, so that it never grows over the answers to fix.
+  const first = problems.find((problem) => problem.focusId);
+  const count = problems.length;
+  const short = tn("{count} answer to fix; the results leave it out", "{count} answers to fix; the results leave them out", count, { count });
   return el(
     "div",
     { class: "kb-summary__invalid", "data-kb": "invalid", role: "alert" },
+    first ? el("button", { type: "button", class: "kb-linklike kb-summary__fix", "data-target": first.focusId, text: short }) : el("p", { class: "kb-summary__fix", text: short }),
     el("p", { class: "kb-summary__label", text: tn("Fix this answer; the results below leave it out:", "Fix these {count} answers; the results below leave them out:", problems.length, { count: problems.length }) }),
     list,
   );
