@@ -53,6 +53,11 @@ def test_what_init_writes_checks_and_builds(created, tmp_path: Path):
     assert f'<html lang="{language}"' in home
     nav = {"en": ["Home", "Self-assessment", "Milestones", "Articles"], "es": ["Inicio", "Autoevaluación", "Hitos", "Artículos"]}
     assert nav[language] == [t for t in dict.fromkeys(nav_titles(home)) if t in nav["en"] + nav["es"]], "in the site's language"
+    maintainers = {"en": ["Maintainer reference", "Start your own"], "es": ["Referencia para el mantenimiento", "Crea la tuya"]}[language]
+    assert not set(maintainers) & set(nav_titles(home)), "the maintainers' pages are not in the readers' nav"
+    footer = re.search(r'<nav class="kb-footer-links".*?</nav>', home, re.S)
+    assert footer and re.findall(r'<a href="([^"]*)">([^<]*)</a>', footer.group(0)) == [
+        ("maintainers/reference/", maintainers[0]), ("maintainers/guide/", maintainers[1])], "they are linked from the footer"
     questions = (site / "questions" / "index.html").read_text(encoding="utf-8")
     words = {"en": "How often do you water it each week?", "es": "¿Cuántas veces la riegas cada semana?"}
     assert words[language] in questions

@@ -34,9 +34,11 @@ NAV = (
     ("index.md", N_("Home")), ("assess/index.md", N_("Self-assessment")), ("milestones/index.md", N_("Milestones")),
     ("frameworks/index.md", N_("Stages")), ("flags/index.md", N_("Warnings")), ("checklists/index.md", N_("Checklists")),
     ("articles/index.md", N_("Articles")), ("tags.md", N_("Tags")), ("questions.md", N_("Questions")),
-    ("glossary.md", N_("Glossary")), ("sources.md", N_("Sources")), ("maintainers/reference.md", N_("Maintainers")),
-    ("maintainers/guide.md", N_("Start your own")),
+    ("glossary.md", N_("Glossary")), ("sources.md", N_("Sources")),
 )
+# Pages for the people who keep a knowledge base, not its readers: linked from every page's footer (main.html),
+# out of the readers' navigation.
+FOOTER = (("maintainers/reference.md", N_("Maintainer reference")), ("maintainers/guide.md", N_("Start your own")))
 
 
 def engine_config(owner: SiteConfig, *, docs: Path, site: Path, theme: Path, pages: list[str],
@@ -45,6 +47,7 @@ def engine_config(owner: SiteConfig, *, docs: Path, site: Path, theme: Path, pag
     settings = dict(owner.settings)
     if site_url is not None:
         settings["site_url"] = site_url
+    words = PageWords(catalog_language(DOMAIN, owner.language) or DEFAULT_LANGUAGE)
     return {
         **settings,
         "docs_dir": str(docs),
@@ -55,9 +58,16 @@ def engine_config(owner: SiteConfig, *, docs: Path, site: Path, theme: Path, pag
         "plugins": ["search", "tags"],  # search follows theme.language
         "extra_css": EXTRA_CSS,
         "extra_javascript": EXTRA_JAVASCRIPT,
-        "nav": site_nav(pages, owner.nav, PageWords(catalog_language(DOMAIN, owner.language) or DEFAULT_LANGUAGE)),
+        "nav": site_nav(pages, owner.nav, words),
         "validation": VALIDATION,
+        "extra": {"kb_footer": footer_links(pages, words)},  # the theme override reads it; an owner may not set extra
     }
+
+
+def footer_links(pages: list[str], words: PageWords) -> dict:
+    """{"label", "links": [{"title", "url"}]}: FOOTER's pages that exist, titled in ``words``' language."""
+    links = [{"title": words.gettext(title), "url": page.removesuffix(".md") + "/"} for page, title in FOOTER if page in pages]
+    return {"label": words.gettext("For maintainers"), "links": links}
 
 
 def site_nav(pages: list[str], extra: list[tuple[str, str, tuple[int, int]]],
