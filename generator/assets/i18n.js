@@ -44,8 +44,9 @@ async function load() {
     if (!response.ok) return ENGLISH;
     const bytes = await response.arrayBuffer();
     if (self.crypto && crypto.subtle && (await sha256(bytes)) !== revision) return ENGLISH; // another build's words
-    const table = JSON.parse(new TextDecoder().decode(bytes));
-    return table && typeof table.messages === "object" ? table : ENGLISH;
+    const read = JSON.parse(new TextDecoder().decode(bytes));
+    const usable = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+    return usable(read) && typeof read.language === "string" && usable(read.messages) && usable(read.plural_index) ? read : ENGLISH;
   } catch (error) {
     return ENGLISH;
   }
