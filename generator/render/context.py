@@ -11,6 +11,7 @@ import html
 from ..knowledge import Knowledge, article_refs
 from ..rules.compile import plain
 from ..rules.load import Rules
+from ..rules.model import SEVERITIES
 from ..rules.site import site_identity
 from ..scoring.expr import names, parse
 from .conditions import in_words, labels as _labels
@@ -60,6 +61,8 @@ def build_context(knowledge: Knowledge, words: PageWords | None = None) -> dict:
     flags = []
     for flag in rules.flags.values():
         item = {**plain(flag), "in_words": in_words(flag["condition"], questions, reference_names, words), "stages": []}
+        item["severity"] = flag.get("severity") or "medium"  # the model's default
+        item["severity_rank"] = SEVERITIES.index(item["severity"])  # the index lists the most severe first
         item["source"] = credit(flag["source"], flag["title"], f"flags/{flag['id']}.md")
         flags.append(item)
     checklists = []
@@ -74,7 +77,9 @@ def build_context(knowledge: Knowledge, words: PageWords | None = None) -> dict:
             stage["source_number"] = stage.get("number")  # as the source numbers it, if it does
             stage["number"] = number
             stage["framework"] = f["id"]
-            stage["in_words"] = in_words(stage["when"], questions, reference_names, words) if stage.get("when") else words.gettext("you start here")
+            # The first stage has no condition: a reader is there while no later stage's holds (not "you start here").
+            first = words.gettext("no later stage's condition holds yet")
+            stage["in_words"] = in_words(stage["when"], questions, reference_names, words) if stage.get("when") else first
             stage["milestones"] = [by_id[m] for m in stage.get("milestones", [])]
             stage.setdefault("this_week", [])  # optional in the model: the page leaves its section out
             stage["flags"] = [flag for flag in flags if _names_stage(rules.flags[flag["id"]]["condition"], f["id"], stage["id"])]
@@ -110,6 +115,9 @@ def build_context(knowledge: Knowledge, words: PageWords | None = None) -> dict:
         link(flag)
     for c in checklists:
         link(c)
+    main = fw_by_id.get(rules.crosswalk_main) or (frameworks[0] if frameworks else None)
+    for m in milestones:  # the main framework's stages that work on it: their playbooks say what to do there
+        m["stages"] = [s for s in main["stages"] if any(x is m for x in s["milestones"])] if main else []
     for f in frameworks:
         for stage in f["stages"]:
             link(stage)
@@ -133,6 +141,8 @@ def build_context(knowledge: Knowledge, words: PageWords | None = None) -> dict:
         "flags": flags,
         "checklists": checklists,
         "frameworks": frameworks,
+        "by_stage": [{"stage": s, "articles": s["articles"] + s["tagged"]} for s in (main["stages"] if main else [])
+                     if s["articles"] or s["tagged"]],  # the articles index's reading by stage (the main framework's)
         "crosswalk": crosswalk,
     }
 

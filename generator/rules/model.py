@@ -220,6 +220,9 @@ KINDS: tuple[FileKind, ...] = (
             Field("condition", "expr", "When the milestone is met."),
             Field("optional", "bool", "Optional milestones are only next goal once every required one is met.", required=False, default=False),
             Field("why", "text", "Why it matters and why it comes here in the order, in our own words (Markdown)."),
+            Field("steps", "list:line", "How a reader reaches it: three to five concrete actions, in order, e.g. 'Water on "
+                  "the same two days each week.' Written for this knowledge base: its page lists them under 'How to reach it' "
+                  "and says they are ours, not the source's.", required=False),
             ARTICLES,
             SOURCE_REF,
         ),

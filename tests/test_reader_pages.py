@@ -1,0 +1,90 @@
+"""The pages a reader reads (issue 19): the articles index by stage and by topic, titles first; milestone pages
+that say how to reach the milestone; flag pages that show their severity; no sentence made of a title that says
+nothing. Rendered from this repository's knowledge base, as the build renders it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.knowledge import load_knowledge
+from generator.render.pages import render_docs
+from generator.render.translate import PageWords
+from tests.conftest import ROOT
+
+RISK = {"high": "**High risk.**", "medium": "**Medium risk.**", "low": "**Low risk.**"}
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("docs")
+    render_docs(load_knowledge(ROOT), out, words=PageWords())
+    return out
+
+
+def rules(kind: str) -> dict[str, dict]:
+    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "rules" / kind).glob("*.yaml"))}
+
+
+def main_stages() -> list[dict]:
+    main = yaml.safe_load((ROOT / "rules" / "crosswalk.yaml").read_text(encoding="utf-8"))["main"]
+    return yaml.safe_load((ROOT / "rules" / "frameworks" / f"{main}.yaml").read_text(encoding="utf-8"))["stages"]
+
+
+def test_the_articles_index_reads_by_stage_then_by_topic_titles_first(docs: Path):
+    index = (docs / "articles" / "index.md").read_text(encoding="utf-8")
+    by_stage, by_topic = index.index("\n## By stage\n"), index.index("\n## By topic\n")
+    assert by_stage < by_topic
+    headings = re.findall(r"^### \[([^\]]+)\]\(\.\./frameworks/", index[by_stage:by_topic], re.M)
+    assert headings and headings == [s["title"] for s in main_stages() if s["title"] in headings], "the main framework's stages, in order"
+    entries = re.findall(r"^- \[([^\]]+)\]\(([\d.]+)\.md\).*<span class=\"kb-muted\">([\d.]+)</span>$", index, re.M)
+    assert len(entries) >= len(list((ROOT / "content" / "articles").rglob("*.md"))), "every article, under a topic"
+    for title, number, shown in entries:
+        assert number == shown and not re.match(r"[\d.]+ ", title), f"{number}: the title first, its number second"
+    assert not re.search(r"^#+ .*Volume \d", index, re.M), "topics are named by their titles"
+
+
+def test_read_more_lists_lead_with_titles(docs: Path):
+    page = (docs / "milestones" / "m3.md").read_text(encoding="utf-8")
+    reading = page[page.index("## Read more"):]
+    assert re.search(r"^- \[Milestone 3[^\]]*\]\(\.\./articles/92\.010203\.md\)", reading, re.M)
+    assert not re.search(r"^- \[\d", reading, re.M)
+
+
+@pytest.mark.parametrize("mid", sorted(rules("milestones")))
+def test_a_milestone_page_says_how_to_reach_it(docs: Path, mid: str):
+    milestone = rules("milestones")[mid]
+    page = (docs / "milestones" / f"{mid}.md").read_text(encoding="utf-8")
+    how = page[page.index("## How to reach it"):page.index("## Why it matters")]
+    steps = [re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", step) for step in re.findall(r"^1\. (.+)$", how, re.M)]  # glossary links off
+    assert steps == milestone["steps"], "the rules' steps, in order"
+    assert "These steps are written for this knowledge base, not taken from the source." in how, "marked as ours"
+    playbooks = [s for s in main_stages() if mid in s.get("milestones", [])]
+    assert playbooks and all(f"The playbook for [{s['title']}](../frameworks/" in how for s in playbooks)
+
+
+@pytest.mark.parametrize("fid", sorted(rules("flags")))
+def test_a_flag_page_shows_its_severity(docs: Path, fid: str):
+    severity = rules("flags")[fid].get("severity", "medium")
+    page = (docs / "flags" / f"{fid}.md").read_text(encoding="utf-8")
+    assert page.split("\n\n")[1].startswith(RISK[severity]), "right under the title"
+    assert sum(label in page for label in RISK.values()) == 1
+
+
+def test_the_warnings_index_lists_the_most_severe_first(docs: Path):
+    index = (docs / "flags" / "index.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| \[[^\]]+\]\(([\w-]+)\.md\) \| (High|Medium|Low) risk \|", index, re.M)
+    flags = rules("flags")
+    assert [fid for fid, _ in rows] == sorted(flags, key=lambda f: ["high", "medium", "low"].index(flags[f].get("severity", "medium")))
+    assert all(risk.lower() == flags[fid].get("severity", "medium") for fid, risk in rows)
+
+
+def test_no_sentence_says_a_stage_starts_where_it_starts(docs: Path):
+    pages = "\n".join(p.read_text(encoding="utf-8") for p in docs.rglob("*.md"))
+    assert "you start here" not in pages.lower()
+    first = main_stages()[0]
+    page = next(docs.glob(f"frameworks/*/{first['id']}.md")).read_text(encoding="utf-8")
+    assert "**You are here when** no later stage&#39;s condition holds yet." in page  # the apostrophe escaped as text
