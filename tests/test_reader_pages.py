@@ -58,6 +58,7 @@ def test_read_more_lists_lead_with_titles(docs: Path):
 def test_a_milestone_page_says_how_to_reach_it(docs: Path, mid: str):
     milestone = rules("milestones")[mid]
     page = (docs / "milestones" / f"{mid}.md").read_text(encoding="utf-8")
+    assert "\n\n**Met when**" in page, "the summary and the condition are two paragraphs"
     how = page[page.index("## How to reach it"):page.index("## Why it matters")]
     steps = [re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", step) for step in re.findall(r"^1\. (.+)$", how, re.M)]  # glossary links off
     assert steps == milestone["steps"], "the rules' steps, in order"
