@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP_PY := $(VENV)/.installed
 STAMP_NODE := node_modules/.installed
 
-.PHONY: all setup build serve test check clean catalogs
+.PHONY: all setup build serve test test-fast check clean catalogs
 
 all: build
 
@@ -35,6 +35,10 @@ serve: setup
 
 test: setup
 	$(PY) -m pytest
+
+# The quick loop while editing: every test but the browser's and Pyodide's (marked by their folder in tests/conftest.py).
+test-fast: setup
+	$(PY) -m pytest -m "not browser and not pyodide"
 
 # Extract the messages of the pages (and every other domain) into generator/locale/*.pot and merge them into each
 # language's .po; then translate what is new (the tests fail on an untranslated or fuzzy entry).

@@ -18,14 +18,6 @@ def require_or_skip(reason: str) -> None:
     pytest.skip(reason)
 
 
-def require_sources() -> Path:
-    """The source documents the knowledge comes from: ../shared/sources, or $KB_SOURCES."""
-    sources = Path(os.environ.get("KB_SOURCES") or ROOT.parent / "shared" / "sources")
-    if not sources.is_dir():
-        require_or_skip(f"the source documents are not at {sources} (set KB_SOURCES to where they are)")
-    return sources
-
-
 def copy_kb(target: Path, *extra: str) -> Path:
     """A scratch copy of the knowledge base (rules/ and content/, plus ``extra`` paths) to break or extend."""
     for name in ("rules", "content", *extra):
@@ -68,3 +60,21 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.section("attack families")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+# The slow kinds of test, by the folder that holds them: a new file there is marked without anyone remembering to.
+SLOW_KINDS = {"pyodide": 1, "browser": 2}  # and the order they run in, after every other test
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Mark the browser and Pyodide tests by folder, and run them last.
+
+    `make test-fast` leaves both marks out; `make test` reports the fast tests' verdict in its first minutes
+    instead of after the browser's. The sort is stable, so each module's tests stay together in file order.
+    """
+    tests = ROOT / "tests"
+    for item in items:
+        parts = item.path.relative_to(tests).parts if item.path.is_relative_to(tests) else ()
+        if len(parts) > 1 and parts[0] in SLOW_KINDS:
+            item.add_marker(parts[0])
+    items.sort(key=lambda item: max((SLOW_KINDS[kind] for kind in SLOW_KINDS if item.get_closest_marker(kind)), default=0))
