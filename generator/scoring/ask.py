@@ -48,8 +48,7 @@ class Asker:
         self.order = {qid: index for index, qid in enumerate(engine.questions)}
         self.ladder = [m for optional in (False, True) for m in engine.milestones if bool(m.get("optional")) == optional]
         self.frameworks = engine.frameworks
-        ids = [f["id"] for f in engine.frameworks]
-        self.main = engine.rules.get("crosswalk_main") if engine.rules.get("crosswalk_main") in ids else (ids[0] if ids else None)
+        self.main = _main_framework(engine.rules)
         self.constraints = [c["node"] for c in engine.constraints]
         self.items: list[tuple[tuple, list[Node]]] = (
             [(("met", mid), [node]) for mid, node in engine.milestone_nodes.items()]
@@ -198,6 +197,14 @@ class Asker:
         if goal is None:
             return []
         return [n.value for n in names(self.engine.milestone_nodes[goal]) if answers.get(n.value) is None]
+
+
+def _main_framework(rules: dict) -> str | None:
+    """crosswalk.yaml's ``main``; else the first framework of its first row; else the first framework (as the widget's stage view)."""
+    rows = rules.get("crosswalk") or []
+    frameworks = rules.get("frameworks") or []
+    found = rules.get("crosswalk_main") or (next(iter(rows[0]["stages"]), None) if rows else None)
+    return found or (frameworks[0]["id"] if frameworks else None)
 
 
 def _comparisons(node: Node) -> list[Node]:
