@@ -16,10 +16,14 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module", params=ENGINES)
 def engine_url(request, tmp_path_factory):
-    """This repository's site built by one engine, for and served on a free loopback port."""
+    """This repository's site built by one engine, for and served on a free loopback port (built once per run)."""
     from generator.site.build import build_site
+    from generator.site.engines import chosen_engine
     from generator.site.serve import make_server
 
+    if request.param == chosen_engine(None):  # the shared site (conftest's site_url) is this engine's already
+        yield request.getfixturevalue("site_url")
+        return
     if request.param == "zensical":
         require_zensical()
     site = tmp_path_factory.mktemp(request.param) / "site"
