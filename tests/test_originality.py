@@ -1,23 +1,23 @@
 """No sentence of the source documents is pasted into the project.
 
-The knowledge comes from ../shared/sources/; every sentence here must be our
-own. Any run of 8 words shared with a source fails (the editorial review's
-n-gram scan). Titles are names, not sentences, so they are left out: the
-titles of the articles the CxO-Atlas lists and of the works the sources name
-(a run that reaches into a title stops at it). Skipped where the sources are
-absent (failed under KB_REQUIRE_ALL=1; KB_SOURCES points elsewhere).
+The knowledge comes from source documents that are not in this repository;
+every sentence here must be our own. Any run of 8 words shared with a source
+fails (the editorial review's n-gram scan), compared through the keyed digests
+of tests/data/source-ngrams.txt (tests/source_ngrams.py), so the test runs
+anywhere without the sources. Titles are names, not sentences, so they are left
+out: the titles of the articles the CxO-Atlas lists and of the works the sources
+name (a run that reaches into a title stops at it).
 """
 
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 
-from tests.conftest import require_sources
+from tests.source_ngrams import RUN, Digests, from_sources, load, words
 
 ROOT = Path(__file__).resolve().parents[1]
-RUN = 8
+CHECKED = (".md", ".yaml", ".yml", ".html", ".j2", ".txt", ".py", ".js")
 
 # Works the source documents name, quoted as titles wherever the project cites them.
 NAMED_WORKS = [
@@ -28,29 +28,24 @@ NAMED_WORKS = [
     "A Simple Definition of a Defect",  # the CxO-Atlas article that 1.030106 cites
     "leading indicators of retention",  # the Stage 2 Capital writing the ladder points to
 ]
-ATLAS_ROW = re.compile(r"^\| (\d\.\d{6}) \| ([^|]+?) \|", re.M)
 
 
-def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9$%']+", text.lower().replace("\u2019", "'"))
-
-
-def titles(sources: Path) -> list[list[str]]:
-    """The named works and the titles of every article the CxO-Atlas table lists, as word runs."""
-    found = list(NAMED_WORKS)
-    for table in sources.glob("003_*.txt"):
-        found += [title for _, title in ATLAS_ROW.findall(table.read_text(encoding="utf-8", errors="replace"))]
-    return [w for w in (words(t) for t in found) if w]
-
-
-def outside_titles(w: list[str], title_runs: list[list[str]]) -> list[list[str]]:
-    """The stretches of ``w`` between occurrences of a title."""
+def title_mask(w: list[str], digests: Digests) -> list[bool]:
+    """Which words of ``w`` belong to a named work's title or to a title the CxO-Atlas table lists."""
     masked = [False] * len(w)
-    for title in title_runs:
-        n = len(title)
-        for i in range(len(w) - n + 1):
-            if w[i:i + n] == title:
+    plain = [words(title) for title in NAMED_WORKS]
+    for i in range(len(w)):
+        for title in plain:
+            if w[i:i + len(title)] == title:
+                masked[i:i + len(title)] = [True] * len(title)
+        for n, hashed in digests.titles.items():
+            if i + n <= len(w) and digests.of_run(w[i:i + n]) in hashed:
                 masked[i:i + n] = [True] * n
+    return masked
+
+
+def outside_titles(w: list[str], masked: list[bool]) -> list[list[str]]:
+    """The stretches of ``w`` between occurrences of a title."""
     parts, current = [], []
     for word, hidden in zip(w, masked):
         if not hidden:
@@ -61,34 +56,56 @@ def outside_titles(w: list[str], title_runs: list[list[str]]) -> list[list[str]]
     return parts + [current] if current else parts
 
 
-def copied_runs(sources: Path, root: Path, run: int = RUN) -> list[str]:
-    grams: dict[str, str] = {}
-    for source in sorted(sources.iterdir()):
-        w = words(source.read_text(encoding="utf-8", errors="replace"))
-        for i in range(len(w) - run + 1):
-            grams.setdefault(" ".join(w[i:i + run]), source.name)
-    title_runs = titles(sources)
-    tracked = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=root, capture_output=True, text=True).stdout.split()
-    copied = []
-    for rel in tracked:
-        if not rel.endswith((".md", ".yaml", ".yml", ".html", ".j2", ".txt", ".py", ".js")):
-            continue
-        text = (root / rel).read_text(encoding="utf-8", errors="replace")
-        hit = next((f"{rel}: “{gram} …” (from {grams[gram]})"
-                    for part in outside_titles(words(text), title_runs)
-                    for gram in (" ".join(part[i:i + run]) for i in range(len(part) - run + 1))
-                    if gram in grams), None)
-        if hit:
-            copied.append(hit)
-    return copied
+def copied_run(text: str, digests: Digests) -> str | None:
+    """The first run of 8 words outside titles that a source has too, or None."""
+    w = words(text)
+    if not any(digests.of_run(w[i:i + RUN]) in digests.grams for i in range(len(w) - RUN + 1)):
+        return None  # the common case: no run at all, so no title needs looking for
+    for part in outside_titles(w, title_mask(w, digests)):
+        for i in range(len(part) - RUN + 1):
+            if digests.of_run(part[i:i + RUN]) in digests.grams:
+                return " ".join(part[i:i + RUN])
+    return None
+
+
+def copied_runs(texts: dict[str, str], digests: Digests) -> list[str]:
+    return [f"{rel}: “{run} …”" for rel, text in sorted(texts.items()) if (run := copied_run(text, digests))]
+
+
+def project_texts(root: Path) -> dict[str, str]:
+    tracked = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=root, capture_output=True, text=True,
+                             check=True).stdout.split()
+    return {rel: (root / rel).read_text(encoding="utf-8", errors="replace")
+            for rel in tracked if rel.endswith(CHECKED) and (root / rel).is_file()}
 
 
 def test_no_eight_word_run_is_copied_from_a_source():
-    copied = copied_runs(require_sources(), ROOT)
+    copied = copied_runs(project_texts(ROOT), load())
     assert copied == [], "write these in your own words:\n" + "\n".join(copied)
 
 
+def test_a_pasted_run_is_found_through_the_digests_and_a_title_is_left_out(tmp_path: Path):
+    source = "Growth comes from one repeatable channel that pays for itself before anything else is tried."
+    table = "| Number | Title |\n|---|---|\n| 3.040206 | Distribution is the Only Thing That Matters at All |\n"
+    (tmp_path / "001_essay.txt").write_text(source)
+    (tmp_path / "003_atlas.txt").write_text(table)
+    digests = load_written(from_sources(tmp_path, bytes(8)), tmp_path / "ngrams.txt")
+    texts = {
+        "pasted.md": "As they say, growth comes from one repeatable channel that pays for itself.",
+        "ours.md": "Growth comes from a channel that repeats, once it pays for itself.",
+        "cites.md": "Read 3.040206 Distribution is the Only Thing That Matters at All, then come back.",
+    }
+    assert copied_runs(texts, digests) == ["pasted.md: “growth comes from one repeatable channel that pays …”"]
+    assert "growth comes" not in (tmp_path / "ngrams.txt").read_text()  # digests only, never the words
+
+
+def load_written(digests: Digests, path: Path) -> Digests:
+    path.write_text(digests.text(), encoding="utf-8")
+    return load(path)
+
+
 def test_titles_are_left_out_but_a_run_beside_one_is_not():
-    title_runs = [words("Distribution is the Only Thing That Matters")]
-    parts = outside_titles(words("See 3.040206 Distribution is the Only Thing That Matters, then read on"), title_runs)
-    assert parts == [["see", "3", "040206"], ["then", "read", "on"]]
+    digests = Digests(bytes(8))
+    digests.add_title(words("Distribution is the Only Thing That Matters"))
+    w = words("See 3.040206 Distribution is the Only Thing That Matters, then read on")
+    assert outside_titles(w, title_mask(w, digests)) == [["see", "3", "040206"], ["then", "read", "on"]]
