@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP_PY := $(VENV)/.installed
 STAMP_NODE := node_modules/.installed
 
-.PHONY: all setup build serve test test-fast check clean catalogs
+.PHONY: all setup build serve test test-fast check clean catalogs source-ngrams
 
 all: build
 
@@ -44,6 +44,11 @@ test-fast: setup
 # language's .po; then translate what is new (the tests fail on an untranslated or fuzzy entry).
 catalogs: $(STAMP_PY)
 	$(PY) -m generator.catalogs
+
+# After a source document changes: rewrite tests/data/source-ngrams.txt, the keyed digests the originality and coverage
+# tests compare with (never the sources' text). SOURCES is the folder of source documents.
+source-ngrams: $(STAMP_PY)
+	$(PY) -m tests.source_ngrams $(SOURCES)
 
 clean:
 	rm -rf site build .pytest_cache
