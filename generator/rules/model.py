@@ -262,7 +262,8 @@ KINDS: tuple[FileKind, ...] = (
         "every other framework's stages in each of its rows.",
         (
             Field(
-                "main", "ref:framework", "The framework the self-assessment names the reader's stage in; "
+                "main", "ref:framework", "The framework the self-assessment names the reader's stage in (and whose stage "
+                "`score`'s `ask_next` counts as an outcome still to decide); "
                 "the stages of the same period in the others are shown as 'also called'. Defaults to the first "
                 "framework of the first row.", required=False,
             ),
