@@ -11,7 +11,9 @@ import { buildForm, reveal, showProgress, writeHash } from "./assess-form.js";
 import { readLink } from "./assess-read.js";
 import { buildSummary, renderSummary } from "./assess-summary.js";
 import { renderResults } from "./assess-results.js";
+import { buildNext, renderNext } from "./assess-next.js";
 import { renderPrint } from "./assess-print.js";
+import { keepClear, partners } from "./assess-conflict.js";
 import { toolbar } from "./keep.js";
 import { t } from "./i18n.js";
 
@@ -19,12 +21,16 @@ let view = null; // the mounted widget, if this page has one
 
 // The status box keeps its place and size from the first paint: loading progress, then the
 // reader's own progress through the questions. Nothing below it moves when the engine is ready.
-function showStatus(status, { text, loaded, total, done }) {
+// Loading is the download (the bar counts bytes), then starting (no bytes to count: the bar runs
+// without a value, so it still moves), with a note that the questions can be answered meanwhile.
+function showStatus(status, { text, loaded, total, done, starting, note }) {
   const bar = el("progress", { class: "kb-status__bar", "data-kb": "progress", max: total || 1, "aria-hidden": "true" });
-  if (total) bar.value = loaded;
+  if (total && !starting) bar.value = loaded;
   else if (done !== undefined) bar.value = done;
-  const bytes = total ? t("{loaded} of {total}", { loaded: megabytes(loaded), total: megabytes(total) }) : "";
-  status.replaceChildren(el("span", { class: "kb-status__text", text }), bar, el("span", { class: "kb-status__bytes", "data-kb": "bytes", text: bytes }));
+  const bytes = total && !starting ? t("{loaded} of {total}", { loaded: megabytes(loaded), total: megabytes(total) }) : "";
+  status.replaceChildren(el("span", { class: "kb-status__text", text }), bar, el("span", { class: "kb-status__bytes", "data-kb": "bytes", text: bytes }),
+    ...(note ? [el("span", { class: "kb-status__note", "data-kb": "loading-note", text: note })] : []));
+  status.dataset.phase = done !== undefined ? "answering" : starting ? "starting" : "downloading";
   if (total) {
     status.dataset.loaded = String(loaded);
     status.dataset.total = String(total);
@@ -49,9 +55,12 @@ function currentAnswers(current, localErrors = []) {
 function showProblems(current, problems, localErrors) {
   const byId = new Map(localErrors);
   for (const problem of problems) if (problem.id && !byId.has(problem.id)) byId.set(problem.id, problem.message);
+  // An answer that a broken rule between answers also reads carries the same message.
+  const shared = partners(current.rules, problems, current.inputs);
+  current.conflicts = Array.from(current.inputs).filter(([id]) => byId.has(id) || shared.has(id)).map(([, field]) => field.node);
   for (const [id, field] of current.inputs) {
     const box = field.node.querySelector(".kb-q__error");
-    const message = byId.get(id);
+    const message = byId.get(id) || shared.get(id);
     box.hidden = !message;
     box.textContent = message ? capitalise(message) : "";
     field.node.querySelectorAll("input").forEach((input) => (message ? input.setAttribute("aria-invalid", "true") : input.removeAttribute("aria-invalid")));
@@ -93,7 +102,12 @@ async function update(current) {
     const text = t("{answered} of {total} questions answered. Results update as you answer.", { answered, total });
     showStatus(current.status, { text, done: answered / Math.max(total, 1) });
     renderSummary(current.summary, { rules: current.rules, result, problems: named, answered });
+    // A new conflict comes into view below the summary; the same one left as it is stays put.
+    const conflictKey = named.map((p) => `${p.id}:${p.message}`).join("\n");
+    if (conflictKey && conflictKey !== current.conflictKey) keepClear(current.summary.box, current.conflicts);
+    current.conflictKey = conflictKey;
     renderResults(current.results, current.rules, result);
+    renderNext(current.next, result);
     renderPrint(current.print, current.inputs, answers);
     if (!current.keep) {
       current.keep = toolbar(current.hooks);
@@ -124,7 +138,8 @@ async function mount(root) {
   root.dataset.kbState = "loading";
   const status = root.querySelector("[data-kb=status]");
   const engine = startEngine();
-  const onProgress = (progress) => showStatus(status, progress);
+  let note = ""; // once the questions are on the page
+  const onProgress = (progress) => showStatus(status, { ...progress, note });
   onProgress(engine.progress);
   engine.listeners.add(onProgress);
   let rules;
@@ -165,6 +180,7 @@ async function mount(root) {
   };
   forget();
   const refresh = () => update(current).catch((error) => fail(root, error));
+  current.next = buildNext(form, inputs, rules, refresh);
   current.hooks = {
     rules,
     answers: () => currentAnswers(current),
@@ -175,6 +191,8 @@ async function mount(root) {
     },
   };
   applyAnswers(readLink(location.hash, rules.questions));
+  note = t("You can start answering now: your results appear as soon as this is done.");
+  onProgress(engine.progress);
   form.addEventListener("input", () => {
     forget();
     refresh();
@@ -192,6 +210,7 @@ async function mount(root) {
     if (summary.box.contains(target)) summary.expand();
     target.scrollIntoView({ block: "center" });
     target.focus({ preventScroll: true });
+    if (field) keepClear(summary.box, (current.conflicts || []).includes(field.node) ? current.conflicts : [field.node]);
   });
   window.addEventListener("hashchange", () => {
     if (view !== current) return;

@@ -14,6 +14,8 @@ import json
 from typing import Any
 
 from .answers import InvalidAnswers, check_answers, read_json
+from .ask import Asker
+from .behind import behind
 from .change import smallest_change
 from .explain import Explainer, describe_answer
 from .expr import UNKNOWN, check_types, evaluate, names, parse
@@ -55,6 +57,9 @@ class Engine:
         self.consistency_nodes = {c["id"]: compile_(c, "when")["node"] for c in self.consistency}
         self.group_nodes = {g["id"]: compile_(g, "open_when")["node"] for g in rules.get("groups", []) if g.get("open_when")}
         self.labels = _labels(rules, self.m)
+        self._checklist_rules = {c["id"]: c for c in self.checklists}
+        self._framework_rules = {f["id"]: f for f in self.frameworks}
+        self.asker = Asker(self)
 
     @classmethod
     def from_json(cls, text: str) -> "Engine":
@@ -62,7 +67,7 @@ class Engine:
 
     def check(self, answers: Any):
         """(clean answers, problems) without scoring."""
-        return check_answers(answers, self.questions, self.constraints)
+        return check_answers(answers, self.questions, self.constraints, self.m)
 
     def score(self, answers: Any) -> dict:
         """The score result for one answer set; raises InvalidAnswers."""
@@ -79,13 +84,15 @@ class Engine:
         checklists = {c["id"]: self._checklist(c, clean, derived) for c in self.checklists}
         stage_details = {f["id"]: self._stage(f, clean, derived) for f in self.frameworks}
         explainer = Explainer(clean, self.questions, derived, self.labels, facts=True, messages=self.m)
+        needs = Explainer(clean, self.questions, derived, self.labels, messages=self.m)
         flags = []
         for flag in self.flags:
             node = self.flag_nodes[flag["id"]]
             if evaluate(node, clean, derived) is True:
                 held = [c.text for c in explainer.clauses(node) if c.value is True]
+                why = [_sentence(self.m._("Raised because"), held, self.m)] + behind(node, needs, self._checklist_rules, self._framework_rules, self.stage_nodes)
                 flags.append({"id": flag["id"], "title": flag["title"], "severity": flag.get("severity", "medium"),
-                              "why": _sentence(self.m._("Raised because"), held, self.m), "see": flag["see"]})
+                              "why": " ".join(why), "see": flag["see"]})
         flags.sort(key=lambda f: _SEVERITY_RANK.get(f["severity"], 1))  # most severe first; stable within a severity
         warnings = []
         for check in self.consistency:
@@ -107,6 +114,7 @@ class Engine:
             "warnings": warnings,
             "reading": self._reading(next_goal, flags, stage_details),
             "open_groups": [gid for gid, node in self.group_nodes.items() if evaluate(node, clean, derived) is True],
+            "ask_next": self.asker.ask_next(clean),
         }
 
     def score_json(self, answers_json: str) -> str:
@@ -114,7 +122,7 @@ class Engine:
 
         Returns {"ok": true, "result": ...} or {"ok": false, "problems": [...]}.
         """
-        answers, problem = read_json(answers_json)
+        answers, problem = read_json(answers_json, self.m)
         if problem:
             return json.dumps({"ok": False, "problems": [{"id": "", "message": problem}]}, ensure_ascii=False)
         try:
