@@ -19,7 +19,10 @@ given), just below, at and just above it. A value that breaks a
 cross-answer constraint is not tried. Should an outcome stay open that no
 single answer narrows (answers that only decide it together), its unanswered
 inputs are listed after the others: the list is empty only when every
-outcome is decided.
+outcome is decided. A question that matters only together with another
+unanswered one (the deals won, next to the leads they came from) joins the
+list once that one is answered: the list is worked out again after every
+answer.
 
 Most decisive first: questions that can change the next goal or the stage
 before those that can change only a warning; among those, the current next
