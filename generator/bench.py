@@ -162,6 +162,7 @@ def _warming_cost(chromium_type, profile: Path, url: str, served: list) -> dict:
     """What hovering the home page's start button costs a reader who then never clicks (bytes the server sent)."""
     context = chromium_type.launch_persistent_context(profile, executable_path=str(chromium()), args=ARGS)
     page = context.new_page()
+    first = len(served)  # the server also answered every earlier visit: count this one's requests only
     page.goto(url)
     page.wait_for_timeout(3000)
     before = len(served)
@@ -173,12 +174,16 @@ def _warming_cost(chromium_type, profile: Path, url: str, served: list) -> dict:
         page.wait_for_timeout(200)
         if len(served) != last:
             quiet_since, last = time.perf_counter(), len(served)
-    cost = {"bytes_before_hover": sum(size for _, size in served[:before]),
-            "runtime_bytes_before_hover": sum(size for path, size in served[:before] if "/assets/pyodide/" in path),
-            "bytes_after_hover": sum(size for _, size in served[before:]),
-            "downloads_after_hover_ms": round((quiet_since - started) * 1000)}
+    cost = {**hover_bytes(served, first, before), "downloads_after_hover_ms": round((quiet_since - started) * 1000)}
     context.close()
     return cost
+
+
+def hover_bytes(served: list, first: int, before: int) -> dict:
+    """The bytes one visit fetched before and after the hover; ``served[first:]`` are its requests, ``before`` the hover."""
+    return {"bytes_before_hover": sum(size for _, size in served[first:before]),
+            "runtime_bytes_before_hover": sum(size for path, size in served[first:before] if "/assets/pyodide/" in path),
+            "bytes_after_hover": sum(size for _, size in served[before:])}
 
 
 def _revalidating_server(site: Path):

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import EXIT_INVALID_ANSWERS, EXIT_OK, UserError
+from .errors import EXIT_INVALID_ANSWERS, EXIT_INVALID_RULES, EXIT_OK, Problem, UserError
 
 
 def main(argv: list[str] | None = None, prog: str | None = None) -> int:
@@ -77,6 +77,7 @@ def _parser(prog: str = "python -m generator") -> argparse.ArgumentParser:
                             "live preview, this knowledge base and 1,000 synthetic articles, against mkdocs serve --dirty")
     bench.add_argument("--sizes", type=_sizes, default=None, metavar="N,N,...",
                        help="site and serve: the numbers of synthetic articles (default: 100,1000,5000 for site, 1000 for serve)")
+    bench.add_argument("--check", action="store_true", help="exit 1 when a result misses the target printed beside it")
     bench.set_defaults(run=_bench)
 
     new = commands.add_parser("new", help="scaffold a milestone, flag, article, stage or question with TODO markers")
@@ -144,9 +145,12 @@ def _score(args) -> int:
     from .site.config import read_site_config
 
     answers, locate = read_answers(args.answers)  # first: a hostile file is refused before any other work
-    knowledge = load_knowledge(args.root)
-    language = read_site_config(args.root)[0].language  # the site's (theme.language): the same sentences as its widget
-    rules = compile_rules(knowledge.rules, knowledge.articles, language)
+    try:
+        knowledge = load_knowledge(args.root)
+        language = read_site_config(args.root)[0].language  # the site's (theme.language): the same sentences as its widget
+        rules = compile_rules(knowledge.rules, knowledge.articles, language)
+    except UserError as err:
+        raise UserError([_rules_have_problems(err.problems), *err.problems], EXIT_INVALID_RULES) from None
     engine = Engine(rules)
     clean, problems = engine.check(answers)
     if problems:
@@ -157,6 +161,13 @@ def _score(args) -> int:
     else:
         print(text_report(result, rules))
     return EXIT_OK
+
+
+def _rules_have_problems(problems: list) -> str:
+    """The line before the rules' problems: they are not the answers', which could not be read against them."""
+    files = len({p.path for p in problems if isinstance(p, Problem)}) or 1
+    return (f"score: the rules have problems ({files} file{'s' if files != 1 else ''}), listed below; the answers were "
+            "not checked or scored: fix the rules (python -m generator check), then score again")
 
 
 def _build(args) -> int:
@@ -190,8 +201,20 @@ def _sizes(text: str) -> tuple[int, ...]:
 def _bench(args) -> int:
     from .bench import main as bench_main
 
-    print(bench_main(args.root.resolve(), args.what, args.sizes))
-    return EXIT_OK
+    import json
+
+    from .bench_check import missed_targets
+
+    printed = bench_main(args.root.resolve(), args.what, args.sizes)
+    print(printed)
+    if not args.check:
+        return EXIT_OK
+    missed, unchecked = missed_targets(json.loads(printed))
+    for key in unchecked:
+        print(f"bench: the target {key!r} names no result; not checked", file=sys.stderr)
+    for line in missed:
+        print(f"bench: missed: {line}", file=sys.stderr)
+    return 1 if missed else EXIT_OK
 
 
 def _new(args) -> int:
