@@ -185,6 +185,6 @@ def test_the_home_pages_promise_matches_the_form():
     text = " ".join((ROOT / "content" / "pages" / "home.md").read_text(encoding="utf-8").split())
     figures = quick_paths(ROOT)["figures"]
     assert f"over {figures['profiles'] // 100 * 100} varied answer sets" in text
-    assert f"half were done after {WORDS[math.ceil(figures["shown_median"])]} questions or fewer" in text
+    assert f"half were done after {WORDS[math.ceil(figures['shown_median'])]} questions or fewer" in text
     assert f"none took more than {WORDS[figures['targets']['max']]}" in text and figures["shown_max"] <= figures["targets"]["max"]
     assert f"{len(RULES['questions'])} questions in all" in text
