@@ -139,14 +139,15 @@ def body_problems(body: str, body_line: int) -> Iterator[tuple[tuple[int, int], 
         yield (body_line + before.count("\n"), offset - before.rfind("\n")), message, hint
 
 
-def _rendered_tags(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
+@lru_cache(maxsize=16384)  # the live preview checks every body again on each save; most are as they were
+def _rendered_tags(text: str) -> tuple[tuple[str, list[tuple[str, str]]], ...]:
     md = _markdown()
     md.reset()
     try:
         rendered = md.convert(text)
     except Exception:  # noqa: BLE001 - Markdown has no error type of its own; hostile text must not crash check
-        return [("p", [("markdown", "")])]
-    return [(tag, attribute_pairs(attrs)) for tag, attrs in _TAG_IN_HTML.findall(rendered)]
+        return (("p", [("markdown", "")]),)
+    return tuple((tag, attribute_pairs(attrs)) for tag, attrs in _TAG_IN_HTML.findall(rendered))
 
 
 def attribute_pairs(text: str) -> list[tuple[str, str]]:
