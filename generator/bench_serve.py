@@ -31,7 +31,7 @@ from pathlib import Path
 from .errors import UserError
 from .synthetic import make_synthetic_kb
 
-TARGET_MS = {"this": 1000, 1000: 3000}  # issue 20: at this knowledge base's size, and at 1,000 articles
+TARGET_MS = {"this": 1000, 1000: 3000}  # at this knowledge base's size, and at 1,000 articles
 START_TIMEOUT = 900.0  # seconds for a first build (5,000 articles on a busy machine)
 EDIT_TIMEOUT = 300.0
 

@@ -1,4 +1,4 @@
-"""Issue 17: `check --format github` prints workflow commands no path or message can forge.
+"""`check --format github` prints workflow commands no path or message can forge.
 
 Each annotation is read back here the way GitHub's runner reads a workflow
 command (``::command key=value,key=value::data``: the first ``::`` after the

@@ -3,7 +3,7 @@
 Held to the evaluation itself: a question left out changes none of them,
 whatever value it takes; an empty list means every outcome is decided; the
 engine's shortcut values equal the full score's. And the quick path it
-drives meets issue 19's targets over the corpus of answer profiles.
+drives meets its targets over the corpus of answer profiles.
 """
 
 from __future__ import annotations
@@ -181,7 +181,7 @@ WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "sev
 
 
 def test_the_home_pages_promise_matches_the_form():
-    """Issue 19: the home page says how many questions the quick path takes and how many the form holds."""
+    """The home page says how many questions the quick path takes and how many the form holds."""
     text = " ".join((ROOT / "content" / "pages" / "home.md").read_text(encoding="utf-8").split())
     figures = quick_paths(ROOT)["figures"]
     assert f"over {figures['profiles'] // 100 * 100} varied answer sets" in text

@@ -122,7 +122,7 @@ def test_every_heading_starts_its_own_block(repo_root: Path, tmp_path: Path):
 
 
 def test_every_page_names_the_revisions_it_scores_with_and_the_worker_lists_every_files_sha256(built_site: Path):
-    """Issue 17: a page scores with its own build's rules (assets/kb/pinned.js checks them against these)."""
+    """A page scores with its own build's rules (assets/kb/pinned.js checks them against these)."""
     assets = built_site / "assets" / "kb"
     sha = {name: hashlib.sha256((assets / file).read_bytes()).hexdigest()
            for name, file in (("runtime", "runtime.json"), ("rules", "rules.json"), ("engine", "engine.zip"), ("messages", "messages.json"))}

@@ -296,7 +296,7 @@ rows:
 
 
 def test_a_crosswalk_that_contradicts_the_milestone_mappings_is_refused(kb: Path):
-    # Issue 12's crosswalk: the ladder's replicating (m5, m6) sat with first customers while customer
+    # The crosswalk: the ladder's replicating (m5, m6) sat with first customers while customer
     # creation (also m5, m6) sat with repeatable growth, and stage 1 was missing from the first row.
     (kb / "rules/crosswalk.yaml").write_text(OLD_CROSSWALK, encoding="utf-8")
     hint_row = "a row is one period: the stages of each framework in it work on a milestone in common"
@@ -314,7 +314,7 @@ def test_a_crosswalk_that_contradicts_the_milestone_mappings_is_refused(kb: Path
 
 
 def test_an_article_tagged_against_the_frameworks_milestone_mapping_is_refused(kb: Path):
-    # Issue 12: 2.010202 (now 92.010202), milestone 2's article, was tagged customer validation while
+    # 2.010202 (now 92.010202), milestone 2's article, was tagged customer validation while
     # the Four Steps works on m2 in customer discovery; a stage's reading list is held to the same rule.
     rel = "content/articles/92.010202-milestone-2-the-first-paying-customer.md"
     edit(kb, rel, "four-steps/customer-discovery]", "four-steps/customer-validation]")

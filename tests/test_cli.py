@@ -1,4 +1,4 @@
-"""The command line as users run it (CONTRACT.md §1): exit codes, formats, one line per problem, no tracebacks."""
+"""The command line as users run it (INTERFACE.md): exit codes, formats, one line per problem, no tracebacks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CONTRACT_KEYS = {"milestones", "next_goal", "stages", "flags", "checklists"}
+SCORE_KEYS = {"milestones", "next_goal", "stages", "flags", "checklists"}
 
 
 def run(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -34,7 +34,7 @@ def test_score_json_follows_the_contract(tmp_path: Path):
     result = run("score", "--answers", str(answers), "--format", "json")
     assert (result.returncode, result.stderr) == (0, "")
     data = json.loads(result.stdout)
-    assert CONTRACT_KEYS <= set(data)
+    assert SCORE_KEYS <= set(data)
     assert data["next_goal"] == "m3"
     assert list(data["milestones"]) == [f"m{i}" for i in range(1, 9)]
     assert data["milestones"]["m1"] == {"status": "met", "why": "Met: 6 sales calls a week (needs at least 5)."}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
@@ -43,3 +44,17 @@ def test_the_licence_is_the_one_pyproject_declares():
     assert PYPROJECT["license"] == "MIT"
     text = (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert text.startswith("MIT License\n") and "Permission is hereby granted, free of charge" in text
+
+
+def test_nothing_points_at_a_missing_contract_or_an_internal_issue_number():
+    """INTERFACE.md documents what users rely on; code and tests say what they hold, not which ticket asked for it."""
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True,
+                            check=True).stdout.split()
+    pattern = re.compile(r"CONTRACT(\.md| §)|\b[Ii]ssue #?\d+|(?<![\w&])#1\d\b")
+    found = [f"{rel}:{number}: {line.strip()[:80]}" for rel in listed
+             if rel.endswith((".py", ".js", ".md", ".yml", ".yaml", ".j2", ".toml", ".css", ".html")) and (ROOT / rel).is_file()
+             and rel != "tests/test_cli_hygiene.py"
+             for number, line in enumerate((ROOT / rel).read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+             if pattern.search(line)]
+    assert found == []
+    assert (ROOT / "INTERFACE.md").is_file()

@@ -1,6 +1,6 @@
 """The engine's sentences in the site's language: rules.json carries the table, `score` loads the same one.
 
-English stays exactly as the CONTRACT's golden files have it (test_engine.py);
+English stays exactly as the golden results have it (test_engine.py);
 here a knowledge base whose mkdocs.yml says ``theme.language: es`` is scored
 through the real CLI and compiled as the build compiles it.
 """

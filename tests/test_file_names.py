@@ -1,4 +1,4 @@
-"""Issue 17: a file name cannot forge or blur a problem line.
+"""A file name cannot forge or blur a problem line.
 
 A name holding a control character (a line break, a carriage return, a tab, a
 terminal escape, a bidi override), a byte that is not UTF-8, or ':' before a digit ('a:99:1: x.yaml')

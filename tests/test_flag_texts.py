@@ -1,4 +1,4 @@
-"""Every flag's text holds for every answer set that raises it (issue 12 §3).
+"""Every flag's text holds for every answer set that raises it.
 
 A flag's title and explanation are fixed words shown whenever the flag is raised, so whatever
 they say about the founder's answers must be true for every answer set that raises it. Texts

@@ -1,4 +1,4 @@
-"""Every sentence the engine writes about a reader's own answers is true of them (issue 19, "true for its reader").
+"""Every sentence the engine writes about a reader's own answers is true of them.
 
 The rules' texts state patterns; what a reader's answers were is said by the engine, from the
 evaluation. Hypothesis draws answer sets (the questions' types and bounds, the rules' thresholds

@@ -1,4 +1,4 @@
-"""The pages a reader reads (issue 19): the articles index by stage and by topic, titles first; milestone pages
+"""The pages a reader reads: the articles index by stage and by topic, titles first; milestone pages
 that say how to reach the milestone; flag pages that show their severity; no sentence made of a title that says
 nothing. Rendered from this repository's knowledge base, as the build renders it."""
 

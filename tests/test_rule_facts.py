@@ -79,7 +79,7 @@ def test_facts_in_code_stay_as_written_and_are_not_checked(tmp_path):
 
 
 def test_changing_m5s_threshold_changes_every_page_that_states_it(tmp_path):
-    """The done-when of issue 12: m5 at 85% and a build; its pages (article 92.010205 among them) say 85%."""
+    """m5 at 85% and a build; its pages (article 92.010205 among them) say 85%."""
     kb = _copy(tmp_path)
     m5 = kb / "rules" / "milestones" / "m5.yaml"
     text = m5.read_text()

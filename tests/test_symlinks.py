@@ -1,4 +1,4 @@
-"""Issue 17: the build reads nothing outside the knowledge base and follows no symbolic link.
+"""The build reads nothing outside the knowledge base and follows no symbolic link.
 
 Each case plants one kind of link (or a path that leaves the root) in a scratch
 copy of the knowledge base, as a malicious pull request would, and runs the real

@@ -1,4 +1,4 @@
-// The form: one <details> per question group (CONTRACT §7: every input keeps its `name` while
+// The form: one <details> per question group (INTERFACE.md: every input keeps its `name` while
 // a group is closed), an answered count on each group, answers read and written, and the
 // answers kept in step with location.hash (read back by assess-read.js).
 //

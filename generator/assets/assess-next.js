@@ -1,4 +1,4 @@
-// "Answer next" (issue 19): the questions that can still change the reader's next goal, stage
+// "Answer next": the questions that can still change the reader's next goal, stage
 // or warnings (the engine's ask_next, most decisive first), offered above the full form, and a
 // quick path through them one at a time.
 //

@@ -1,4 +1,4 @@
-// The summary, [data-kb="summary"] (CONTRACT §7): the answer at a glance, kept in view while
+// The summary, [data-kb="summary"] (INTERFACE.md): the answer at a glance, kept in view while
 // the reader answers. A bar (milestone pips, the next goal and its smallest step, the most
 // serious warning) that a phone shows on its own and can expand; below it the raised warnings,
 // most severe first (the engine's order), this week's actions for the reader's stage, and three

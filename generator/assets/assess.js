@@ -1,4 +1,4 @@
-// The self-assessment widget (CONTRACT.md §7), an ES module.
+// The self-assessment widget (INTERFACE.md: the self-assessment page), an ES module.
 //
 // Material's instant navigation swaps page content without reloading scripts, so the widget
 // mounts on every `document$` emission that brings an #kb-assess element, while one Pyodide

@@ -1,4 +1,4 @@
-// The widget's words in the site's language (issue 18): every string of ours that a reader sees
+// The widget's words in the site's language : every string of ours that a reader sees
 // goes through t() or tn(), never a bare literal.
 //
 //   t("Save snapshot")

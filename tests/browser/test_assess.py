@@ -1,4 +1,4 @@
-"""The self-assessment in a real browser: CONTRACT.md §7, end to end."""
+"""The self-assessment in a real browser: INTERFACE.md's assessment page, end to end."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def answer(page, answers: dict) -> None:
     for qid, value in answers.items():
         before = int(page.get_attribute("#kb-assess", "data-kb-scores") or 0)
         group = page.locator(f"details.kb-group:has(input[name={qid}])")
-        for _ in range(3):  # a closed group (CONTRACT §7 lets groups collapse): open it as a founder would
+        for _ in range(3):  # a closed group (INTERFACE.md lets groups collapse): open it as a founder would
             if not group.count() or group.get_attribute("open") is not None:
                 break
             # The widget may open it (the rules' open_when) between the look and the click, which then closes

@@ -1,4 +1,4 @@
-"""The stage at a glance and the first minute on a phone (issue 19): the summary leads with the main
+"""The stage at a glance and the first minute on a phone: the summary leads with the main
 framework's stage once the answers decide it, and never before; the phone bar shows it and the next
 goal without cutting them; labelled pips with a legend; an invalid answer never hides the answers it
 conflicts with; the expanded summary leaves the form in view at 390 px and at 200% zoom; the print

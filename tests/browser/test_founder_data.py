@@ -1,4 +1,4 @@
-"""A founder's own data never breaks the widget, and no page markup configures it (issue 17, points 7 and 3).
+"""A founder's own data never breaks the widget, and no page markup configures it.
 
 Before: a malformed snapshot in localStorage ("flags": "x", [null]) showed "could not start" on
 every visit; 180,000 entries overflowed the stack after 33 s; a count of 1e309 hung the tab in

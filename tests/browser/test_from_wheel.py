@@ -1,4 +1,4 @@
-"""The proof from the package alone (issue 18, item 10).
+"""The proof from the package alone.
 
 Build the sdist and, from it, the wheel (``python -m build``, as a release
 would); install the wheel into a fresh virtual environment outside the

@@ -1,4 +1,4 @@
-"""The widget in the site's language (issue 18 item 6): a knowledge base made by `init --language es`, built and
+"""The widget in the site's language: a knowledge base made by `init --language es`, built and
 scored in Chromium, shows none of the widget's English words, only their Spanish ones.
 
 "English words" are every literal piece of the widget's English msgids (extracted afresh from generator/assets/,
