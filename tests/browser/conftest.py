@@ -53,6 +53,18 @@ def browser():
 
 
 @pytest.fixture
+def reader(browser, tmp_path):
+    """A reader's browser: a persistent profile, whose disk cache and Cache Storage outlive each page.
+
+    A persistent profile is a Chromium of its own, so it cannot be a context of the shared ``browser``:
+    it is launched here for one test, with the same executable and flags, and closed after it."""
+    context = browser.browser_type.launch_persistent_context(tmp_path / "profile", executable_path=str(chromium()), args=ARGS,
+                                                             service_workers="allow")
+    yield context
+    context.close()
+
+
+@pytest.fixture
 def page(browser, site_url):
     """A fresh browser context (cold cache) that records every request it makes."""
     context = browser.new_context()

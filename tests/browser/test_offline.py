@@ -16,7 +16,6 @@ import time
 
 import pytest
 
-from generator.bench import ARGS, chromium
 from generator.site.build import BUNDLE
 from generator.site.bundle import write_runtime_manifest
 from generator.site.offline import pin_bundle, write_service_worker
@@ -78,13 +77,10 @@ def redeploy(site):
 
 
 @pytest.fixture
-def context(browser, tmp_path):
-    """A persistent profile, as a reader's browser has: its disk cache and Cache Storage outlive a page."""
-    context = browser.browser_type.launch_persistent_context(tmp_path / "profile", executable_path=str(chromium()), args=ARGS,
-                                                             service_workers="allow")
-    context.add_init_script(RECORD_WORKERS)
-    yield context
-    context.close()
+def context(reader):
+    """A reader's persistent profile (conftest) that records what its pages' workers say."""
+    reader.add_init_script(RECORD_WORKERS)
+    return reader
 
 
 def starts(page) -> list[str]:

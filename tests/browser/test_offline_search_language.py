@@ -7,7 +7,6 @@ import threading
 
 import pytest
 
-from generator.bench import ARGS, chromium
 from generator.site.build import build_site
 from generator.site.serve import make_server
 from tests.browser.test_offline import wait_until
@@ -41,14 +40,6 @@ def spanish_site(tmp_path_factory):
     server.shutdown()
 
 
-@pytest.fixture
-def context(browser, tmp_path):
-    context = browser.browser_type.launch_persistent_context(tmp_path / "profile", executable_path=str(chromium()), args=ARGS,
-                                                             service_workers="allow")
-    yield context
-    context.close()
-
-
 def test_the_service_worker_keeps_the_search_files_of_the_sites_language(spanish_site):
     _, site = spanish_site
     worker = (site / "sw.js").read_text(encoding="utf-8")
@@ -57,14 +48,14 @@ def test_the_service_worker_keeps_the_search_files_of_the_sites_language(spanish
     assert "lunr.de.min.js" not in worker and "lunr.multi.min.js" not in worker  # only what this site's search loads
 
 
-def test_search_works_offline_in_spanish(context, spanish_site):
+def test_search_works_offline_in_spanish(reader, spanish_site):
     url, _ = spanish_site
-    page = context.new_page()
+    page = reader.new_page()
     page.goto(url)
     assert page.get_attribute("html", "lang") == "es"
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
     wait_until(page, CACHED, arg=list(SPANISH_SEARCH))
-    context.set_offline(True)
+    reader.set_offline(True)
 
     page.goto(url + "milestones/")
     assert "Se cumple cuando" in page.inner_text("article")

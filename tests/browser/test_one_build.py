@@ -1,4 +1,4 @@
-"""What founders run is exactly one build's (issue 17, point 6), in Chromium with a persistent profile.
+"""What founders run is exactly one build's, in Chromium with a persistent profile.
 
 Three real builds are deployed in turn into one served folder, as a static host swaps them: v1; v2,
 whose m1 needs 7 sales calls a week instead of 5; v3, which reverts v2 (v1's rules, another page
@@ -23,7 +23,6 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from generator.bench import ARGS, chromium
 from generator.site.build import build_site
 from generator.site.serve import SiteHandler
 from tests.attack_tally import tally
@@ -131,15 +130,6 @@ def deploys(tmp_path_factory):
     assert v3.pins == v1.pins and v2.pins["rules"] != v1.pins["rules"] and v3.cache != v1.cache
     yield host, {"v1": v1, "v2": v2, "v3": v3}
     host.server.shutdown()
-
-
-@pytest.fixture
-def reader(browser, tmp_path):
-    """A reader's browser: a persistent profile, whose disk cache and Cache Storage outlive each page."""
-    context = browser.browser_type.launch_persistent_context(tmp_path / "profile", executable_path=str(chromium()), args=ARGS,
-                                                             service_workers="allow")
-    yield context
-    context.close()
 
 
 def pins_of(page) -> dict[str, str]:
