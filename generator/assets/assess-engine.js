@@ -99,11 +99,13 @@ export function startEngine() {
   return state;
 }
 
-// {text, loaded, total}: bytes only when the worker sends both as numbers (older workers send text only).
+// {text, loaded, total, starting}: bytes only when the worker sends both as numbers (older workers send text only);
+// starting: the download is over (or there was none) and Python is starting, which has no bytes to count.
 function progressOf(message, before) {
   const text = typeof message.text === "string" && message.text ? message.text : before.text;
   const loaded = Number(message.loaded);
   const total = Number(message.total);
-  if (Number.isFinite(loaded) && Number.isFinite(total) && total > 0) return { text, loaded: Math.min(loaded, total), total };
-  return { text };
+  const starting = message.phase === "start";
+  if (Number.isFinite(loaded) && Number.isFinite(total) && total > 0) return { text, loaded: Math.min(loaded, total), total, starting };
+  return { text, starting };
 }

@@ -43,6 +43,15 @@ export async function findSnapshot(key) {
   }
 }
 
+// Whether a snapshot for this key is kept, without reading it: a repeat visit says "starting" from its first word.
+export async function hasSnapshot(key) {
+  try {
+    return Boolean(self.caches && (await caches.has(CACHE)) && (await (await caches.open(CACHE)).match(entryFor(key))));
+  } catch (error) {
+    return false;
+  }
+}
+
 // Keep a snapshot for this key (bytes, or a function that makes them); return its stored size.
 export async function saveSnapshot(key, make) {
   const cache = await open();

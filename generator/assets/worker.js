@@ -32,20 +32,25 @@
 
 import { fetchPinned } from "./pinned.js";
 import { t, translated } from "./i18n.js";
-import { findSnapshot, forgetSnapshot, saveSnapshot } from "./snapshot.js";
+import { findSnapshot, forgetSnapshot, hasSnapshot, saveSnapshot } from "./snapshot.js";
 
 const here = new URL(".", import.meta.url);
+// The start's phases, in the reader's words: the download (bytes), then starting Python as its own
+// step; a visit that finds the engine kept on this device only starts.
 const PROGRESS = {
-  runtime: (bytes) => (bytes
-    ? t("Downloading the Python runtime ({size} MB, cached after the first visit)…", { size: (bytes / 1e6).toFixed(1) })
-    : t("Downloading the Python runtime (several MB, cached after the first visit)…")),
-  engine: () => t("Starting the scoring engine…"),
+  download: (bytes) => (bytes
+    ? t("Step 1 of 2: downloading Python ({size} MB, only on the first visit)…", { size: (bytes / 1e6).toFixed(1) })
+    : t("Step 1 of 2: downloading Python (only on the first visit)…")),
+  start: () => t("Step 2 of 2: starting Python in this browser…"),
+  engine: () => t("Step 2 of 2: starting the scoring engine…"),
+  again: () => t("Starting the self-assessment: it is already on this device…"),
 };
 const PROGRESS_EVERY_MS = 250;
 const ENGINE_GLOBAL = "KB_ENGINE";
 const RESTORE_LIMIT_MS = 10000; // a restore that hangs gives way to a normal start
 let listening = false;
-let phase = "runtime";
+let phase = "download";
+let sized = false; // the total is runtime.json's: every byte in means the download is over
 let engine = null;
 let loaded = 0;
 let total = 0;
@@ -57,16 +62,19 @@ function post(message) {
 
 function postProgress() {
   lastPost = performance.now();
-  post({ type: "progress", text: PROGRESS[phase](total), loaded: Math.min(loaded, total), total });
+  const step = phase === "download" ? "download" : "start";
+  post({ type: "progress", text: PROGRESS[phase](total), phase: step, loaded: Math.min(loaded, total), total });
 }
 
 function counted(bytes) {
   loaded += bytes;
   total = Math.max(total, loaded);
-  if (listening && performance.now() - lastPost >= PROGRESS_EVERY_MS) postProgress();
+  if (phase === "download" && sized && loaded >= total) enter("start"); // compiling and starting: no bytes to count
+  else if (listening && performance.now() - lastPost >= PROGRESS_EVERY_MS) postProgress();
 }
 
 function enter(next) {
+  if (phase === "again") return; // a repeat visit's start is one step
   phase = next;
   if (listening) postProgress();
 }
@@ -87,7 +95,7 @@ self.fetch = async (resource, options) => {
   let failure;
   try {
     const response = await siteFetch(resource, options);
-    if (response.ok) return countBody(response);
+    if (response.ok) return name === "runtime.json" ? response : countBody(response); // the list of what is counted, not in it
     failure = new Error(t("{file} could not be downloaded (HTTP {status})", { file: name, status: response.status }));
   } catch (error) {
     failure = new Error(t("{file} could not be downloaded ({reason})", { file: name, reason: error.message }));
@@ -125,16 +133,29 @@ const text = (bytes) => new TextDecoder().decode(bytes);
 const runtime = pinned("runtime.json", "runtime").then((bytes) => JSON.parse(text(bytes)));
 runtime.then((info) => {
   total = Math.max(total, Object.values(info.files).reduce((sum, bytes) => sum + bytes, 0));
+  sized = true;
+  counted(0); // every byte may be in already
+}, () => {});
+// A snapshot kept by an earlier visit: this start downloads nothing new, and says so from its first report.
+const again = runtime.then((info) => hasSnapshot(info.key)).then((kept) => {
+  if (kept) phase = "again";
 }, () => {});
 const engineZip = pinned("engine.zip", "engine");
 const rulesText = pinned("rules.json", "rules").then(text);
 rulesText.catch(() => {});
 
+// Pyodide's two scripts are imports, not fetches: each is counted once it is in. The second is the one
+// loadPyodide imports itself: imported here too, side by side (one URL, one download), so the bar reaches
+// its total when the last byte is in, and starting is told as its own step.
 async function importPyodide() {
-  const url = new URL("../pyodide/pyodide.mjs", here);
-  const module = await import(url.href); // an import, not a fetch: counted once it is in
-  counted((await runtime.catch(() => ({ files: {} }))).files["../pyodide/pyodide.mjs"] || 0);
-  return module.loadPyodide;
+  const sizes = runtime.then((info) => info.files, () => ({}));
+  const load = async (name) => {
+    const module = await import(new URL(`../pyodide/${name}`, here).href);
+    counted((await sizes)[`../pyodide/${name}`] || 0);
+    return module;
+  };
+  load("pyodide.asm.mjs").catch(() => {}); // a failure is Pyodide's to report
+  return (await load("pyodide.mjs")).loadPyodide;
 }
 
 function pyodideOptions(extra) {
@@ -206,7 +227,7 @@ function keepSnapshot(pyodide) {
 async function init() {
   listening = true;
   await translated; // the progress in the reader's language
-  await Promise.race([runtime.catch(() => {}), prepared.catch(() => {})]); // the total, before the first report
+  await Promise.race([again, prepared.catch(() => {})]); // the total and the kind of visit, before the first report
   postProgress();
   const { ms, start } = await prepared;
   postProgress();
