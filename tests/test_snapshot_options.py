@@ -20,7 +20,7 @@ from tests.conftest import ROOT, require_or_skip
 
 pytestmark = pytest.mark.pyodide
 
-PINNED = "314.0.7"
+PINNED = "314.0.8"
 PYODIDE = ROOT / "node_modules" / "pyodide"
 
 
