@@ -58,7 +58,8 @@ function stages(rules, result) {
     // A stage may span several consecutive rows: it contradicts the main stage only when the
     // main stage's row does not list it at all.
     const inHereRow = here.row && (here.row.stages[framework.id] || []).includes(stage.id);
-    const elsewhere = settled && here.row && !inHereRow ? periodNote(rules, framework, stage, here.row) : "";
+    // Only answers that decide a framework's stage place the reader anywhere in it.
+    const elsewhere = settled && detail.settled && here.row && !inHereRow ? periodNote(rules, framework, stage, here.row) : "";
     list.append(
       el(
         "li",

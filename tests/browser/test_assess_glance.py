@@ -149,7 +149,8 @@ def test_a_framework_whose_stages_end_earlier_is_not_said_to_place_the_reader_el
     no CxO stage. A reader past m1-m6 is told the atlas has no stage for that period, not that its
     questions place them in another one."""
     open_assess(page, site_url)
-    answer(page, {"sales_calls_per_week": 6, "paying_customers": 25, "hell_yes_customers": 24, "sqls": 40, "sqls_won": 20})
+    answer(page, {"sales_calls_per_week": 6, "paying_customers": 25, "hell_yes_customers": 24, "sqls": 40, "sqls_won": 20,
+                  "understands_customer_problems": False, "product_market_fit": True})
     page.eval_on_selector_all("details", "ds => ds.forEach(d => { d.open = true; })")
     stages = page.eval_on_selector_all("[data-kb=stage]", "els => Object.fromEntries(els.map(e => [e.dataset.framework, [e.dataset.value, e.textContent]]))")
     assert stages["milestone-ladder"][0] == "scaling"
@@ -157,9 +158,11 @@ def test_a_framework_whose_stages_end_earlier_is_not_said_to_place_the_reader_el
     assert value == "has-some-customers"
     assert "period" not in text.split("It names no stage")[0], text
     assert "It names no stage for this period: Stage 6: Has some customers is its last." in text
-    # Four Steps' own questions are unanswered: customer discovery, a real, earlier period.
+    # Four Steps' own answer (a no) settles customer discovery: a real, earlier period. Spinning Plates'
+    # stage 2 is still open, so its questions place the reader nowhere yet, and it says nothing of it.
     assert stages["four-steps"][0] == "customer-discovery"
     assert "Its own questions place you in an earlier period (Before the first paying customer)." in stages["four-steps"][1]
+    assert "period" not in stages["spinning-plates"][1]
 
 
 def tab_stops(page, until: str, limit: int = 40) -> list[dict]:

@@ -244,14 +244,15 @@ def test_a_stage_that_spans_rows_does_not_contradict_a_later_row(page, site_url)
     """crosswalk.yaml: cxo-atlas has-some-customers and spinning-plates stage-1 span several rows;
     in the 'replicating' row they agree with the main stage, though they first appear in an earlier row."""
     open_assess(page, site_url)
-    answer(page, {"sales_calls_per_week": 6, "paying_customers": 21, "hell_yes_customers": 19, "sqls": 10})  # m6 not met: settled
+    answer(page, {"sales_calls_per_week": 6, "paying_customers": 21, "hell_yes_customers": 19, "sqls": 10,  # m6 not met: settled
+                  "understands_customer_problems": False})
     stages = page.eval_on_selector_all("[data-kb=stage]", "els => Object.fromEntries(els.map(e => [e.dataset.framework, [e.dataset.value, e.textContent]]))")
     assert stages["milestone-ladder"][0] == "replicating"
     assert stages["cxo-atlas"][0] == "has-some-customers"
     assert "Proving that the case study repeats" in page.inner_text(".kb-stage__period")
     assert stages["spinning-plates"][0] == "stage-1"
     contradicting = {fid for fid, (_, text) in stages.items() if "place you in an earlier period" in text or "later period" in text}
-    # Four Steps' own questions are unanswered, so it stays at customer discovery: a real other period.
+    # Four Steps' own answer (a no) keeps it at customer discovery: a real other period.
     assert stages["four-steps"][0] == "customer-discovery"
     assert contradicting == {"four-steps"}
 
