@@ -262,7 +262,8 @@ KINDS: tuple[FileKind, ...] = (
         "every other framework's stages in each of its rows.",
         (
             Field(
-                "main", "ref:framework", "The framework the self-assessment names the reader's stage in (and whose stage "
+                "main", "ref:framework", "The framework the self-assessment names the reader's stage in, as its headline "
+                "('Stage 2 of 4: …', numbered in this framework only, once the answers settle it; and whose stage "
                 "`score`'s `ask_next` counts as an outcome still to decide); "
                 "the stages of the same period in the others are shown as 'also called'. Defaults to the first "
                 "framework of the first row.", required=False,
@@ -284,7 +285,10 @@ KINDS: tuple[FileKind, ...] = (
             Field("id", "id", "Stable flag id; equals the file name."),
             Field("title", "line", "A short name for the risk."),
             Field("condition", "expr", "When the flag is raised. May use met('milestone'), stage('framework') and checklist('id')."),
-            Field("explanation", "text", "What the flag means for the reader and what to do about it (Markdown)."),
+            Field("explanation", "text", "What the flag means for the reader and what to do about it (Markdown). It is "
+                  "the same for every reader who raises the flag, so it states the pattern: the engine's reason names "
+                  "the reader's own answers (each holding clause, the checklist items answered no, what the next stage "
+                  "still needs)."),
             Field("severity", "enum", "How much harm the risk does if ignored. Raised warnings are shown most severe first.",
                   required=False, default="medium", choices=SEVERITIES),
             ARTICLES,
