@@ -36,6 +36,7 @@ from .harden import harden_site
 from .search_worker import place_search_standin
 from .incremental import KeptEngineOutput
 from .offline import bundle_meta, bundle_query, write_offline_page, write_service_worker
+from .precompress import precompress
 from .stdlib import STDLIB, workload, write_stdlib
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
@@ -162,6 +163,7 @@ def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = 
             place_search_standin(new_site, f"{ASSETS_DIR}/search-standin.js")  # beside the search worker it defers
             harden_site(new_site, pins=bundle_meta(bundle_query(new_site, BUNDLE)))
             write_service_worker(new_site, _site_id(docs), lazy_dirs=(PYODIDE_DIR,), lazy_files=(f"{ASSETS_DIR}/engine.zip", f"{ASSETS_DIR}/rules.json"))
+            precompress(new_site)  # .gz and .br beside large files, for hosts that serve them
             _readable(new_site)
         except BaseException:
             shutil.rmtree(new_site, ignore_errors=True)

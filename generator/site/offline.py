@@ -34,7 +34,7 @@ OFFLINE_PAGE = "offline/"
 BUNDLE_META = "kb-bundle"
 _LUNR = "assets/javascripts/lunr/"
 _SEGMENTERS = {"ja": "tinyseg.js", "hi": "wordcut.js", "th": "wordcut.js"}
-_SKIPPED = (".map", ".gz")  # source maps and the gzipped sitemap: nothing a page asks for
+_SKIPPED = (".map", ".gz", ".br")  # source maps and compressed copies (a host sends them for the file): nothing a page asks for
 _HEAD = re.compile(r"<head(?:\s[^>]*)?>(?:\s*<meta\s+charset=[^>]*>)?", re.I)  # the charset stays first
 _PINS = re.compile(rf'<meta name="{BUNDLE_META}" content="[^"]*">')
 
