@@ -34,3 +34,4 @@ def test_the_service_worker_never_lists_a_compressed_copy(built_site: Path):
     urls = [url for url, _, _ in manifest["entries"]]
     assert "assets/pyodide/pyodide.asm.wasm" in urls
     assert not [url for url in urls if url.endswith((".gz", ".br"))]
+

@@ -4,7 +4,8 @@
 // instant navigation keeps it running from page to page.
 //
 // - Registration waits until this page's own start is over (the assessment's engine settled, or
-//   the page loaded and idle), so a first visit never shares its bandwidth with the precache.
+//   the page loaded and idle), so a first visit never shares its bandwidth with the precache; the
+//   worker installs with the shell only, and is then asked for the pages ({type: "cache-pages"}).
 // - A new build's worker waits: the page shows "A new version is ready — reload" and swaps only
 //   when the reader chooses to, so no page ever mixes two builds.
 // - Once the assessment's runtime has started on this page, the worker is asked to keep it
@@ -134,6 +135,8 @@
     }
     watchUpdates(registration);
     keepRuntime();
+    // This page's own start is over (afterOwnStart): now the pages, after the runtime if it was asked for.
+    navigator.serviceWorker.ready.then((reg) => reg.active && reg.active.postMessage({ type: "cache-pages" }));
   }
 
   function afterOwnStart(callback) {

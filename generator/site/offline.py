@@ -2,8 +2,9 @@
 
 The service worker (service_worker.js beside this file) gets the build's
 manifest: every file it may serve with a revision (the SHA-256 of its bytes,
-in hex), "eager" for what it caches when it installs (pages, styles, scripts,
-the search index) and "lazy" for what it caches only once a page uses it (the
+in hex), "eager" for what it caches when it installs (styles, scripts, the
+search index, the offline page), "page" for the pages, cached once a page says
+its own start is over, and "lazy" for what it caches only once a page uses it (the
 Python runtime, the engine and the rules: 13 MB a reader who never opens the
 assessment must not download). The worker hashes what it is about to keep and
 keeps only the revision's bytes: a server that already holds another build
@@ -102,7 +103,8 @@ def write_service_worker(site: Path, kb_id: str, lazy_dirs: tuple[str, ...], laz
         if rel == SERVICE_WORKER or rel.endswith(_SKIPPED) or (rel.startswith(_LUNR) and rel not in search_files):
             continue  # lunr/: the search's other languages, loaded only for a site in one of them
         lazy = rel in lazy_files or any(rel.startswith(folder.rstrip("/") + "/") for folder in lazy_dirs)
-        entries.append([_url(rel), revision(path.read_bytes()), "lazy" if lazy else "eager"])
+        page = rel.endswith(".html") and rel != f"{OFFLINE_PAGE}index.html"
+        entries.append([_url(rel), revision(path.read_bytes()), "lazy" if lazy else "page" if page else "eager"])
     source = (Path(__file__).parent / "service_worker.js").read_text(encoding="utf-8")
     # The worker's own code is part of the version: a cache is only ever filled by one worker's rules.
     version = revision(json.dumps(entries).encode() + source.encode())[:16]

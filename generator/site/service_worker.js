@@ -2,7 +2,11 @@
 // which replaces the MANIFEST line below with every file of this build and its revision (the
 // SHA-256 of its bytes).
 //
-// - "eager" files (pages, styles, scripts, the search index) are cached when this worker installs;
+// - "eager" files (the shell: styles, scripts, images, the search index, the offline page) are
+//   cached when this worker installs;
+// - "page" files (every page) once a page says its own start is over ({type: "cache-pages"}: the
+//   assessment ready, or the page idle), after the runtime if that was asked first: a first visit
+//   spends its link on what the reader waits for;
 // - "lazy" files (the Python runtime, the engine, the rules) only when a page first asks for them,
 //   or when a page says the runtime has started ({type: "cache-runtime"}): a reader who never
 //   opens the assessment never downloads them;
@@ -16,7 +20,7 @@
 //   the caches of older builds;
 // - with no network, a page that is not cached answers with the site's own offline page.
 
-const MANIFEST = null; // replaced at build time: {id, version, offline, entries: [[url, revision, "eager"|"lazy"]]}
+const MANIFEST = null; // replaced at build time: {id, version, offline, entries: [[url, revision, "eager"|"page"|"lazy"]]}
 const scope = new URL(self.registration.scope);
 // Caches are shared by a whole origin: this site's are named after the knowledge base's id
 // (rules/site.yaml) and its scope, so a sibling site's worker never adopts nor deletes them.
@@ -93,7 +97,7 @@ self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
     const before = await urlsCachedBefore(await otherCaches());
-    const wanted = [...entries].filter(([url, entry]) => entry.kind === "eager" || before.has(url)).map(([url]) => url);
+    const wanted = [...entries].filter(([url, entry]) => entry.kind === "eager" || before.has(url)).map(([url]) => url); // a returning reader's pages too
     await storeAll(cache, wanted);
   })());
 });
@@ -105,13 +109,19 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
+// Files kept after install, one kind at a time, in the order pages asked: the runtime before the pages.
+let keeping = Promise.resolve();
+function keepKind(kind) {
+  const urls = [...entries].filter(([, entry]) => entry.kind === kind).map(([url]) => url);
+  keeping = keeping.then(() => caches.open(CACHE)).then((cache) => storeAll(cache, urls)).catch(() => {});
+  return keeping;
+}
+
 self.addEventListener("message", (event) => {
   const message = event.data || {};
   if (message.type === "skip-waiting") self.skipWaiting();
-  else if (message.type === "cache-runtime") {
-    const lazy = [...entries].filter(([, entry]) => entry.kind === "lazy").map(([url]) => url);
-    event.waitUntil(caches.open(CACHE).then((cache) => storeAll(cache, lazy)).catch(() => {}));
-  }
+  else if (message.type === "cache-runtime") event.waitUntil(keepKind("lazy"));
+  else if (message.type === "cache-pages") event.waitUntil(keepKind("page"));
 });
 
 self.addEventListener("fetch", (event) => {

@@ -47,6 +47,14 @@ RUNTIME_CACHED = """async () => {
   }
   return false;
 }"""
+PAGES_CACHED = """async (wanted) => {
+  for (const name of await caches.keys()) {
+    if (!name.startsWith("site-")) continue;
+    const kept = new Set((await (await caches.open(name)).keys()).map((request) => new URL(request.url).pathname));
+    if (wanted.every((path) => kept.has(path))) return true;
+  }
+  return false;
+}"""
 SNAPSHOT_CACHE = "kb-snapshot:/assets/kb/"  # snapshot.js: one cache per site, named after its assets folder
 SNAPSHOT_KEPT = f"""async () => (await caches.has("{SNAPSHOT_CACHE}")) && (await (await caches.open("{SNAPSHOT_CACHE}")).keys()).length === 1"""
 
@@ -102,6 +110,7 @@ def first_visit(page, url) -> None:
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
     wait_until(page, RUNTIME_CACHED)
     wait_until(page, SNAPSHOT_KEPT)
+    wait_until(page, PAGES_CACHED, arg=["/articles/", "/frameworks/spinning-plates/stage-1/"])  # asked for once the start is over
     assert starts(page) == ["normal"]
     assert page.evaluate("() => window.kbWorkersStarted") == 1
 

@@ -226,6 +226,7 @@ def test_an_old_page_never_scores_with_newer_rules_and_a_poisoned_entry_is_never
     page = reader.new_page()
     page.goto(host.url + "articles/")  # a reader who reads, and never opened the assessment under v1
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
+    wait_until(page, KEPT, arg=[v1.cache, ["/assess/"]])  # v1's pages, asked for once the page was idle
     outcomes: list[str] = []
 
     host.deploy(v2)
