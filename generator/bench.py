@@ -1,7 +1,8 @@
 """Benchmarks that print JSON: ratios against a baseline measured in the same run.
 
 ``python -m generator bench assess`` builds the site, adds a bare page that
-does nothing but start Pyodide in a worker (the floor no assessment can beat),
+does nothing but start Pyodide in a worker, on npm's pristine runtime (its whole
+standard library: the site ships a cut one, generator/site/stdlib.py),
 serves both from one loopback server that revalidates (ETag, no-cache) and, in
 headless Chromium with a fresh persistent profile per visitor, measures the
 time from navigation to ``ready``: first visit, repeat visit (ours with and
@@ -15,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import statistics
 import tempfile
 import threading
@@ -39,8 +41,8 @@ const worker = new Worker(new URL("bare-worker.js", location.href), { type: "mod
 worker.onmessage = () => { const p = document.getElementById("state"); p.dataset.state = "ready"; p.textContent = "ready"; };
 </script>
 """
-_BARE_WORKER = """import { loadPyodide } from "../assets/pyodide/pyodide.mjs";
-const pyodide = await loadPyodide({ indexURL: new URL("../assets/pyodide/", import.meta.url).href });
+_BARE_WORKER = """import { loadPyodide } from "./pyodide/pyodide.mjs";
+const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", import.meta.url).href });
 pyodide.runPython("1 + 1");
 self.postMessage("ready");
 """
@@ -58,7 +60,7 @@ def bench_assess(root: Path, runs: int = 3) -> dict:
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise UserError([Problem("pyproject.toml", 1, 1, "the benchmark needs playwright", "pip install -e '.[test]' (make test does it)")]) from None
-    from .site.build import build_site
+    from .site.build import _find_pyodide, build_site
 
     if not chromium().is_file():
         raise UserError([f"bench: no Chromium at {chromium()}; apt-get update && apt-get install -y chromium, "
@@ -71,6 +73,7 @@ def bench_assess(root: Path, runs: int = 3) -> dict:
         (site / "bench").mkdir()
         (site / "bench" / "index.html").write_text(_BARE_PAGE)
         (site / "bench" / "bare-worker.js").write_text(_BARE_WORKER)
+        shutil.copytree(_find_pyodide(root), site / "bench" / "pyodide")  # npm's pristine runtime: its whole standard library
         runtime_bytes = sum(json.loads((site / "assets" / "kb" / "runtime.json").read_text())["files"].values())
         threading.Thread(target=server.serve_forever, daemon=True).start()
         samples: dict[str, list[float]] = {}
