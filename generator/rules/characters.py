@@ -84,7 +84,8 @@ def written_at(lines: list[str], pos: Pos, style: str | None, allowed: str = ONE
             break  # past the end of a plain or block scalar
         index = col if number == line and quoted else (col - 1 if number == line else 0)  # past the opening quote
         while index < len(text):
-            ch, width = text[index], 1
+            ch: str | None = text[index]
+            width = 1
             if quoted and ch == '"':
                 return pos  # the closing quote: the character is not written where the lines show it
             if quoted and ch == "\\":

@@ -8,6 +8,7 @@ rules that are half right.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,7 +197,7 @@ def _index(rules: Rules, by_kind: dict[str, list[YamlFile]]) -> None:
 
 
 def _resolve_refs(rules: Rules, found: Collector) -> None:
-    known = {
+    known: dict[str, Mapping[str, object]] = {
         "source": rules.sources,
         "question": rules.questions,
         "milestone": {ident: None for kind, ident in rules.where if kind == "milestone"},
@@ -282,6 +283,7 @@ def _check_ladder(rules: Rules, by_kind: dict[str, list[YamlFile]]) -> None:
     if not by_kind["ladder"]:
         return
     file = by_kind["ladder"][0]
+    assert rules.ladder is not None  # _index read it from the one ladder file
     listed = rules.ladder["milestones"]
     seen: set[str] = set()
     for index, mid in enumerate(listed):

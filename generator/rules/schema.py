@@ -105,11 +105,11 @@ def write_schemas(root: Path) -> list[str]:
         changed.append("rules/README.md")
     for path in list_files(root, "rules", suffix=".yaml").files:
         rel = path.relative_to(root).as_posix()
-        kind = kind_of_path(rel)
-        if kind is None:
+        of_path = kind_of_path(rel)
+        if of_path is None:
             continue
         text = path.read_text(encoding="utf-8")
-        line = schema_line(rel, kind)
+        line = schema_line(rel, of_path)
         lines = text.split("\n")
         if lines[0].startswith("# yaml-language-server:"):
             lines[0] = line

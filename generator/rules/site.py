@@ -19,7 +19,7 @@ DEFAULT_ID = "kb"
 
 def site_identity(rules: Rules, translate: Callable[[str], str] = str) -> dict:
     """{"id": ..., "words": {name: word}}: every word present, each one line of text."""
-    site = rules.site or {}
+    site: dict = rules.site or {}
     given = site.get("words") or {}
     words = {name: given[name] if name in given else translate(default) for name, default, _ in WORDS}
     return {"id": site.get("id", DEFAULT_ID), "words": words}

@@ -101,7 +101,7 @@ def check_value(value: object, f: Field, ftype: str, file: YamlFile, pos: Pos, s
         return True
     if ftype in ("int", "number"):
         good = isinstance(value, int) if ftype == "int" else isinstance(value, (int, float))
-        if isinstance(value, bool) or not good:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not good:
             file.problem(pos, f"{what} must be {'a whole number' if ftype == 'int' else 'a number'}, not {_kind(value)}")
             return False
         if not -LARGEST < value < LARGEST:  # also refuses .inf and .nan: no answer could meet or miss them

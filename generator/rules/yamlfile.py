@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,7 +82,7 @@ class YList(list):
 class YamlFile:
     path: Path  # absolute
     rel: str  # as shown in messages
-    data: object = None
+    data: Any = None  # a YMap once the file's shape is checked; any YAML value before
     problems: list[Problem] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
 

@@ -60,7 +60,7 @@ class Asker:
             + [(("flag", fid), [node]) for fid, node in engine.flag_nodes.items()]
         )
         self.engine = engine
-        self.comparisons = {qid: [] for qid in self.questions}
+        self.comparisons: dict[str, list[Node]] = {qid: [] for qid in self.questions}
         for _, nodes in self.items:
             for node in nodes:
                 for cmp in _comparisons(node):
@@ -79,7 +79,7 @@ class Asker:
 
     def _affects(self, reads: list[tuple]) -> set:
         """The outcomes a question can reach at all, whatever the other answers."""
-        found = {key for key in reads if key[0] == "flag"}
+        found: set = {key for key in reads if key[0] == "flag"}
         if any(key[0] == "met" for key in reads):
             found.add(GOAL)
         if ("stage", self.main) in reads:

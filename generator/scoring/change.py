@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from collections.abc import Mapping
 from typing import Any
 
 from .answers import LARGEST
@@ -53,8 +54,8 @@ def smallest_change(node: Node, answers: dict, questions: dict, constraints: lis
 
 def _solve(node: Node, answers: dict, questions: dict, constraints: list) -> dict | None:
     if node.kind == "or":
-        options = [_solve(arg, dict(answers), questions, constraints) for arg in node.args]
-        options = [o for o in options if o is not None]
+        solved = (_solve(arg, dict(answers), questions, constraints) for arg in node.args)
+        options = [o for o in solved if o is not None]
         return min(options, key=lambda o: _cost(o, answers), default=None)
     goals = list(node.args) if node.kind == "and" else [node]
     goals += [c["node"] for c in constraints]
@@ -80,14 +81,15 @@ def _repair(goal: Node, answers: dict, questions: dict) -> bool:
     if goal.kind == "and":
         return all(evaluate(g, answers) is not False or _repair(g, answers, questions) for g in goal.args)
     if goal.kind == "or":
-        trials = []
+        trials: list[dict] = []
         for arg in goal.args:
             trial = dict(answers)
             if _repair(arg, trial, questions) and evaluate(goal, trial) is not False:
                 trials.append(trial)
         if not trials:
             return False
-        answers.update(min(trials, key=lambda t: _cost(t, answers)))
+        cheapest = min(trials, key=lambda t: _cost(t, answers))
+        answers.update(cheapest)
         return True
     if goal.kind == "cmp":
         return _repair_comparison(goal, answers, questions)
@@ -208,7 +210,7 @@ def _distance(before: Any, after: Any) -> Any:
     return after - before
 
 
-def _cost(candidate: dict, base: dict) -> Any:
+def _cost(candidate: Mapping, base: Mapping) -> Any:
     return sum(abs(_distance(base.get(k), v)) for k, v in candidate.items() if base.get(k) is not None)
 
 

@@ -128,7 +128,7 @@ def _tokens(source: str) -> list[_Tok]:
         m = _TOKEN.match(source, pos)
         if not m:
             raise ExprError(f"unexpected character {source[pos]!r}", pos, _character_hint(source, pos))
-        kind = m.lastgroup
+        kind = m.lastgroup or ""  # every alternative of _TOKEN is a named group
         text = m.group()
         if kind == "name" and text in _KEYWORDS:
             kind = "kw"
