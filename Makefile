@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP_PY := $(VENV)/.installed
 STAMP_NODE := node_modules/.installed
 
-.PHONY: all setup build serve test test-fast check clean catalogs source-ngrams
+.PHONY: all setup build serve test test-fast lint check clean catalogs source-ngrams
 
 all: build
 
@@ -37,6 +37,12 @@ test: setup
 	$(PY) -m pytest
 
 # The quick loop while editing: every test but the browser's and Pyodide's (marked by their folder in tests/conftest.py).
+# ruff (pyflakes, pycodestyle, isort, bugbear, pyupgrade) over everything; mypy over the engine and the rules reader.
+# The configuration is pyproject.toml's; `make test` runs the same through tests/test_lint.py.
+lint: $(STAMP_PY)
+	$(VENV)/bin/ruff check
+	$(VENV)/bin/mypy
+
 test-fast: setup
 	$(PY) -m pytest -m "not browser and not pyodide"
 

@@ -1,6 +1,7 @@
 import sys
 
-if sys.version_info < (3, 11):  # before any import of ours: their syntax needs 3.11
+# An older Python runs this line to print the message, before any import of ours: their syntax needs 3.11.
+if sys.version_info < (3, 11):  # noqa: UP036
     sys.exit(f"python -m generator: Python 3.11 or newer is required, this is {sys.version.split()[0]}; "
              "run `make setup` (PYTHON=python3.11 or newer) and use .venv/bin/python -m generator")
 

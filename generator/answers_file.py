@@ -9,8 +9,8 @@ the first 20 problems and a count of the rest.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .errors import EXIT_INVALID_ANSWERS, Problem, UserError, escaped
 from .rules.compile import plain

@@ -51,7 +51,7 @@ def quick_paths(root: Path) -> dict:
     profiles = [clean for clean, problems in map(engine.check, drawn) if not problems]
     runs = [follow(engine, p) for p in profiles]
     shown = [len(r["shown"]) for r in runs]
-    decided = [(len(r["shown"]), _in_form_order(engine, p)) for r, p in zip(runs, profiles) if r["decided"]]
+    decided = [(len(r["shown"]), _in_form_order(engine, p)) for r, p in zip(runs, profiles, strict=True) if r["decided"]]
     return {
         "engine": engine,
         "profiles": profiles,
@@ -73,7 +73,7 @@ def quick_paths(root: Path) -> dict:
 def bench_ask(root: Path) -> dict:
     """The figures, and what ask_next costs on the answer sets the readers passed through (a whole score as the baseline)."""
     paths = quick_paths(root)
-    steps = [answers for run, profile in zip(paths["runs"], paths["profiles"]) for answers in _steps(run, profile)]
+    steps = [answers for run, profile in zip(paths["runs"], paths["profiles"], strict=True) for answers in _steps(run, profile)]
     ask_ms, score_ms = _times(paths["engine"], steps)
     return {**paths["figures"], "answer_sets_timed": len(steps), "ask_next_ms_median": round(statistics.median(ask_ms), 3),
             "score_ms_median": round(statistics.median(score_ms), 3)}

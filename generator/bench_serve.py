@@ -116,7 +116,7 @@ def _mkdocs_dirty(kb: Path, generated: Path, runs: int) -> list[float]:
             page = _wait(lambda: urllib.request.urlopen(url, timeout=EDIT_TIMEOUT).read().decode(), server, START_TIMEOUT)
             epoch, request = re.search(r"livereload\((\d+), (\d+)\)", page).groups()
             answered: list[float] = []
-            poll = threading.Thread(target=lambda: answered.append(_newer(url, int(epoch), request)))
+            poll = threading.Thread(target=lambda into=answered, since=int(epoch), asked=request: into.append(_newer(url, since, asked)))
             poll.start()  # it answers once the epoch is newer than the page's, even if that was before it asked
             saved = _append(generated, number)
             poll.join(EDIT_TIMEOUT)

@@ -92,7 +92,8 @@ def _parser(prog: str = "python -m generator") -> argparse.ArgumentParser:
     init.add_argument("--language", choices=("en", "es"), default="en", help="the language of the example and the site")
     init.set_defaults(run=_init)
 
-    schemas = commands.add_parser("schemas", help="write the JSON Schemas, the maintainer reference (rules/README.md) and each rules file's schema line")
+    schemas = commands.add_parser(
+        "schemas", help="write the JSON Schemas, the maintainer reference (rules/README.md) and each rules file's schema line")
     schemas.set_defaults(run=_schemas)
 
     serve = commands.add_parser("serve", help="build, serve on loopback, rebuild when sources change and reload the open pages")
@@ -138,8 +139,8 @@ def _check(args) -> int:
 
 def _score(args) -> int:
     from .answers_file import first_problems, read_answers
-    from .report import inert_json, text_report
     from .knowledge import load_knowledge
+    from .report import inert_json, text_report
     from .rules.compile import compile_rules
     from .scoring import Engine
     from .site.config import read_site_config
@@ -199,10 +200,9 @@ def _sizes(text: str) -> tuple[int, ...]:
 
 
 def _bench(args) -> int:
-    from .bench import main as bench_main
-
     import json
 
+    from .bench import main as bench_main
     from .bench_check import missed_targets
 
     printed = bench_main(args.root.resolve(), args.what, args.sizes)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gettext
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -44,7 +44,7 @@ def catalog_language(domain: str, language: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(domain: str, language: str) -> Catalog:
     """The parsed ``.po`` file of ``domain`` in ``language`` (a name ``catalog_language`` returned)."""
     path = LOCALE / language / "LC_MESSAGES" / f"{domain}.po"
@@ -52,7 +52,7 @@ def catalog(domain: str, language: str) -> Catalog:
         return read_po(handle, locale=language, domain=domain)
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(domain: str, language: str) -> gettext.GNUTranslations:
     """The catalog as ``gettext`` translations (compiled in memory; fuzzy entries are left out, as msgfmt does)."""
     buffer = io.BytesIO()

@@ -125,8 +125,9 @@ def _rule_references(rules: Rules, articles: dict[str, Article]) -> list[Problem
     for fid, framework in rules.frameworks.items():
         for stage in framework["stages"]:
             if not stage.get("milestones") and not stage.get("articles") and f"{fid}/{stage['id']}" not in tagged:
-                problems.append(Problem(rules.where[("framework", fid)].rel, *stage.pos, f"stage {fid}/{stage['id']} has no milestones and no articles",
-                                        "a stage page must give a founder something to work on or read: list milestones or articles"))
+                problems.append(Problem(rules.where[("framework", fid)].rel, *stage.pos,
+                                        f"stage {fid}/{stage['id']} has no milestones and no articles",
+                                        "a stage page must give its reader something to work on or read: list milestones or articles"))
     for article in articles.values():
         linked.update(n for n in article.related if n != article.number)
         if article.stages:
@@ -135,5 +136,6 @@ def _rule_references(rules: Rules, articles: dict[str, Article]) -> list[Problem
         if number not in linked:
             line, col = article.meta.value_pos["number"]
             problems.append(Problem(article.rel, line, col, f"article {number} is not linked from any rule or article",
-                                    "list it under articles: of the milestone, stage, flag or checklist it explains, tag it with a stage, or relate another article to it"))
+                                    "list it under articles: of the milestone, stage, flag or checklist it explains, "
+                                    "tag it with a stage, or relate another article to it"))
     return problems

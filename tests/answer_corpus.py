@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import random
 
-from generator.rules.compile import plain
 from generator.corpus import bounded_pairs as _bounded_pairs
+from generator.rules.compile import plain
 
 __all__ = ["answer_sets", "rule_case_answers"]
 

@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import shutil
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -13,7 +14,6 @@ import pytest
 
 from generator.errors import UserError
 from generator.site.build import PYODIDE_FILES, build_site, generate
-
 
 MILESTONES = [f"m{i}" for i in range(1, 9)]
 
@@ -114,7 +114,7 @@ def test_every_heading_starts_its_own_block(repo_root: Path, tmp_path: Path):
     for page in sorted(docs.rglob("*.md")):
         lines = page.read_text(encoding="utf-8").split("\n")
         fence = False
-        for number, (before, line) in enumerate(zip(lines, lines[1:]), start=2):
+        for number, (before, line) in enumerate(pairwise(lines), start=2):
             fence ^= before.startswith("```")
             if not fence and line.startswith("#") and before.lstrip().startswith("|"):
                 glued.append(f"{page.relative_to(docs)}:{number}: {line[:60]}")

@@ -121,7 +121,8 @@ CASES = [
     ("crosswalk stage twice in a row", "rules/crosswalk.yaml", "four-steps: [customer-validation]",
      "four-steps: [customer-validation, customer-validation]",
      ["rules/crosswalk.yaml:15:41: stage four-steps/customer-validation is listed twice in row 'first-customers'"]),
-    ("crosswalk stage left out of a period it works in", "rules/crosswalk.yaml", "      spinning-plates: [stage-1]\n      milestone-ladder: [first-customer]",
+    ("crosswalk stage left out of a period it works in", "rules/crosswalk.yaml",
+     "      spinning-plates: [stage-1]\n      milestone-ladder: [first-customer]",
      "      milestone-ladder: [first-customer]",
      ["rules/crosswalk.yaml:15:25: stage spinning-plates/stage-1 works on m1 but is not in row 'before-customers' with "
       "cxo-atlas/idea, cxo-atlas/can-demo, four-steps/customer-discovery, milestone-ladder/first-customer, which also work on m1; "
@@ -344,7 +345,7 @@ def test_cross_references_between_rules_and_articles(kb: Path):
         load_knowledge(kb)
     assert [str(p) for p in err.value.problems] == [
         "rules/frameworks/cxo-atlas.yaml:13:5: stage cxo-atlas/idea has no milestones and no articles; "
-        "a stage page must give a founder something to work on or read: list milestones or articles",
+        "a stage page must give its reader something to work on or read: list milestones or articles",
         "rules/milestones/m3.yaml:20:38: unknown article '1.030107'; did you mean '1.030106'?",
         "rules/questions/customers.yaml:9:14: unknown article '9.999999'; no article has this number",
     ]

@@ -15,8 +15,9 @@ restatement of a condition fails here until it is made a fact or a checked claim
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import pytest
 from hypothesis import HealthCheck, assume, find, given, settings

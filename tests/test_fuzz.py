@@ -26,7 +26,6 @@ from hypothesis import strategies as st
 
 import generator.knowledge
 from generator.cli import main
-
 from tests.conftest import copy_kb
 from tests.hostile_markdown import PAYLOADS as MARKDOWN_PAYLOADS
 

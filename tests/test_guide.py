@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import re
+
 import pytest
 
 from generator.cli import _parser

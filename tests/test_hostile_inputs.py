@@ -9,7 +9,6 @@ each case takes milliseconds of CPU, and the guard is seconds of CPU.
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -19,10 +18,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from tests.conftest import copy_kb
 from generator.errors import Problem
 from generator.scoring import Engine, ExprError, parse
-from generator.scoring.answers import check_answers
+from tests.conftest import copy_kb
 
 ROOT = Path(__file__).resolve().parents[1]
 HANG_GUARD = 5.0  # seconds of CPU (a refusal takes milliseconds); CPU time, so a busy machine cannot fail it
@@ -284,8 +282,8 @@ def test_the_condition_parser_raises_only_its_own_error(source):
 
 def test_the_largest_allowed_condition_still_evaluates(engine):
     """300 tokens and 20-character literals: products stay well inside what Python prints."""
-    from generator.scoring.expr import check_types, evaluate
     from generator.scoring.explain import format_number
+    from generator.scoring.expr import check_types, evaluate
 
     source = " * ".join(["99999999999999999999"] * 85) + " > 0"
     node = parse(source)

@@ -27,9 +27,9 @@ from generator.site.audit import audit_site, findings, read_page
 from generator.site.build import _default_source_date, build_site
 from generator.site.csp import script_hash
 from tests.conftest import copy_kb
-from tests.test_site_engines import SEARCH_INDEX, require_zensical
-from tests.test_check import edit
 from tests.hostile_text import BLOCK_PAYLOADS, PAYLOADS
+from tests.test_check import edit
+from tests.test_site_engines import SEARCH_INDEX, require_zensical
 
 # Payloads that are harmless once the page templates have escaped them, so check lets them through:
 # the sanitiser and the audit still see what they become (test_the_build_layers_hold_without_check).
@@ -87,7 +87,8 @@ def test_check_places_each_unsafe_text_where_it_is(kb: Path):
     m3 = [line for line in lines if line.startswith("rules/milestones/m3.yaml:4:")]
     assert any("data: URL is not allowed" in line for line in m3) and any("'onerror' on <img> is not allowed" in line for line in m3), lines
     rel = article.relative_to(kb).as_posix()
-    assert f"{rel}:{last_line}:10: a link or image to a javascript: URL is not allowed; links may point at http(s):// or mailto: addresses, or at pages of this site" in lines
+    said = "a link or image to a javascript: URL is not allowed; links may point at http(s):// or mailto: addresses, or at pages of this site"
+    assert f"{rel}:{last_line}:10: {said}" in lines
 
 
 def test_a_tag_with_markup_is_refused(kb: Path):

@@ -47,7 +47,7 @@ def title_mask(w: list[str], digests: Digests) -> list[bool]:
 def outside_titles(w: list[str], masked: list[bool]) -> list[list[str]]:
     """The stretches of ``w`` between occurrences of a title."""
     parts, current = [], []
-    for word, hidden in zip(w, masked):
+    for word, hidden in zip(w, masked, strict=True):
         if not hidden:
             current.append(word)
         elif current:

@@ -76,7 +76,7 @@ def test_pyodide_scores_exactly_like_cpython(tmp_path: Path, language: str):
     engine = Engine(document)
     on_cpython = [json.loads(engine.score_json(json.dumps(answers))) for answers in sets]
     assert len(in_pyodide) == len(on_cpython), f"{len(sets)} answer sets sent, {len(in_pyodide)} results came back"
-    for index, (expected, got) in enumerate(zip(on_cpython, in_pyodide)):
+    for index, (expected, got) in enumerate(zip(on_cpython, in_pyodide, strict=True)):
         if _exact(expected) != _exact(got):  # stricter than ==: key order, 5 vs 5.0, true vs 1
             where = "rule case" if index < len(cases) else "answer set"
             pytest.fail(
@@ -116,7 +116,7 @@ def _differences(expected, got, path: str = "$", limit: int = 20) -> list[str]:
             if list(a) != list(b) and not out:
                 out.append(f"  {where}: same keys in a different order: {list(a)} vs {list(b)}")
         elif isinstance(a, list) and isinstance(b, list):
-            for i, (x, y) in enumerate(zip(a, b)):
+            for i, (x, y) in enumerate(zip(a, b, strict=False)):  # a length difference is reported below
                 walk(x, y, f"{where}[{i}]")
             if len(a) != len(b):
                 out.append(f"  {where}: {len(a)} items on CPython, {len(b)} under Pyodide")

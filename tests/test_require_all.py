@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 # A skip KB_REQUIRE_ALL cannot turn into a failure: only require_or_skip itself, and zensical on
 # machines its pinned wheel does not exist for.

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, require_or_skip
 from generator.knowledge import load_knowledge
 from generator.site.build import build_site
 from generator.synthetic import make_synthetic_kb
+from tests.conftest import ROOT, require_or_skip
 
 
 @pytest.fixture(scope="module")

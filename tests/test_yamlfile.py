@@ -9,7 +9,6 @@ import yaml
 from ruamel.yaml import YAML
 
 from generator.rules import yamlfile
-
 from generator.rules.compile import plain
 from generator.rules.yamlfile import REJECTED, parse_yaml
 

@@ -108,7 +108,8 @@ def check_articles(articles: dict[str, Article], outline: dict, sources: dict, s
         seen: set[str] = set()
         for index, credit in enumerate(credits):
             if credit["id"] not in sources:
-                file.problem(credit.value_pos["id"], f"unknown source {credit['id']!r}", did_you_mean(credit["id"], sources) or "declare it in rules/sources.yaml")
+                file.problem(credit.value_pos["id"], f"unknown source {credit['id']!r}",
+                             did_you_mean(credit["id"], sources) or "declare it in rules/sources.yaml")
             elif credit["id"] in seen:
                 file.problem(credits.item_pos[index], f"source {credit['id']!r} is credited twice", "give it one entry that lists everything it gave")
             seen.add(credit["id"])
@@ -116,7 +117,7 @@ def check_articles(articles: dict[str, Article], outline: dict, sources: dict, s
             values = meta.get(key) or []
             for index, value in enumerate(values):
                 if value not in known:
-                    hint = did_you_mean(value, known) or (f"write it as framework/stage" if key == "stages" else "")
+                    hint = did_you_mean(value, known) or ("write it as framework/stage" if key == "stages" else "")
                     file.problem(values.item_pos[index], f"unknown {what} {value!r}", hint)
         if article.number in article.related:
             file.problem(meta.value_pos["related"], "an article cannot be related to itself")

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem
-from ..rules.model import Field
 from ..render.html_policy import body_problems
+from ..rules.model import Field
 from ..sources import list_files
 from .frontmatter import read_markdown
 

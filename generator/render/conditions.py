@@ -58,7 +58,8 @@ class _Phrases:
         if kind == "and":
             return self.all_of(node, percent, counted)
         if kind == "or":
-            choices = self.joined([self.say(a, percent) for a in node.args], lambda first, second: _("%(first)s or %(second)s", first=first, second=second))
+            choices = self.joined([self.say(a, percent) for a in node.args],
+                                  lambda first, second: _("%(first)s or %(second)s", first=first, second=second))
             return _("either %(choices)s", choices=choices)
         if kind == "not" and node.args[0].kind == "name":
             return _("the answer to “%(question)s” is no", question=self.questions[node.args[0].value]["label"])
@@ -90,7 +91,10 @@ class _Phrases:
         met = [a.args[0].value for a in node.args if _is_met(a)]
         if len(met) > 1:  # "m1, m2 and m3 are all met": the titles are one click away, a list of them is not readable
             listed = {"milestones": ", ".join(met[:-1]), "last": met[-1]}
-            said = _("%(milestones)s and %(last)s are both met", **listed) if len(met) == 2 else _("%(milestones)s and %(last)s are all met", **listed)
+            if len(met) == 2:
+                said = _("%(milestones)s and %(last)s are both met", **listed)
+            else:
+                said = _("%(milestones)s and %(last)s are all met", **listed)
             return self.joined([said, *(self.say(a, percent) for a in node.args if not _is_met(a))], self.both)
         parts, seen, had = [], set(counted), False
         for arg in node.args:

@@ -7,18 +7,18 @@ checklist or another article) appears on that article's page as a backlink.
 from __future__ import annotations
 
 import html
+from itertools import pairwise
 
-from ..knowledge import Knowledge, article_refs
+from ..knowledge import Knowledge
 from ..rules.compile import plain
-from ..rules.load import Rules
 from ..rules.model import SEVERITIES
 from ..rules.site import site_identity
 from ..scoring.expr import names, parse
-from .conditions import in_words, labels as _labels
+from .conditions import in_words
+from .conditions import labels as _labels
 from .credits import article_credit, credit_kinds
 from .markdown_text import MarkdownSafe, md_link
 from .translate import PageWords
-
 
 SOURCE_ARTICLES_LISTED = 40  # past this, the sources page gives a count: a list of thousands helps nobody
 
@@ -39,7 +39,7 @@ def build_context(knowledge: Knowledge, words: PageWords | None = None) -> dict:
             "reads": [questions[qid] for qid in reads],
             "source": {"source": sources[m["source"]["id"]], "point": m["source"]["point"]},
         })
-    for before, after in zip(milestones, milestones[1:]):
+    for before, after in pairwise(milestones):
         before["next"], after["prev"] = after, before
     for m in milestones:
         m.setdefault("prev", None)
@@ -86,7 +86,7 @@ def build_context(knowledge: Knowledge, words: PageWords | None = None) -> dict:
             for flag in stage["flags"]:
                 flag["stages"].append(stage)
             stage["crosswalk"] = None
-        for before, after in zip(item["stages"], item["stages"][1:]):
+        for before, after in pairwise(item["stages"]):
             before["next"], after["prev"] = after, before
         for stage in item["stages"]:
             stage.setdefault("prev", None)

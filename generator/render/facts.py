@@ -53,7 +53,8 @@ def fact_problems(text: str, known: dict[str, set[str]]) -> list[tuple[int, str,
             continue
         kind, ident, name = parts
         if kind not in FIELDS:
-            out.append((match.start(), f"unknown kind {kind!r} in rule fact [[{match.group(1)}]]", did_you_mean(kind, FIELDS) or "kinds: " + ", ".join(FIELDS)))
+            out.append((match.start(), f"unknown kind {kind!r} in rule fact [[{match.group(1)}]]",
+                        did_you_mean(kind, FIELDS) or "kinds: " + ", ".join(FIELDS)))
         elif ident not in known.get(kind, ()):
             out.append((match.start() + 3 + len(kind), f"unknown {kind} {ident!r} in rule fact [[{match.group(1)}]]",
                         did_you_mean(ident, sorted(known.get(kind, ()))) or f"no {kind} has this id"))
@@ -180,7 +181,10 @@ def expand_rules(rules, files, words=None) -> None:
                 for index, value in enumerate(values):
                     if not isinstance(value, str) or "[[" not in value:
                         continue
-                    pos, style = (values.item_pos[index], values.item_style[index]) if many else (node.value_pos[f.name], node.value_style.get(f.name))
+                    if many:
+                        pos, style = values.item_pos[index], values.item_style[index]
+                    else:
+                        pos, style = node.value_pos[f.name], node.value_style.get(f.name)
                     if base == "text":
                         for offset, message, hint in assembled_markup(value, table):
                             file.problem(expr_pos(file.lines, pos, style, offset), message, hint)

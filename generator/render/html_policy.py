@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Iterator
 
 import nh3
 from markupsafe import escape

@@ -49,7 +49,7 @@ class MarkdownSafe(Markup):
     __slots__ = ()
 
     @classmethod
-    def escape(cls, s) -> "MarkdownSafe":
+    def escape(cls, s) -> MarkdownSafe:
         if isinstance(s, MarkdownSafe):
             return s
         # Spaces kept (", " stays ", "). Python-Markdown reads '[\\]: url' at a line's start as a link reference

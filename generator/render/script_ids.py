@@ -21,7 +21,7 @@ module does not cover: a new one cannot be forgotten.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 RESERVED_PREFIXES = ("kb-", "kb_", "md-", "__")
 # Names the site's page scripts read as properties of window (also as `"name" in window`); kb_… ones are

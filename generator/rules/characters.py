@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from typing import Iterator
+from collections.abc import Iterator
+from functools import cache
 
 from .yamlfile import Pos, YList, YMap
 
@@ -44,7 +44,7 @@ def first_unsafe(text: str, allowed: str = ONE_LINE) -> int | None:
     return found.start() if found else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _unsafe_pattern(allowed: str) -> re.Pattern[str]:
     """The characters ``unsafe`` refuses, as one class: the categories Cc (U+0000-U+001F, U+007F-U+009F), Cs
     (surrogates), Zl (U+2028) and Zp (U+2029) are closed sets in Unicode, and the bidi controls are listed."""

@@ -14,7 +14,7 @@ html_policy). Ordinary punctuation stays allowed: ':', '(', '#', '*', '_',
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..render.html_policy import markup_problems
 from ..scoring.expr import Node

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, UserError, did_you_mean
+from ..render.facts import check_rule_texts, expand_rules
+from ..render.translate import site_words
 from ..scoring.expr import ExprError, check_types, names, parse
 from ..sources import list_files, read_bytes
+from .line_text import literal_problems
 from .model import KINDS, FileKind
 from .schema import SCHEMA_DIR, schema_line, schema_text
 from .structure import check_checklists, check_crosswalk, check_frameworks, check_outline
-from ..render.facts import check_rule_texts, expand_rules
-from ..render.translate import site_words
-from .line_text import literal_problems
 from .validate import Collector, check_mapping
 from .yamlfile import YamlFile, YMap, expr_pos, read_yaml, todo_markers
 
@@ -139,7 +139,7 @@ def kind_of_path(rel: str) -> FileKind | None:
     parts = rel.split("/")
     for kind in KINDS:
         pattern = kind.pattern.split("/")
-        if len(pattern) == len(parts) and all(fnmatch.fnmatchcase(p, q) for p, q in zip(parts, pattern)):
+        if len(pattern) == len(parts) and all(fnmatch.fnmatchcase(p, q) for p, q in zip(parts, pattern, strict=True)):
             return kind
     return None
 

@@ -31,7 +31,7 @@ class Field:
     doc: str
     required: bool = True
     default: object = None
-    fields: tuple["Field", ...] = ()
+    fields: tuple[Field, ...] = ()
     choices: tuple[str, ...] = ()
     nullable: bool = False
 

@@ -9,7 +9,7 @@ default in the site's language (``translate`` looks it up in a catalog).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from .load import Rules
 from .model import WORDS

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from .load import Rules
 
 
-def check_frameworks(rules: "Rules") -> None:
+def check_frameworks(rules: Rules) -> None:
     for fid, framework in rules.frameworks.items():
         file = rules.where[("framework", fid)]
         stages = framework["stages"]
@@ -33,7 +33,7 @@ def check_frameworks(rules: "Rules") -> None:
                              "only the first stage may do without one: say what puts a founder at this stage")
 
 
-def check_crosswalk(rules: "Rules", files: list[YamlFile]) -> None:
+def check_crosswalk(rules: Rules, files: list[YamlFile]) -> None:
     """Every stage sits in the crosswalk, in consecutive rows that follow its framework's order,
     and rows agree with the stages' milestones (see ``_check_milestone_periods``)."""
     if not files:
@@ -85,7 +85,7 @@ def check_crosswalk(rules: "Rules", files: list[YamlFile]) -> None:
     _check_milestone_periods(rules, file, placed)
 
 
-def _check_milestone_periods(rules: "Rules", file: YamlFile, placed: dict) -> None:
+def _check_milestone_periods(rules: Rules, file: YamlFile, placed: dict) -> None:
     """Stages that work on the same milestone are the same period, so they share a row; and a stage
     shares a milestone with every other framework in each of its rows (stages without milestones aside)."""
     works: dict[tuple[str, str], set[str]] = {
@@ -121,7 +121,7 @@ def _check_milestone_periods(rules: "Rules", file: YamlFile, placed: dict) -> No
                              "a row is one period: the stages of each framework in it work on a milestone in common")
 
 
-def check_outline(rules: "Rules", files: list[YamlFile]) -> None:
+def check_outline(rules: Rules, files: list[YamlFile]) -> None:
     """Volume numbers are whole numbers, chapter and section numbers two digits, in ASCII digits: '١' or '１'
     would pass Python's isdigit() and \\d, and show on the site as numbers that are not the outline's."""
     if not files:
@@ -145,7 +145,7 @@ def _outline_number(file: YamlFile, entry, what: str, pattern: re.Pattern, want:
                      "write it with the digits 0-9")
 
 
-def check_checklists(rules: "Rules") -> None:
+def check_checklists(rules: Rules) -> None:
     for cid, checklist in rules.checklists.items():
         file = rules.where[("checklist", cid)]
         items: YList = checklist["items"]
@@ -161,7 +161,7 @@ def check_checklists(rules: "Rules") -> None:
 
 
 
-def stage_tag_problems(rules: "Rules", articles: dict) -> list[Problem]:
+def stage_tag_problems(rules: Rules, articles: dict) -> list[Problem]:
     """An article's stage tags agree with the frameworks' milestone mappings: an article that a milestone
     or a stage lists, and that tags a framework at all, tags that framework's stage for it too."""
     works_at: dict[tuple[str, str], list[str]] = {}  # (framework, milestone) -> the stages that work on it
@@ -174,7 +174,9 @@ def stage_tag_problems(rules: "Rules", articles: dict) -> list[Problem]:
         for number in milestone.get("articles") or ():
             for fid in rules.frameworks:
                 if (fid, mid) in works_at:
-                    wants.setdefault(number, []).append((fid, works_at[(fid, mid)], f"milestone {mid} lists it ({rules.where[('milestone', mid)].rel}) and {fid} works on {mid} at"))
+                    listed_in = rules.where[("milestone", mid)].rel
+                    said = f"milestone {mid} lists it ({listed_in}) and {fid} works on {mid} at"
+                    wants.setdefault(number, []).append((fid, works_at[(fid, mid)], said))
     for fid, framework in rules.frameworks.items():
         for stage in framework["stages"]:
             for number in stage.get("articles") or ():

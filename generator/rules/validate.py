@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass
 
 from ..errors import did_you_mean, shown
-from ..scoring.answers import LARGEST
-from .model import ID_PATTERN, KB_ID_PATTERN, Field
 from ..render.html_policy import markup_problems
 from ..render.script_ids import why_reserved
+from ..scoring.answers import LARGEST
 from .characters import MULTI_LINE, ONE_LINE, first_unsafe, mapping_problems, problem, written_at
 from .line_text import line_markup_problems
+from .model import ID_PATTERN, KB_ID_PATTERN, Field
 from .yamlfile import REJECTED, Pos, YamlFile, YList, YMap, expr_pos
 
 _ID = re.compile(ID_PATTERN)

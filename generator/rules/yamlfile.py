@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.error import MarkedYAMLError, YAMLError
@@ -33,9 +33,9 @@ Pos = tuple[int, int]  # 1-based line and column
 
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser where present; both yield the same events
 MAX_DEPTH = 32  # rules nest five levels at most; the composer recurses once per level
-MAX_NUMBER = 100  # characters; Python refuses to read integers of more than 4,300 digits  # libyaml's C parser where present; both yield the same events
+MAX_NUMBER = 100  # characters; Python refuses to read integers of more than 4,300 digits
 
 # The YAML 1.2 core schema, with the digit separators ruamel.yaml also accepts.
 _NULL = re.compile(r"~|null|Null|NULL|")
@@ -229,7 +229,8 @@ class _Composer:
         self.next()  # DocumentEnd
         extra = self.next()
         if isinstance(extra, yaml.DocumentStartEvent):
-            self.file.problem(_pos(extra), "a second YAML document ('---') in one file", "one file holds one document: remove the '---' or split the file")
+            self.file.problem(_pos(extra), "a second YAML document ('---') in one file",
+                              "one file holds one document: remove the '---' or split the file")
         return data
 
     def node(self, event):

@@ -20,7 +20,6 @@ from .explain import describe_answer
 from .expr import closest, evaluate
 from .messages import ENGLISH, Messages
 
-
 MAX_JSON = 1 << 20  # characters of answers JSON read at all
 MAX_NESTING = 32  # answers are flat; JSON nested deeper would only exhaust the (Pyodide) stack
 MAX_ANSWERS = 1000  # far more than any questionnaire asks; bounds the work one answer set can cause

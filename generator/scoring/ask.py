@@ -186,7 +186,8 @@ class Asker:
         for cmp in self.comparisons[qid]:
             for bound in _bounds(cmp, qid, answers):
                 if question["type"] == "integer":
-                    found |= {Fraction(math.floor(bound)) - 1, Fraction(math.floor(bound)), Fraction(math.ceil(bound)), Fraction(math.ceil(bound)) + 1}
+                    low, high = Fraction(math.floor(bound)), Fraction(math.ceil(bound))
+                    found |= {low - 1, low, high, high + 1}
                 else:
                     found |= {bound - unit, bound, bound + unit}
         high = question.get("max")

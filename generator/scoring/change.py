@@ -14,14 +14,14 @@ when it cannot find a change it says so rather than guess.
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 from .answers import LARGEST
 from .explain import format_number
-from .messages import ENGLISH, Messages
 from .expr import UNKNOWN, Node, evaluate, names
+from .messages import ENGLISH, Messages
 
 _ROUNDS = 12
 

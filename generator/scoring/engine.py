@@ -62,7 +62,7 @@ class Engine:
         self.asker = Asker(self)
 
     @classmethod
-    def from_json(cls, text: str) -> "Engine":
+    def from_json(cls, text: str) -> Engine:
         return cls(json.loads(text))
 
     def check(self, answers: Any):
@@ -80,7 +80,8 @@ class Engine:
             node = self.milestone_nodes[m["id"]]
             value = evaluate(node, clean)
             derived[("met", m["id"])] = value
-            milestones[m["id"]] = {"status": _status(value), "why": _why(_status(value), Explainer(clean, self.questions, messages=self.m).clauses(node), self.questions, self.m)}
+            clauses = Explainer(clean, self.questions, messages=self.m).clauses(node)
+            milestones[m["id"]] = {"status": _status(value), "why": _why(_status(value), clauses, self.questions, self.m)}
         checklists = {c["id"]: self._checklist(c, clean, derived) for c in self.checklists}
         stage_details = {f["id"]: self._stage(f, clean, derived) for f in self.frameworks}
         explainer = Explainer(clean, self.questions, derived, self.labels, facts=True, messages=self.m)
@@ -90,7 +91,8 @@ class Engine:
             node = self.flag_nodes[flag["id"]]
             if evaluate(node, clean, derived) is True:
                 held = [c.text for c in explainer.clauses(node) if c.value is True]
-                why = [_sentence(self.m._("Raised because"), held, self.m)] + behind(node, needs, self._checklist_rules, self._framework_rules, self.stage_nodes)
+                why = [_sentence(self.m._("Raised because"), held, self.m)]
+                why += behind(node, needs, self._checklist_rules, self._framework_rules, self.stage_nodes)
                 flags.append({"id": flag["id"], "title": flag["title"], "severity": flag.get("severity", "medium"),
                               "why": " ".join(why), "see": flag["see"]})
         flags.sort(key=lambda f: _SEVERITY_RANK.get(f["severity"], 1))  # most severe first; stable within a severity
@@ -143,7 +145,8 @@ class Engine:
             picks += [(a, self.m._("about the warning “%(warning)s”", warning=flag["title"])) for a in by_flag[flag["id"]].get("articles", [])]
         for framework in self.frameworks:
             stage = next(s for s in framework["stages"] if s["id"] == stages[framework["id"]]["stage"])
-            picks += [(a, self.m._("for your stage in %(framework)s: %(stage)s", framework=framework["title"], stage=stage["title"])) for a in stage.get("articles", [])]
+            reason = self.m._("for your stage in %(framework)s: %(stage)s", framework=framework["title"], stage=stage["title"])
+            picks += [(a, reason) for a in stage.get("articles", [])]
         reading: dict[str, dict] = {}
         for article, why in picks:
             if article["number"] not in reading:

@@ -91,7 +91,8 @@ def test_a_yes_or_no_moves_on_and_next_question_skips(page, site_url):
 
 def test_nothing_to_ask_once_the_result_is_decided(page, site_url):
     fragment = "&".join(f"{q}={v}" for q, v in {
-        "sales_calls_per_week": 1, "paying_customers": 0, "hell_yes_customers": 0, "sqls": 0, "products_count": 1, "annual_revenue_usd": 0, "scale_commitment": "false",
+        "sales_calls_per_week": 1, "paying_customers": 0, "hell_yes_customers": 0, "sqls": 0, "products_count": 1, "annual_revenue_usd": 0,
+        "scale_commitment": "false",
         "scalable_pipeline_source": "false", "product_market_fit": "false", "has_working_demo": "false", "metrics_held_with_reps": "false"}.items())
     open_assess(page, site_url, "#" + fragment)
     page.wait_for_function("() => document.querySelector('[data-kb=ask-next]').dataset.ids === ''", timeout=10_000)

@@ -80,7 +80,8 @@ def test_the_phone_bar_shows_stage_and_next_goal_whole_and_labelled_pips(page, s
     pips = page.eval_on_selector_all(
         "[data-kb=summary] [data-pip]",
         """els => els.map(e => { const shown = e.querySelector('[aria-hidden=true]');
-                   return [e.dataset.pip, shown.innerText.trim(), parseFloat(getComputedStyle(shown).fontSize), e.querySelector('.kb-visually-hidden').textContent]; })""")
+                   return [e.dataset.pip, shown.innerText.trim(), parseFloat(getComputedStyle(shown).fontSize),
+                           e.querySelector('.kb-visually-hidden').textContent]; })""")
     assert [p[0] for p in pips] == [f"m{i}" for i in range(1, 9)]
     for pip, shown, font, spoken in pips:
         assert shown == pip and font >= 9, f"{pip} is labelled on screen"
@@ -152,7 +153,8 @@ def test_a_framework_whose_stages_end_earlier_is_not_said_to_place_the_reader_el
     answer(page, {"sales_calls_per_week": 6, "paying_customers": 25, "hell_yes_customers": 24, "sqls": 40, "sqls_won": 20,
                   "understands_customer_problems": False, "product_market_fit": True})
     page.eval_on_selector_all("details", "ds => ds.forEach(d => { d.open = true; })")
-    stages = page.eval_on_selector_all("[data-kb=stage]", "els => Object.fromEntries(els.map(e => [e.dataset.framework, [e.dataset.value, e.textContent]]))")
+    stages = page.eval_on_selector_all("[data-kb=stage]",
+                                       "els => Object.fromEntries(els.map(e => [e.dataset.framework, [e.dataset.value, e.textContent]]))")
     assert stages["milestone-ladder"][0] == "scaling"
     value, text = stages["cxo-atlas"]
     assert value == "has-some-customers"
@@ -170,7 +172,8 @@ def tab_stops(page, until: str, limit: int = 40) -> list[dict]:
     for _ in range(limit):
         page.keyboard.press("Tab")
         stops.append(page.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect();
-            return {name: e.name || '', id: e.id, text: (e.textContent || '').trim().slice(0, 40), left: r.left, right: r.right, width: r.width, height: r.height}; }"""))
+            return {name: e.name || '', id: e.id, text: (e.textContent || '').trim().slice(0, 40),
+                    left: r.left, right: r.right, width: r.width, height: r.height}; }"""))
         if page.evaluate(f"() => document.activeElement.matches({until!r})"):
             return stops
     raise AssertionError(f"never reached {until}: {stops}")

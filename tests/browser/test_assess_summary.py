@@ -246,7 +246,8 @@ def test_a_stage_that_spans_rows_does_not_contradict_a_later_row(page, site_url)
     open_assess(page, site_url)
     answer(page, {"sales_calls_per_week": 6, "paying_customers": 21, "hell_yes_customers": 19, "sqls": 10,  # m6 not met: settled
                   "understands_customer_problems": False})
-    stages = page.eval_on_selector_all("[data-kb=stage]", "els => Object.fromEntries(els.map(e => [e.dataset.framework, [e.dataset.value, e.textContent]]))")
+    stages = page.eval_on_selector_all("[data-kb=stage]",
+                                       "els => Object.fromEntries(els.map(e => [e.dataset.framework, [e.dataset.value, e.textContent]]))")
     assert stages["milestone-ladder"][0] == "replicating"
     assert stages["cxo-atlas"][0] == "has-some-customers"
     assert "Proving that the case study repeats" in page.inner_text(".kb-stage__period")
@@ -258,7 +259,8 @@ def test_a_stage_that_spans_rows_does_not_contradict_a_later_row(page, site_url)
 
 
 def box(page, selector: str) -> dict:
-    return page.eval_on_selector(selector, "e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height, width: r.width}; }")
+    return page.eval_on_selector(selector, "e => { const r = e.getBoundingClientRect(); "
+                                           "return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height, width: r.width}; }")
 
 
 def test_on_a_phone_the_collapsed_summary_is_a_compact_bar_that_a_tap_expands(page, site_url):

@@ -157,7 +157,7 @@ def _serve(python: Path, kb: Path) -> tuple[subprocess.Popen, str]:
         server = subprocess.Popen([str(python), "-m", "generator", "serve", "--port", str(port)], cwd=kb,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         lines: queue.Queue = queue.Queue()
-        threading.Thread(target=lambda: [lines.put(line) for line in server.stdout], daemon=True).start()
+        threading.Thread(target=lambda into=lines, out=server.stdout: [into.put(line) for line in out], daemon=True).start()
         deadline = time.monotonic() + SERVE_TIMEOUT
         said = []
         while time.monotonic() < deadline and server.poll() is None:

@@ -11,7 +11,6 @@ payloads are shown: not one dialog may open.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
 

@@ -14,13 +14,12 @@ import re
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
-from generator.catalogs import extract
 from generator.bench import ARGS, chromium
+from generator.catalogs import extract
 from generator.i18n import LOCALE
 from generator.locale_tables import WIDGET
 from generator.site.build import build_site
