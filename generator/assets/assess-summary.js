@@ -44,7 +44,7 @@ export function renderSummary(summary, { rules, result, problems, answered }) {
       el(
         "p",
         { class: `kb-summary__risk kb-severity--${top.severity}`, "data-kb": "top-warning", "data-id": top.id },
-        el("span", { class: "kb-summary__label", text: flags.length > 1 ? t("Biggest risk (of {count}): ", { count: flags.length }) : t("Biggest risk: ") }),
+        ...label(flags.length > 1 ? t("Biggest risk (of {count}): ", { count: flags.length }) : t("Biggest risk: "), t("Risk: ")),
         el("button", { type: "button", class: "kb-linklike", "data-target": `kb-flag-${top.id}`, text: top.title }),
       ),
     );
@@ -144,6 +144,12 @@ function legend() {
   );
 }
 
+// A line's label: the full one, and the short one the collapsed phone bar shows instead (hidden
+// from screen readers, which read the full one there too).
+function label(full, short) {
+  return [el("span", { class: "kb-summary__label", text: full }), el("span", { class: "kb-summary__short", "aria-hidden": "true", text: short })];
+}
+
 function goalLine(goal, result, answered) {
   const box = el("div", { class: "kb-next", "data-kb": "next-goal", "data-value": result.next_goal || "" });
   if (!goal) {
@@ -153,7 +159,7 @@ function goalLine(goal, result, answered) {
   const status = result.milestones[goal.id].status;
   const link = el("a", { href: pageUrl(goal.page), text: `${goal.id}: ${goal.title}` });
   const lead = !answered ? t("Start with ") : t("Next goal: ");
-  box.append(el("p", { class: "kb-next__goal" }, el("span", { class: "kb-summary__label", text: lead }), link));
+  box.append(el("p", { class: "kb-next__goal" }, ...label(lead, t("Next: ")), link));
   if (status === "unknown") {
     box.append(el("p", { class: "kb-next__change", text: result.milestones[goal.id].why }));
   } else if (result.next_goal_change) {
