@@ -112,3 +112,20 @@ def test_invalid_answers_are_told_in_the_sites_language(spanish_kb: Path) -> Non
     assert json.loads(spanish.score_json("[1,"))["problems"][0]["message"].startswith("las respuestas no son JSON válido (línea 1")
     english = {p["id"]: p["message"] for p in json.loads(Engine(compile_rules(knowledge.rules, knowledge.articles)).score_json(answers))["problems"]}
     assert english["waterings_per_week"] == "expected a number of at least 0, got -1"  # the CLI's and English sites' words
+
+
+@pytest.mark.parametrize(("language", "many", "long", "large"), [
+    ("es", "1.500 (como máximo 1.000;", "2.097.152 caracteres (como máximo 1.048.576)", "por debajo de 1.000.000.000.000.000;"),
+    ("en", "1,500 (at most 1,000;", "2,097,152 characters (at most 1,048,576)", "below 1,000,000,000,000,000,"),
+])
+def test_limits_in_answer_problems_take_the_languages_separators(spanish_kb: Path, language: str, many: str, long: str, large: str) -> None:
+    """The numbers in 'too many answers', 'too long' and 'too large' are grouped as the site's language groups them."""
+    knowledge = load_knowledge(spanish_kb)
+    engine = Engine(compile_rules(knowledge.rules, knowledge.articles, language))
+
+    def told(text: str) -> str:
+        return json.loads(engine.score_json(text))["problems"][0]["message"]
+
+    assert many in told(json.dumps({f"x{i}": 1 for i in range(1500)}))
+    assert long in told(" " * (2 << 20))
+    assert large in told(json.dumps({"waterings_per_week": 10**16}))

@@ -16,7 +16,7 @@ import math
 import re
 from typing import Any, NamedTuple
 
-from .explain import describe_answer
+from .explain import describe_answer, format_number
 from .expr import closest, evaluate
 from .messages import ENGLISH, Messages
 
@@ -41,7 +41,7 @@ def shown(value: Any, limit: int = 60, m: Messages = ENGLISH) -> str:
         text = repr(value[:limit])
         return text[:-1] + "…" + text[-1] if len(value) > limit else text
     if isinstance(value, int) and value.bit_length() > 3 * limit:  # repr() itself refuses past 4,300 digits
-        digits = f"{value.bit_length() * 3 // 10:,}"
+        digits = format_number(value.bit_length() * 3 // 10, m)
         return m._("a number of about %(digits)s digits", digits=digits)
     text = repr(value)
     return text if len(text) <= limit else text[:limit] + "…"
@@ -76,7 +76,7 @@ def read_json(text: str, m: Messages = ENGLISH) -> tuple[Any, str]:
     Size and nesting are measured before json.loads, which recurses: deep enough
     input overflows the stack, and under Pyodide that kills the interpreter."""
     if len(text) > MAX_JSON:
-        length, limit = f"{len(text):,}", f"{MAX_JSON:,}"
+        length, limit = format_number(len(text), m), format_number(MAX_JSON, m)
         return None, m._("answers are too long: %(length)s characters (at most %(limit)s)", length=length, limit=limit)
     depth = 0
     for bracket in _BRACKET.findall(_JSON_STRING.sub("", text)):
@@ -96,7 +96,7 @@ def check_answers(answers: Any, questions: dict, constraints: list, m: Messages 
     if not isinstance(answers, dict):
         return {}, [AnswerProblem("", m._("answers must be a mapping of answer id to value, not %(kind)s", kind=_kind(answers, m)))]
     if len(answers) > MAX_ANSWERS:
-        count, limit = f"{len(answers):,}", f"{MAX_ANSWERS:,}"
+        count, limit = format_number(len(answers), m), format_number(MAX_ANSWERS, m)
         return {}, [AnswerProblem("", m._n("too many answers: %(count)s (at most %(limit)s; the questionnaire has %(num)s question)",
                                            "too many answers: %(count)s (at most %(limit)s; the questionnaire has %(num)s questions)",
                                            len(questions), count=count, limit=limit))]
@@ -145,7 +145,7 @@ def _check_value(value: Any, question: dict, m: Messages) -> tuple[Any, str]:
     if high is not None and value > high:
         return None, m._("expected %(expected)s of at most %(high)s, got %(got)s", expected=expected, high=format(high, "g"), got=got)
     if not -LARGEST < value < LARGEST:  # 1e300 as a whole number would read as 1000000000000000052504760255204420…
-        bound = f"{LARGEST:,}"
+        bound = format_number(LARGEST, m)
         return None, (m._("expected %(expected)s below %(bound)s, got %(got)s", expected=expected, bound=bound, got=got) if value > 0
                       else m._("expected %(expected)s above -%(bound)s, got %(got)s", expected=expected, bound=bound, got=got))
     return int(value) if qtype == "integer" else value, ""
