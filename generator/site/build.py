@@ -31,6 +31,7 @@ from .bundle import write_engine_zip, write_runtime_manifest
 from .config import SiteConfig
 from .engine_config import engine_config, write_engine_config
 from .layers import asset_files, template_dirs, write_theme
+from .minify import minify_assets
 from .engines import chosen_engine, run_engine
 from .harden import harden_site
 from .search_worker import place_search_standin
@@ -77,6 +78,7 @@ def generate(root: Path, docs: Path) -> tuple[list[str], int, dict[str, list[Pat
     bundle = write_engine_zip(assets / "engine.zip") + (assets / "rules.json").stat().st_size
     for name, path in asset_files(root).items():  # the package's, then the knowledge base's over them
         copy_file(path, assets / name)
+    minify_assets(assets)  # before anything hashes or revisions them (minify.py)
     pyodide = _copy_pyodide(root, docs / PYODIDE_DIR)
     write_stdlib(pyodide, docs / PYODIDE_DIR / STDLIB, assets / "engine.zip", assets / "rules.json",
                  workload(compiled, [plain(case["answers"]) for _, case in knowledge.rules.cases]))  # only what the engine imports
