@@ -141,7 +141,7 @@ RULE_CASES = [
     ("!!int abc in a rules file", M3, "title: 5 paying", "title: !!int abc\nx: 5 paying",
      ["rules/milestones/m3.yaml:3:8: 'abc' is not a valid !!int; write a whole number such as 42",
       "rules/milestones/m3.yaml:4:1: unknown key 'x' in milestone; allowed keys: id, title, summary, condition, optional, why, "
-      "articles, source"]),
+      "steps, articles, source"]),
     ("an alias in a rules file", M3, "title: 5 paying customers, 1 of them a hell-yes", "title: *t",
      [f"rules/milestones/m3.yaml:3:8: YAML alias '*t' is not allowed; {ALIASES}"]),
     ("billion laughs in a rule case", "rules/tests/milestones.yaml", "    answers: {\"sales_calls_per_week\": 4}\n",
