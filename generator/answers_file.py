@@ -1,4 +1,4 @@
-"""Read a founder's answers file (YAML or JSON, or stdin) for `score`.
+"""Read a reader's answers file (YAML or JSON, or stdin) for `score`.
 
 What is read is bounded before anything is parsed: at most MAX_BYTES of
 strict UTF-8 (so `/dev/zero` or a multi-gigabyte file is refused at once, not

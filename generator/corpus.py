@@ -1,4 +1,4 @@
-"""Deterministic, varied founder profiles (answer sets) built from the question definitions.
+"""Deterministic, varied answer profiles (answer sets) built from the question definitions.
 
 Used by the outcome diff (``python -m generator diff``) and the Pyodide
 parity test: values cluster around the numbers rules compare against,

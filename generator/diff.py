@@ -1,13 +1,13 @@
-"""Outcome diff: which founders' results, and which pages, a rules or content change moves.
+"""Outcome diff: which readers' results, and which pages, a rules or content change moves.
 
-``python -m generator diff --base REF`` scores one corpus of founder
+``python -m generator diff --base REF`` scores one corpus of answer
 profiles (every rule case, plus generated profiles) with the rules and
 content at REF, read out of git with ``git archive`` (no checkout), and with
 the working tree, using this same engine. It reports every outcome that
 changes (milestone statuses, the next goal, stages and flags), every text a
 result says differently (each ``why``, flag and stage text, ask-next…) and
 every generated page whose Markdown differs: a reworded noun moves no
-outcome, but founders read it everywhere.
+outcome, but readers read it everywhere.
 """
 
 from __future__ import annotations
@@ -218,7 +218,7 @@ def markdown(report: dict) -> str:
     lines = [
         f"### Outcome diff against {_code(report['base'])}",
         "",
-        f"{report['moved']} of {report['profiles']} founder profiles get a different result "
+        f"{report['moved']} of {report['profiles']} answer profiles get a different result "
         f"({report['seconds']} s).",
         "",
     ]
@@ -237,7 +237,7 @@ def markdown(report: dict) -> str:
 def _said_lines(report: dict) -> list[str]:
     if not report["said"]:
         return ["Every result says the same."]
-    lines = [f"{report['reworded']} of {report['profiles']} founder profiles are told something different:", "",
+    lines = [f"{report['reworded']} of {report['profiles']} answer profiles are told something different:", "",
              "| Text | Profiles | Example: before → after |", "|---|---:|---|"]
     for row in report["said"]:
         example = row["examples"][0]

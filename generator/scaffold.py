@@ -36,7 +36,7 @@ def new(root: Path, kind: str, name: str | None = None, framework: str | None = 
         ident = name or _next_id(root / "rules" / "milestones", "m")
         rel = f"rules/milestones/{ident}.yaml"
         body = f"""id: {ident}
-title: {TODO} a short name, e.g. "5 paying customers"
+title: {TODO} a short name for what is reached, e.g. "10 in a row"
 summary: {TODO} one sentence on what reaching it shows.
 condition: {TODO}
 why: |
@@ -56,7 +56,7 @@ source:
 title: {TODO} a short name for the risk
 condition: {TODO}
 explanation: |
-  {TODO} what it means for the founder and what to do about it.
+  {TODO} what it means for the reader and what to do about it.
 articles: []
 source:
   id: {TODO}
@@ -76,7 +76,7 @@ source:
                                          "pick another id, or edit that question")])
         question = f"""  - id: {ident}
     type: integer
-    label: {TODO} the question as a founder reads it?
+    label: {TODO} the question as the reader reads it?
     help: {TODO} exactly what to count.
     noun: {TODO} plural noun, e.g. churned customers
     min: 0

@@ -131,12 +131,12 @@ CASES = [
      ["rules/checklists/pmf-repeatability.yaml:18:5: checklist item 'paying_customers' is a integer question; "
       "checklists count yes answers: use boolean questions",
       "rules/questions/fit.yaml:54:9: question 'junior_reps_close' is asked but no condition or checklist reads it; "
-      "use it in a rule, or remove it so founders are not asked for nothing"]),
+      "use it in a rule, or remove it so readers are not asked for nothing"]),
     ("stage without a condition", "rules/frameworks/cxo-atlas.yaml", "    when: has_working_demo\n", "",
      ["rules/frameworks/cxo-atlas.yaml:24:5: stage 'can-demo' has no 'when' condition; only the first stage may do without one: "
-      "say what puts a founder at this stage",
+      "say what puts a reader at this stage",
       "rules/questions/discovery.yaml:7:9: question 'has_working_demo' is asked but no condition or checklist reads it; "
-      "use it in a rule, or remove it so founders are not asked for nothing"]),
+      "use it in a rule, or remove it so readers are not asked for nothing"]),
 ]
 
 

@@ -98,7 +98,7 @@ def test_a_reworded_noun_is_reported_as_what_results_and_pages_say(repo: Path):
 
     text = diff(repo).stdout
     assert "No outcome changes." in text
-    assert f"{report['reworded']} of {report['profiles']} founder profiles are told something different:" in text
+    assert f"{report['reworded']} of {report['profiles']} answer profiles are told something different:" in text
     assert "| `milestones.m4.why` |" in text
     summary = next(line for line in text.splitlines() if "say something different:" in line)
     assert summary.startswith(f"{len(changed)} pages say something different: ") and "`milestones/m4.md`" in summary

@@ -5,6 +5,7 @@ says it either: page templates, message catalogs and the maintainer reference.""
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -21,6 +22,8 @@ from generator.site.build import build_site
 ROOT = Path(__file__).resolve().parents[1]
 VOCABULARY = re.compile(r"\b(?:founders?|startups?|hell-yes|paying customers?|sales calls?)\b", re.IGNORECASE)
 ALSO_OURS = re.compile(r"\b(?:compan(?:y|ies)|empresas?|fundador(?:es|as?)?)\b", re.IGNORECASE)  # words of the domain
+GENERATOR = ROOT / "generator"
+NAME = re.compile(r"\bfounder[-_]kb\b")  # the distribution's name, not a word of its domain
 VENDORED = ("assets/pyodide/", "assets/javascripts/", "assets/stylesheets/")  # Pyodide's and Material's files, as shipped
 
 
@@ -65,3 +68,29 @@ def test_the_generators_own_text_has_no_domain():
     texts["the maintainer reference"] = reference_markdown()
     hits = [hit for name, text in texts.items() for pattern in (VOCABULARY, ALSO_OURS) for hit in _said(name, text, pattern)]
     assert hits == []
+
+
+def _strings(source: str):
+    """(line, text) for every string literal in ``source`` but docstrings; an f-string's literal parts count."""
+    tree = ast.parse(source)
+    docs = {id(body[0].value) for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and (body := node.body)
+            and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
+            yield node.lineno, NAME.sub("", node.value)
+
+
+def test_the_generators_python_says_no_domain_word():
+    hits = [hit for path in sorted(GENERATOR.rglob("*.py")) for line, text in _strings(path.read_text(encoding="utf-8"))
+            for pattern in (VOCABULARY, ALSO_OURS) for hit in _said(f"{path.relative_to(ROOT)}:{line}", text, pattern)]
+    assert hits == []
+
+
+def test_the_python_scan_reads_strings_not_comments_or_docstrings():
+    source = '''"""A founder's docstring."""
+# a founder's comment
+hint = f"say what puts a founder at {stage}"
+name = "founder-kb"
+'''
+    assert [line for line, text in _strings(source) if _said("x", text)] == [3]

@@ -26,7 +26,7 @@ def test_new_milestone_takes_the_next_id_and_is_refused_until_filled(kb: Path):
     assert check.returncode == 1
     assert "rules/milestones/m9.yaml:3:8: unfinished: replace this TODO" in check.stderr
 
-    filled = (text.replace("TODO a short name, e.g. \"5 paying customers\"", "Ten paying customers")
+    filled = (text.replace("TODO a short name for what is reached, e.g. \"10 in a row\"", "Ten paying customers")
               .replace("TODO one sentence on what reaching it shows.", "Ten customers pay.")
               .replace("condition: TODO", "condition: paying_customers >= 10\noptional: true")
               .replace("TODO why it matters and why it comes here in the order, in your own words.", "Because.")

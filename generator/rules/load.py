@@ -275,7 +275,7 @@ def _check_exprs(rules: Rules, found: Collector, kind_of: dict[int, str]) -> Non
         if qid not in rules.used_questions:
             rules.where[("question", qid)].problem(
                 q.value_pos["id"], f"question {qid!r} is asked but no condition or checklist reads it",
-                "use it in a rule, or remove it so founders are not asked for nothing",
+                "use it in a rule, or remove it so readers are not asked for nothing",
             )
 
 

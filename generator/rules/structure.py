@@ -30,7 +30,7 @@ def check_frameworks(rules: Rules) -> None:
                              "everyone starts at the first stage; move the condition to a later stage")
             if index > 0 and "when" not in stage:
                 file.problem(stage.pos, f"stage {stage['id']!r} has no 'when' condition",
-                             "only the first stage may do without one: say what puts a founder at this stage")
+                             "only the first stage may do without one: say what puts a reader at this stage")
 
 
 def check_crosswalk(rules: Rules, files: list[YamlFile]) -> None:
