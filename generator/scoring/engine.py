@@ -69,8 +69,12 @@ class Engine:
         """(clean answers, problems) without scoring."""
         return check_answers(answers, self.questions, self.constraints, self.m)
 
-    def score(self, answers: Any) -> dict:
-        """The score result for one answer set; raises InvalidAnswers."""
+    def score(self, answers: Any, *, ask: bool = True) -> dict:
+        """The score result for one answer set; raises InvalidAnswers.
+
+        ``ask=False`` leaves out ``ask_next``, more than half of a score's cost, for callers that never read it
+        (the rule cases `check` runs); the result then has no ``ask_next`` key rather than a wrong one.
+        """
         clean, problems = self.check(answers)
         if problems:
             raise InvalidAnswers(problems)
@@ -104,7 +108,7 @@ class Engine:
                 warnings.append({"id": check["id"], "message": check["message"], "why": _sentence(self.m._("You gave"), given, self.m)})
         next_goal = _next_goal(self.milestones, milestones)
         goal_node = self.milestone_nodes.get(next_goal) if next_goal else None
-        return {
+        result = {
             "milestones": milestones,
             "next_goal": next_goal,
             "next_goal_why": _next_goal_why(self.milestones, milestones, next_goal, self.m),
@@ -116,8 +120,10 @@ class Engine:
             "warnings": warnings,
             "reading": self._reading(next_goal, flags, stage_details),
             "open_groups": [gid for gid, node in self.group_nodes.items() if evaluate(node, clean, derived) is True],
-            "ask_next": self.asker.ask_next(clean),
         }
+        if ask:
+            result["ask_next"] = self.asker.ask_next(clean)
+        return result
 
     def score_json(self, answers_json: str) -> str:
         """JSON in, JSON out: the entry point the browser calls.
