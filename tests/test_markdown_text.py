@@ -46,7 +46,7 @@ FAMILY = "markdown-injection"
 # --- every template says how each value is meant -------------------------------------------------
 
 FILTERS = {"md_text": "text", "markdown": "a Markdown field check vouches for", "tojson": "JSON, HTML-safe", "length": "a number"}
-MACROS = {"credit", "links", "reading"}  # template macros: their output is assembled from values that passed the same rules
+MACROS = {"credit", "links", "reading", "entry"}  # template macros: their output is assembled from values that passed the same rules
 # {% trans %} and _(): the translation is ours, and every value put into it is escaped as text (render/translate.py)
 TRANSLATED = {"_", "gettext", "ngettext"}
 # Values printed bare: ids, numbers and paths (escaping would not change them: finalize checks), and Markdown built in Python.

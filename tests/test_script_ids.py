@@ -30,7 +30,12 @@ from tests.test_html_safety import check_lines
 WORKERS = {"worker.js", "snapshot.js", "search-standin.js", "service_worker.js"}
 # getElementById calls whose argument is computed, and the attribute the scripts write that value into
 # (each value written there is checked as an id below).
-COMPUTED_LOOKUPS = {"link.dataset.target": "data-target"}
+COMPUTED_LOOKUPS = {
+    "link.dataset.target": "data-target",
+    "field.focusId": "assess-form.js's input ids, kb-q-<question id>[-true]",
+    "id": "site.js: the theme's own toggles, __drawer and __search",
+    "OVERLAY": "live.js (the preview only): kb-live-problems",
+}
 
 
 def _scripts() -> list[Path]:

@@ -29,7 +29,7 @@ RESERVED_PREFIXES = ("kb-", "kb_", "md-", "__")
 # element with that id would stand in for it.
 GLOBALS = frozenset({
     "kbEarlyWorker", "kbEngineStarted", "document$", "Worker", "caches", "print", "addEventListener",
-    "requestIdleCallback", "BroadcastChannel", "localStorage",
+    "requestIdleCallback", "BroadcastChannel", "localStorage", "matchMedia", "scrollBy",
 })
 TEMPLATE_IDS = frozenset({"kb-assess"})  # the assessment page's mount (templates/assess.md.j2)
 TEMPLATE_DATA = {  # what the page templates write: assess.md.j2 (the widget's first state), article.md.j2 (search)
