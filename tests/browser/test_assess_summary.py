@@ -197,6 +197,24 @@ def test_print_is_one_a4_page_with_date_answers_and_a_restore_link(page, site_ur
     assert next_goal(page) == "m4" and page.is_checked("input[name=scale_commitment][value=true]")
 
 
+# Each printed pip: its label's font size in px, and how far the label pokes out of the pip's border box (0 when inside).
+PRINTED_PIPS = """() => [...document.querySelectorAll("[data-kb=summary] ol.kb-pips > .kb-pip")].map(pip => {
+  const label = pip.querySelector("[aria-hidden=true]"), outer = pip.getBoundingClientRect(), inner = label.getBoundingClientRect();
+  const out = Math.max(outer.left - inner.left, inner.right - outer.right, outer.top - inner.top, inner.bottom - outer.bottom, 0);
+  return [pip.dataset.pip, parseFloat(getComputedStyle(label).fontSize), Math.round(out * 10) / 10];
+})"""
+
+
+def test_printed_pips_are_legible_with_each_label_inside_its_pip(page, site_url):
+    open_assess(page, site_url)
+    answer(page, FULL)
+    page.emulate_media(media="print")
+    pips = page.evaluate(PRINTED_PIPS)
+    assert len(pips) == 8
+    assert [(pip, size) for pip, size, _ in pips if size < 10] == [], "at least 7.5pt, as the printed text around them"
+    assert [(pip, out) for pip, _, out in pips if out > 0] == [], "no label runs over its pip's border"
+
+
 def test_history_chart_changes_and_delete_with_confirmation(page, site_url):
     open_assess(page, site_url)
     answer(page, {"sales_calls_per_week": 6, "paying_customers": 1})
