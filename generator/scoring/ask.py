@@ -186,8 +186,8 @@ class Asker:
         for cmp in self.comparisons[qid]:
             for bound in _bounds(cmp, qid, answers):
                 if question["type"] == "integer":
-                    low, high = Fraction(math.floor(bound)), Fraction(math.ceil(bound))
-                    found |= {low - 1, low, high, high + 1}
+                    below, above = Fraction(math.floor(bound)), Fraction(math.ceil(bound))
+                    found |= {below - 1, below, above, above + 1}
                 else:
                     found |= {bound - unit, bound, bound + unit}
         high = question.get("max")
