@@ -10,6 +10,7 @@ read both; flags and consistency checks may read everything before them.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -59,7 +60,11 @@ class Engine:
         self.labels = _labels(rules, self.m)
         self._checklist_rules = {c["id"]: c for c in self.checklists}
         self._framework_rules = {f["id"]: f for f in self.frameworks}
-        self.asker = Asker(self)
+
+    @functools.cached_property
+    def asker(self) -> Asker:
+        """Built on first use: nearly half of building an engine, which `score`, `build` and `check` do once per run."""
+        return Asker(self)
 
     @classmethod
     def from_json(cls, text: str) -> Engine:
