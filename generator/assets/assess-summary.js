@@ -43,8 +43,8 @@ export function renderSummary(summary, { rules, result, problems, answered }) {
     bar.push(
       el(
         "p",
-        { class: `kb-summary__risk kb-severity--${top.severity}`, "data-kb": "top-warning", "data-id": top.id },
-        ...label(flags.length > 1 ? t("Biggest risk (of {count}): ", { count: flags.length }) : t("Biggest risk: "), t("Risk: ")),
+        { class: `kb-summary__risk kb-severity--${top.severity}`, "data-kb": "top-warning", "data-id": top.id, "data-short": t("Risk: ") },
+        el("span", { class: "kb-summary__label", text: flags.length > 1 ? t("Biggest risk (of {count}): ", { count: flags.length }) : t("Biggest risk: ") }),
         el("button", { type: "button", class: "kb-linklike", "data-target": `kb-flag-${top.id}`, text: top.title }),
       ),
     );
@@ -144,12 +144,6 @@ function legend() {
   );
 }
 
-// A line's label: the full one, and the short one the collapsed phone bar shows instead (hidden
-// from screen readers, which read the full one there too).
-function label(full, short) {
-  return [el("span", { class: "kb-summary__label", text: full }), el("span", { class: "kb-summary__short", "aria-hidden": "true", text: short })];
-}
-
 function goalLine(goal, result, answered) {
   const box = el("div", { class: "kb-next", "data-kb": "next-goal", "data-value": result.next_goal || "" });
   if (!goal) {
@@ -159,7 +153,7 @@ function goalLine(goal, result, answered) {
   const status = result.milestones[goal.id].status;
   const link = el("a", { href: pageUrl(goal.page), text: `${goal.id}: ${goal.title}` });
   const lead = !answered ? t("Start with ") : t("Next goal: ");
-  box.append(el("p", { class: "kb-next__goal" }, ...label(lead, t("Next: ")), link));
+  box.append(el("p", { class: "kb-next__goal", "data-short": t("Next: ") }, el("span", { class: "kb-summary__label", text: lead }), link));
   if (status === "unknown") {
     box.append(el("p", { class: "kb-next__change", text: result.milestones[goal.id].why }));
   } else if (result.next_goal_change) {

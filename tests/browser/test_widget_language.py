@@ -3,9 +3,10 @@ scored in Chromium, shows none of the widget's English words, only their Spanish
 
 "English words" are every literal piece of the widget's English msgids (extracted afresh from generator/assets/,
 so a string not yet in the catalog counts) that its Spanish translation does not say too:
-the text between the {placeholders}, matched as whole words in every text node and every aria-label, title and
-placeholder the widget wrote, hidden ones too (a closed <details>, the printed report). The answers given include
-invalid ones, so the problems the engine words (answers.py, through the engine catalog) are looked at as well.
+the text between the {placeholders}, matched as whole words in every text node and every aria-label, title,
+placeholder and data-short (the phone bar's short labels, which CSS shows) the widget wrote, hidden ones too
+(a closed <details>, the printed report). The answers given include invalid ones, so the problems the engine
+words (answers.py, through the engine catalog) are looked at as well.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ SHOWN = """(selector) => {
   const out = [];
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) out.push(walker.currentNode.nodeValue);
-  for (const node of root.querySelectorAll("[aria-label], [title], [placeholder]")) {
-    for (const name of ["aria-label", "title", "placeholder"]) if (node.hasAttribute(name)) out.push(node.getAttribute(name));
+  for (const node of root.querySelectorAll("[aria-label], [title], [placeholder], [data-short]")) {
+    for (const name of ["aria-label", "title", "placeholder", "data-short"]) if (node.hasAttribute(name)) out.push(node.getAttribute(name));
   }
   return out.join("\\n");
 }"""
