@@ -186,15 +186,29 @@ def clean_site(tmp_path_factory) -> Path:
     return kb / "site"
 
 
+@pytest.fixture(scope="module")
+def clean_digest(clean_site: Path) -> dict[str, str]:
+    """The clean site's digest, once: each case's copy starts equal to it (tens of MB hashed per case otherwise)."""
+    return digest(clean_site)
+
+
+def previous_site(clean_site: Path, site: Path) -> None:
+    """The clean site as a previous build, hard-linked (copying Pyodide's megabytes each case cost more than the case).
+
+    A build that wrote into a previous file in place would change the clean site too: the digest taken before any
+    case still catches it, in the case that did it."""
+    shutil.copytree(clean_site, site, copy_function=os.link)
+
+
 @pytest.mark.parametrize("plant", KINDS, ids=[k.__name__ for k in KINDS])
-def test_a_link_is_refused_by_check_and_build_and_its_target_never_read(plant, clean_site: Path, tmp_path: Path):
+def test_a_link_is_refused_by_check_and_build_and_its_target_never_read(plant, clean_site: Path, clean_digest, tmp_path: Path):
     kb = copy_kb(tmp_path / "kb", "site_assets", "mkdocs.yml")
     outside = tmp_path / "outside"
     outside.mkdir()
     expected = plant(kb, outside)
     site = kb / "site"
-    shutil.copytree(clean_site, site)
-    before = digest(site)
+    previous_site(clean_site, site)
+    before = clean_digest
 
     checked = run(kb, "check")
     built = run(kb, "build")
@@ -215,7 +229,7 @@ def test_a_link_is_refused_by_check_and_build_and_its_target_never_read(plant, c
     assert MARKER not in (site / "sw.js").read_text(encoding="utf-8")
 
 
-def test_a_linked_pyodide_file_is_not_published(clean_site: Path, tmp_path: Path):
+def test_a_linked_pyodide_file_is_not_published(clean_site: Path, clean_digest, tmp_path: Path):
     """node_modules is no source of the knowledge base, but its Pyodide files are copied into the site and precached."""
     kb = copy_kb(tmp_path / "kb", "site_assets", "mkdocs.yml")
     (tmp_path / "secret.json").write_text(f'{{"leak": "{MARKER}"}}')
@@ -225,8 +239,8 @@ def test_a_linked_pyodide_file_is_not_published(clean_site: Path, tmp_path: Path
         shutil.copyfile(clean_site / "assets" / "pyodide" / name, package / name)
     (package / "pyodide-lock.json").symlink_to(tmp_path / "secret.json")
     site = kb / "site"
-    shutil.copytree(clean_site, site)
-    before = digest(site)
+    previous_site(clean_site, site)
+    before = clean_digest
 
     built = run(kb, "build")
 
