@@ -10,9 +10,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from generator.site.minify import minify_assets
+from tests.conftest import require_or_skip
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "generator" / "assets"
@@ -29,7 +28,7 @@ console.log(JSON.stringify([spaced, squeezed, typeof readFileSync]));
 def _node() -> str:
     node = shutil.which("node")
     if not node:
-        pytest.skip("node is not installed")
+        require_or_skip("node is not installed")
     return node
 
 
