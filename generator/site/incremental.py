@@ -11,6 +11,12 @@ page's front matter, or the set of files makes a full build, as does a failed
 one. The search index is the one output that gathers every page: the entries
 of the pages rendered again replace theirs in the last full index.
 
+Between two such runs the configuration and the set of files are the same, so
+converting a page's Markdown gives what it gave last time when the Markdown is
+the same: a dirty run takes that (its HTML, table of contents, anchors and the
+links to other pages' anchors, which MkDocs still checks across every page)
+instead of converting it again, and its theme compiles its templates once.
+
 Every page still goes through the safety layers (harden.py), and the site is
 swapped in whole, as ``build`` does: the kept output is linked into the new
 site (hard links: 1,100 files in a blink), so every step after the engine
@@ -21,12 +27,16 @@ kept output to that.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
+
+import jinja2
+import jinja2.bccache
 
 from .engine_config import write_engine_config
 from .engines import run_engine
@@ -43,6 +53,8 @@ class KeptEngineOutput:
         self.folder = folder
         self.settings: str | None = None  # the configuration and theme the kept site was made with; None: build it all
         self.last_run = "full"  # how the last run went: "full" or "dirty" (N pages); for the preview's log and bench
+        self.rendered: dict[str, _Rendered] = {}  # by page (src_uri): what the last successful run converted
+        self.templates = _TemplateCode()  # the theme's templates, compiled, while the settings stay the same
 
     def run(self, engine: str, config: dict, scratch: Path, sources: dict[str, list[Path]], root: Path) -> None:
         """Build ``config``'s site into its site_dir, rendering again only what changed when that is enough."""
@@ -62,11 +74,12 @@ class KeptEngineOutput:
         self.settings = None  # until this run succeeds
         if not dirty:
             shutil.rmtree(site, ignore_errors=True)
-        with _quiet_dirty_warning(), _every_page_read():
+            self.rendered, self.templates = {}, _TemplateCode()
+        with _quiet_dirty_warning(), _every_page_read(), _converted_once(self.rendered, self.templates) as rendered:
             mkdocs_build(write_engine_config(local, self.folder / "mkdocs.yml"), sources, root, dirty=dirty)
         if before is not None:
             _merge_search_index(before, site / SEARCH_INDEX)
-        self.settings = settings
+        self.settings, self.rendered = settings, rendered
         self.last_run = f"dirty ({len(docs_change.bodies)} pages)" if dirty else "full"
         link_tree(site, Path(config["site_dir"]))
 
@@ -159,6 +172,66 @@ def _every_page_read():
         yield
     finally:
         mkdocs_build_module._populate_page = original
+
+
+class _Rendered:
+    """What converting one page's Markdown gave (``Page.render``), kept apart from the page and its build's files."""
+
+    def __init__(self, page) -> None:
+        self.markdown, self.content, self.title = page.markdown, page.content, page._title_from_render
+        self.toc = copy.deepcopy(page.toc)  # Material's tags listing adds entries to a page's toc: each run gets its own
+        self.anchors = frozenset(page.present_anchor_ids or ())
+        self.links = {file.src_uri: dict(links) for file, links in (page.links_to_anchors or {}).items()}
+
+    def restore(self, page, files) -> None:
+        page.content, page._title_from_render, page.toc = self.content, self.title, copy.deepcopy(self.toc)
+        page.present_anchor_ids = set(self.anchors)
+        page.links_to_anchors = {files.get_file_from_path(src): dict(links) for src, links in self.links.items()}
+
+
+@contextmanager
+def _converted_once(last: dict[str, _Rendered], templates: _TemplateCode):
+    """MkDocs converts a page whose Markdown is what it was in ``last`` (the previous successful run, same settings
+    and files; empty after a full one) by taking what it gave then; the run's conversions are yielded, to be kept
+    once it succeeds. The theme's environment compiles each template once (``templates``)."""
+    from mkdocs.structure.pages import Page
+    from mkdocs.theme import Theme
+
+    render, get_env, now = Page.render, Theme.get_env, {}
+
+    def converted(page, config, files) -> None:
+        kept = last.get(page.file.src_uri)
+        if kept is not None and kept.markdown == page.markdown:
+            kept.restore(page, files)
+        else:
+            render(page, config, files)
+            kept = _Rendered(page)
+        now[page.file.src_uri] = kept
+
+    def env_with_code(theme):
+        env = get_env(theme)
+        env.bytecode_cache = templates
+        return env
+
+    Page.render, Theme.get_env = converted, env_with_code
+    try:
+        yield now
+    finally:
+        Page.render, Theme.get_env = render, get_env
+
+
+class _TemplateCode(jinja2.BytecodeCache):
+    """Compiled templates in memory, by name and source (Jinja checks the source's checksum before using one)."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
 
 
 class _DropDirtyWarning(logging.Filter):
