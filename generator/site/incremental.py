@@ -35,9 +35,7 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
-import jinja2
-import jinja2.bccache
-
+from ..render.template_code import TemplateCode
 from .engine_config import write_engine_config
 from .engines import run_engine
 from .mkdocs_run import mkdocs_build
@@ -54,7 +52,7 @@ class KeptEngineOutput:
         self.settings: str | None = None  # the configuration and theme the kept site was made with; None: build it all
         self.last_run = "full"  # how the last run went: "full" or "dirty" (N pages); for the preview's log and bench
         self.rendered: dict[str, _Rendered] = {}  # by page (src_uri): what the last successful run converted
-        self.templates = _TemplateCode()  # the theme's templates, compiled, while the settings stay the same
+        self.templates = TemplateCode()  # the theme's templates, compiled, while the settings stay the same
 
     def run(self, engine: str, config: dict, scratch: Path, sources: dict[str, list[Path]], root: Path) -> None:
         """Build ``config``'s site into its site_dir, rendering again only what changed when that is enough."""
@@ -74,7 +72,7 @@ class KeptEngineOutput:
         self.settings = None  # until this run succeeds
         if not dirty:
             shutil.rmtree(site, ignore_errors=True)
-            self.rendered, self.templates = {}, _TemplateCode()
+            self.rendered, self.templates = {}, TemplateCode()
         with _quiet_dirty_warning(), _every_page_read(), _converted_once(self.rendered, self.templates) as rendered:
             mkdocs_build(write_engine_config(local, self.folder / "mkdocs.yml"), sources, root, dirty=dirty)
         if before is not None:
@@ -190,7 +188,7 @@ class _Rendered:
 
 
 @contextmanager
-def _converted_once(last: dict[str, _Rendered], templates: _TemplateCode):
+def _converted_once(last: dict[str, _Rendered], templates: TemplateCode):
     """MkDocs converts a page whose Markdown is what it was in ``last`` (the previous successful run, same settings
     and files; empty after a full one) by taking what it gave then; the run's conversions are yielded, to be kept
     once it succeeds. The theme's environment compiles each template once (``templates``)."""
@@ -218,20 +216,6 @@ def _converted_once(last: dict[str, _Rendered], templates: _TemplateCode):
         yield now
     finally:
         Page.render, Theme.get_env = render, get_env
-
-
-class _TemplateCode(jinja2.BytecodeCache):
-    """Compiled templates in memory, by name and source (Jinja checks the source's checksum before using one)."""
-
-    def __init__(self) -> None:
-        self.code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.code:
-            bucket.bytecode_from_string(self.code[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.code[bucket.key] = bucket.bytecode_to_string()
 
 
 class _DropDirtyWarning(logging.Filter):

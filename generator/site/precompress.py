@@ -21,18 +21,24 @@ SUFFIXES = (".html", ".js", ".mjs", ".css", ".json", ".wasm", ".zip", ".svg", ".
 SMALLEST = 1024  # bytes: below one packet, a copy saves nothing
 _CACHED_FROM = 64 * 1024  # Pyodide's files, the search index: pages compress in milliseconds
 _BEST_BELOW = 1_000_000
+_recent: dict[str, bytes] = {}  # the last call's copies of small files, by their bytes' digest and suffix (see precompress)
 
 
 def precompress(site: Path) -> int:
-    """Write the .gz and .br copies of ``site``'s files; return how many files got them."""
-    cache = _cache_dir()
+    """Write the .gz and .br copies of ``site``'s files; return how many files got them.
+
+    The copies of small files made by the last call are kept in memory: the live preview builds again and again,
+    and its pages mostly come out the same, so it compresses only the ones an edit changed."""
+    global _recent
+    cache, made = _cache_dir(), {}
     done = 0
     for path in sorted(p for p in site.rglob("*") if p.is_file() and p.suffix in SUFFIXES and p.stat().st_size >= SMALLEST):
         data = path.read_bytes()
         key = hashlib.sha256(data).hexdigest()
         for suffix, compress in ((".gz", _gzip), (".br", _brotli)):
-            _write(path.with_name(path.name + suffix), cache / f"{key}{suffix}", data, compress)
+            _write(path.with_name(path.name + suffix), cache / f"{key}{suffix}", data, compress, made)
         done += 1
+    _recent = made
     return done
 
 
@@ -47,9 +53,10 @@ def _brotli(data: bytes) -> bytes:
     return brotli.compress(data, quality=quality)
 
 
-def _write(target: Path, cached: Path, data: bytes, compress) -> None:
+def _write(target: Path, cached: Path, data: bytes, compress, made: dict[str, bytes]) -> None:
     if len(data) < _CACHED_FROM:
-        target.write_bytes(compress(data))
+        made[cached.name] = _recent.get(cached.name) or compress(data)
+        target.write_bytes(made[cached.name])
         return
     if cached.is_file():
         shutil.copyfile(cached, target)

@@ -38,6 +38,7 @@ PROBE = Path(__file__).with_name("stdlib_probe.mjs")
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 _PROBE_TIMEOUT_S = 300
 _KEPT = 8  # cut-down zips in the cache (3 MB each): a few engines and Pyodides side by side
+_MODULES_SEEN: dict[str, list[str]] = {}  # _cpython_modules' answers in this process, by the digest of what it read
 _CPYTHON_RUN = """
 import json, sys
 sys.path.insert(0, sys.argv[1])
@@ -78,7 +79,18 @@ def write_stdlib(pyodide: Path, target: Path, engine_zip: Path, rules: Path, ans
 
 
 def _cpython_modules(engine_zip: Path, rules: Path, answers: Path) -> list[str]:
-    """The modules the same answers import on this CPython, from the same engine zip (a clean interpreter)."""
+    """The modules the same answers import on this CPython, from the same engine zip (a clean interpreter).
+    Remembered by what the run reads: the live preview rebuilds with the same engine, rules and cases again and again,
+    and starting an interpreter to score them all cost it most of a second each time."""
+    seen = hashlib.sha256(b"".join(hashlib.sha256(path.read_bytes()).digest() for path in (engine_zip, rules, answers))).hexdigest()
+    if seen not in _MODULES_SEEN:
+        _MODULES_SEEN[seen] = _run_cpython(engine_zip, rules, answers)
+        for old in list(_MODULES_SEEN)[:-_KEPT]:
+            del _MODULES_SEEN[old]
+    return list(_MODULES_SEEN[seen])
+
+
+def _run_cpython(engine_zip: Path, rules: Path, answers: Path) -> list[str]:
     run = subprocess.run([sys.executable, "-I", "-S", "-c", _CPYTHON_RUN, str(engine_zip), str(rules), str(answers)],
                          capture_output=True, text=True, timeout=_PROBE_TIMEOUT_S)
     if run.returncode != 0:
