@@ -3,6 +3,7 @@ build makes of the same sources, byte for byte (tags, search index and service w
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,62 @@ def test_what_other_pages_show_makes_a_full_build(kb: Path, tmp_path: Path, edit
     finally:
         article.write_text(original)
         added.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def converted(monkeypatch) -> list[str]:
+    """The pages MkDocs converts from Markdown to HTML (``Page.render``), in order, for the builds that follow."""
+    from mkdocs.structure.pages import Page
+
+    pages: list[str] = []
+    render = Page.render
+
+    def counted(page, config, files):
+        pages.append(page.file.src_uri)
+        return render(page, config, files)
+
+    monkeypatch.setattr(Page, "render", counted)
+    return pages
+
+
+def changed_markdown(kb: Path, before: dict[str, bytes]) -> set[str]:
+    """The generated pages whose Markdown differs from ``before`` (build/ keeps the last docs tree that built)."""
+    after = files(kb / "build" / "docs")
+    return {name for name, text in after.items() if name.endswith(".md") and before.get(name) != text}
+
+
+def test_a_body_edit_converts_that_page_alone(kb: Path, tmp_path: Path, converted: list[str]):
+    kept = KeptEngineOutput(tmp_path / "kept")
+    rebuilt_like_a_full_build(kb, kept, tmp_path)
+    article = sorted((kb / "content" / "articles").glob("*.md"))[7]
+    original, before = article.read_text(), files(kb / "build" / "docs")
+    try:
+        article.write_text(original + "\n## A heading the edit added\n\nAnd a sentence under it.\n")
+        converted.clear()
+        build_site(kb, tmp_path / "preview", URL, kept=kept)
+        assert kept.last_run == "dirty (1 pages)"
+        assert converted == [f"articles/{article.name.split('-')[0]}.md"] == sorted(changed_markdown(kb, before))
+        assert rebuilt_like_a_full_build(kb, kept, tmp_path) == "dirty (0 pages)"
+    finally:
+        article.write_text(original)
+
+
+def test_a_rule_edit_that_changes_an_outcome_converts_the_pages_that_show_it(tmp_path: Path, converted: list[str]):
+    kb = tmp_path / "kb"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "plant-kb", kb)
+    home = kb / "content" / "pages" / "home.md"
+    home.write_text(home.read_text() + "\nWatered means [[milestone.watered.met_when]].\n")
+    kept = KeptEngineOutput(tmp_path / "kept")
+    rebuilt_like_a_full_build(kb, kept, tmp_path)
+    rule = kb / "rules" / "milestones" / "watered.yaml"
+    rule.write_text(rule.read_text().replace("waterings_per_week >= 2", "waterings_per_week >= 1.5"))  # 1.5 a week: now met
+    before, rules_before = files(kb / "build" / "docs"), (tmp_path / "preview" / "assets" / "kb" / "rules.json").read_bytes()
+    converted.clear()
+    build_site(kb, tmp_path / "preview", URL, kept=kept)
+    changed = changed_markdown(kb, before)
+    assert kept.last_run == f"dirty ({len(changed)} pages)"
+    assert {"index.md", "milestones/watered.md"} <= changed and "sources.md" not in changed
+    assert sorted(converted) == sorted(changed)
+    assert rebuilt_like_a_full_build(kb, kept, tmp_path) == "dirty (0 pages)"
+    assert b"1.5" in (tmp_path / "preview" / "index.html").read_bytes()
+    assert (tmp_path / "preview" / "assets" / "kb" / "rules.json").read_bytes() != rules_before
