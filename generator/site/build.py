@@ -34,6 +34,7 @@ from .layers import asset_files, template_dirs, write_theme
 from .minify import minify_assets
 from .engines import chosen_engine, run_engine
 from .harden import harden_site
+from .head_start import HeadStart
 from .search_worker import place_search_standin
 from .incremental import KeptEngineOutput
 from .offline import bundle_meta, bundle_query, write_offline_page, write_service_worker
@@ -161,9 +162,14 @@ def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = 
         try:
             theme = write_theme(root, Path(scratch) / "theme")
             config = engine_config(owner, docs=docs, site=new_site, theme=theme, pages=written, site_url=site_url)
-            (kept.run if kept else run_engine)(engine, config, Path(scratch), sources, root)
-            place_search_standin(new_site, f"{ASSETS_DIR}/search-standin.js")  # beside the search worker it defers
-            harden_site(new_site, pins=bundle_meta(bundle_query(new_site, BUNDLE)))
+            # the pins from the docs tree: the engine copies those files as they are (harden_site checks each page's key)
+            with HeadStart(bundle_meta(bundle_query(docs, BUNDLE)), enabled=kept is None and engine == "mkdocs") as early:
+                if kept:
+                    kept.run(engine, config, Path(scratch), sources, root)
+                else:
+                    run_engine(engine, config, Path(scratch), sources, root, plugins=early.plugins())
+                place_search_standin(new_site, f"{ASSETS_DIR}/search-standin.js")  # beside the search worker it defers
+                harden_site(new_site, pins=bundle_meta(bundle_query(new_site, BUNDLE)), early=early.results())
             write_service_worker(new_site, _site_id(docs), lazy_dirs=(PYODIDE_DIR,), lazy_files=(f"{ASSETS_DIR}/engine.zip", f"{ASSETS_DIR}/rules.json"))
             precompress(new_site)  # .gz and .br beside large files, for hosts that serve them
             _readable(new_site)

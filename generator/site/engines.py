@@ -39,11 +39,12 @@ def chosen_engine(name: str | None) -> str:
     return engine
 
 
-def run_engine(engine: str, config: dict, scratch: Path, sources: dict[str, list[Path]], root: Path) -> None:
+def run_engine(engine: str, config: dict, scratch: Path, sources: dict[str, list[Path]], root: Path,
+               plugins: dict | None = None) -> None:
     """Build the site ``config`` describes, its configuration file written to ``scratch``; a problem MkDocs finds is
-    placed in the file it came from."""
+    placed in the file it came from. ``plugins``: MkDocs plugins of ours by name (Zensical runs none)."""
     if engine == "mkdocs":
-        mkdocs_build(write_engine_config(config, scratch / "mkdocs.yml"), sources, root)
+        mkdocs_build(write_engine_config(config, scratch / "mkdocs.yml"), sources, root, plugins=plugins)
     else:
         zensical_build(config, scratch, sources, root)
 

@@ -19,6 +19,8 @@ Each page is read and written once (the bundle's pins go in on the way,
 they are shared among the machine's cores. What a page became is kept by the
 SHA-256 of what the engine wrote: the live preview's next build, whose pages
 mostly come out of the engine unchanged, hardens only the ones that changed.
+A full MkDocs build hands most pages over while the engine still writes the others
+(``head_start.py``), by the same key, so little of this is left when it finishes.
 
 Titles need no step here: the generated Markdown escapes them, the engines
 print them as escaped text, and the theme override escapes the <title>
@@ -56,17 +58,18 @@ _CHUNK = 32  # pages a worker takes at a time
 _last: dict[bytes, tuple[str, PageAudit, bool]] = {}
 
 
-def harden_site(site: Path, pins: str = "") -> None:
+def harden_site(site: Path, pins: str = "", early: dict[bytes, tuple[str, PageAudit, bool]] | None = None) -> None:
     """Pin (``pins``: the <meta> that names the bundle's revisions, offline.bundle_meta), sanitise, audit and give
     every page the policy, reading and writing each page once; raise UserError (the site is not published) on a
-    finding."""
+    finding. ``early``: pages hardened while the engine ran (head_start.py), by the same key as the last build's."""
     global _last
+    early = early or {}
     paths = sorted(site.rglob("*.html"))
     texts = [path.read_text(encoding="utf-8") for path in paths]
     keys = [_key(text, pins) for text in texts]
-    fresh = [index for index, key in enumerate(keys) if key not in _last]
+    fresh = [index for index, key in enumerate(keys) if key not in _last and key not in early]
     done = dict(zip((keys[i] for i in fresh), _harden_all([texts[i] for i in fresh], pins)))
-    kept = {key: _last.get(key) or done[key] for key in keys}
+    kept = {key: _last.get(key) or early.get(key) or done[key] for key in keys}
     results = [kept[key] for key in keys]
     rels = [path.relative_to(site).as_posix() for path in paths]
     problems, hashes = site_problems(dict(zip(rels, (audit for _, audit, _ in results))))

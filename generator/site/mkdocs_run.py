@@ -21,10 +21,11 @@ _DOC_FILE = re.compile(r"Doc file '([^']+)'")
 _QUOTED = re.compile(r"'([^']+)'")
 
 
-def mkdocs_build(config_file: Path, sources: dict[str, list[Path]], root: Path, dirty: bool = False) -> None:
+def mkdocs_build(config_file: Path, sources: dict[str, list[Path]], root: Path, dirty: bool = False,
+                 plugins: dict | None = None) -> None:
     """Build with the generated configuration ``config_file`` (engine_config.py);
     ``sources`` maps a generated page to the files it was made from. ``dirty`` renders only the pages whose
-    Markdown is newer than their HTML (the live preview's, incremental.py)."""
+    Markdown is newer than their HTML (the live preview's, incremental.py); ``plugins``, ours by name, run too."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from markdown.extensions.toc import slugify
@@ -39,6 +40,8 @@ def mkdocs_build(config_file: Path, sources: dict[str, list[Path]], root: Path, 
         toc = config.mdx_configs.setdefault("toc", {})  # a Python function, which the written configuration cannot name
         toc["slugify"] = unreserved_slugify(toc.get("slugify") or slugify)
         config.plugins["kb-nav-place"] = NavPlacePlugin()
+        for name, plugin in (plugins or {}).items():
+            config.plugins[name] = plugin
         build(config, dirty=dirty)
     except (Abort, ConfigurationError) as err:
         messages = collector.messages or [str(err)]
