@@ -10,6 +10,7 @@ from pathlib import Path
 
 import brotli
 
+from generator.site import precompress
 from generator.site.precompress import SMALLEST, SUFFIXES
 
 
@@ -35,3 +36,43 @@ def test_the_service_worker_never_lists_a_compressed_copy(built_site: Path):
     assert "assets/pyodide/pyodide.asm.wasm" in urls
     assert not [url for url in urls if url.endswith((".gz", ".br"))]
 
+
+
+def copies(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.suffix in (".gz", ".br")}
+
+
+def pages_of(folder: Path, count: int, word: str = "text") -> Path:
+    for number in range(count):
+        path = folder / f"p{number}" / "index.html"
+        path.parent.mkdir(parents=True)
+        path.write_text(f"<!doctype html><title>{number}</title>" + f"<p>{word} {number} " * 200)
+    return folder
+
+
+def test_copies_made_in_worker_processes_equal_those_made_alone(tmp_path: Path, monkeypatch):
+    alone, shared = pages_of(tmp_path / "alone", 40), pages_of(tmp_path / "shared", 40)
+    monkeypatch.setattr(precompress, "_recent", {})
+    precompress.precompress(alone)
+    monkeypatch.setattr(precompress, "_recent", {})
+    monkeypatch.setattr(precompress, "PARALLEL_FROM", 2)
+    workers = []
+    real = precompress.ProcessPoolExecutor
+    monkeypatch.setattr(precompress, "ProcessPoolExecutor", lambda *a, **k: workers.append(a) or real(*a, **k))
+    precompress.precompress(shared)
+    assert workers, "the shared path was not taken"
+    assert copies(shared) == copies(alone) and len(copies(alone)) == 80
+
+
+def test_a_changed_file_gets_new_copies_from_both_caches(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    site = pages_of(tmp_path / "site", 3)
+    large = site / "big.json"
+    large.write_text(json.dumps(list(range(20_000))))  # above the size whose copies are kept on disk
+    precompress.precompress(site)
+    large.write_text(json.dumps(list(range(1, 20_001))))
+    (site / "p1" / "index.html").write_text("<!doctype html><p>edited " * 100)
+    precompress.precompress(site)
+    for path in (large, site / "p1" / "index.html"):
+        assert gzip.decompress(path.with_name(path.name + ".gz").read_bytes()) == path.read_bytes()
+        assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == path.read_bytes()

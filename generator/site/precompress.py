@@ -13,33 +13,63 @@ import gzip
 import hashlib
 import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import brotli
+
+from .harden import _start_method
 
 SUFFIXES = (".html", ".js", ".mjs", ".css", ".json", ".wasm", ".zip", ".svg", ".xml", ".txt", ".map")
 SMALLEST = 1024  # bytes: below one packet, a copy saves nothing
 _CACHED_FROM = 64 * 1024  # Pyodide's files, the search index: pages compress in milliseconds
 _BEST_BELOW = 1_000_000
-_recent: dict[str, bytes] = {}  # the last call's copies of small files, by their bytes' digest and suffix (see precompress)
+_recent: dict[str, tuple[bytes, bytes]] = {}  # the last call's (gzip, brotli) copies of small files, by their bytes' digest
+# Pages compress in about a millisecond each: below this many, starting worker processes costs more than it saves.
+PARALLEL_FROM = 300
+_CHUNK = 16
 
 
 def precompress(site: Path) -> int:
     """Write the .gz and .br copies of ``site``'s files; return how many files got them.
 
     The copies of small files made by the last call are kept in memory: the live preview builds again and again,
-    and its pages mostly come out the same, so it compresses only the ones an edit changed."""
+    and its pages mostly come out the same, so it compresses only the ones an edit changed. The others are
+    compressed in worker processes when there are enough of them to pay (``PARALLEL_FROM``)."""
     global _recent
-    cache, made = _cache_dir(), {}
-    done = 0
+    cache, small, done = _cache_dir(), {}, 0
     for path in sorted(p for p in site.rglob("*") if p.is_file() and p.suffix in SUFFIXES and p.stat().st_size >= SMALLEST):
         data = path.read_bytes()
         key = hashlib.sha256(data).hexdigest()
-        for suffix, compress in ((".gz", _gzip), (".br", _brotli)):
-            _write(path.with_name(path.name + suffix), cache / f"{key}{suffix}", data, compress, made)
         done += 1
+        if len(data) < _CACHED_FROM:
+            small.setdefault(key, (data, []))[1].append(path)
+            continue
+        for suffix, compress in ((".gz", _gzip), (".br", _brotli)):
+            _write(path.with_name(path.name + suffix), cache / f"{key}{suffix}", data, compress)
+    new = [key for key in small if key not in _recent]
+    made = {key: _recent[key] for key in small if key in _recent}
+    made.update(zip(new, _compress_all([small[key][0] for key in new])))
+    for key, (_, paths) in small.items():
+        for path in paths:
+            for suffix, copy in zip((".gz", ".br"), made[key]):
+                path.with_name(path.name + suffix).write_bytes(copy)
     _recent = made
     return done
+
+
+def _compress_all(datas: list[bytes]) -> list[tuple[bytes, bytes]]:
+    """(gzip, brotli) of each, in worker processes from ``PARALLEL_FROM`` files on (neither library lets two
+    threads compress at once here: measured, two threads took as long as one)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(datas) < PARALLEL_FROM or workers < 2:
+        return [_both(data) for data in datas]
+    with ProcessPoolExecutor(workers, mp_context=_start_method()) as pool:
+        return list(pool.map(_both, datas, chunksize=_CHUNK))
+
+
+def _both(data: bytes) -> tuple[bytes, bytes]:
+    return _gzip(data), _brotli(data)
 
 
 def _gzip(data: bytes) -> bytes:
@@ -53,11 +83,8 @@ def _brotli(data: bytes) -> bytes:
     return brotli.compress(data, quality=quality)
 
 
-def _write(target: Path, cached: Path, data: bytes, compress, made: dict[str, bytes]) -> None:
-    if len(data) < _CACHED_FROM:
-        made[cached.name] = _recent.get(cached.name) or compress(data)
-        target.write_bytes(made[cached.name])
-        return
+def _write(target: Path, cached: Path, data: bytes, compress) -> None:
+    """A large file's copy, from the cache named after its bytes, else made and kept there."""
     if cached.is_file():
         shutil.copyfile(cached, target)
         return
