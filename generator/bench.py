@@ -226,7 +226,7 @@ _STORED = """async () => {
     const cache = await caches.open(name);
     for (const request of await cache.keys()) {
       const bytes = (await (await cache.match(request)).arrayBuffer()).byteLength;
-      if (name === "kb-snapshot") out.snapshot_bytes = bytes;
+      if (name.startsWith("kb-snapshot:")) out.snapshot_bytes = bytes;  // snapshot.js: one cache per site
       else if (request.url.includes("pyodide.asm.wasm")) out.runtime_cached = true;
       else if (!request.url.includes("/assets/pyodide/")) { out.precache.entries += 1; out.precache.bytes += bytes; }
     }

@@ -32,7 +32,7 @@
 
 import { fetchPinned } from "./pinned.js";
 import { t, translated } from "./i18n.js";
-import { findSnapshot, forgetSnapshot, hasSnapshot, saveSnapshot } from "./snapshot.js";
+import { findSnapshot, forgetSnapshot, hasSnapshot, readSnapshot, saveSnapshot } from "./snapshot.js";
 
 const here = new URL(".", import.meta.url);
 // The start's phases, in the reader's words: the download (bytes), then starting Python as its own
@@ -82,8 +82,10 @@ function enter(next) {
 // Pyodide reports a missing or broken file on the console and then waits for ever. Every
 // download in this worker, Pyodide's and ours, goes through this wrapper: a failed one rejects
 // its own fetch and ends the start at once, naming the file, instead of after the page's
-// time limit. The wrapper also counts the bytes of each body as they arrive, in a new Response
-// with the same status and headers (so WebAssembly still compiles while it streams).
+// time limit. The wrapper also counts the bytes of each body as they arrive, on a clone: the
+// response Pyodide gets is the browser's own, so WebAssembly compiles while it streams and
+// Chromium keeps the compiled code beside the cached file (a Response built here has no such
+// cache, and the wasm would be compiled again on every visit).
 let downloadFailed;
 const failedDownload = new Promise((_, reject) => {
   downloadFailed = reject;
@@ -105,18 +107,15 @@ self.fetch = async (resource, options) => {
 };
 
 function countBody(response) {
-  if (!response.body || typeof TransformStream !== "function") return response;
-  const counter = new TransformStream({
-    transform(chunk, controller) {
-      counted(chunk.byteLength);
-      controller.enqueue(chunk);
-    },
+  if (!response.body) return response;
+  const reader = response.clone().body.getReader();
+  const count = () => reader.read().then(({ done, value }) => {
+    if (done) return undefined;
+    counted(value.byteLength);
+    return count();
   });
-  return new Response(response.body.pipeThrough(counter), {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
+  count().catch(() => {}); // a broken body is the consumer's to report
+  return response;
 }
 
 // One of this page's build's files, checked; a failure (another build's bytes too) ends the start at once.
@@ -174,6 +173,8 @@ async function normalStart(loadPyodide) {
 }
 
 // A snapshot restore, or null when there is none to try or it failed (the failed one is forgotten).
+// The snapshot (31 MB) is read while loadPyodide fetches its wasm and imports its scripts, not
+// before it starts: loadPyodide awaits the bytes only when it is about to compile and restore.
 async function restoredStart(loadPyodide) {
   let info;
   try {
@@ -181,8 +182,10 @@ async function restoredStart(loadPyodide) {
   } catch (error) {
     return null;
   }
-  const snapshot = await findSnapshot(info.key);
-  if (!snapshot) return null;
+  const kept = await findSnapshot(info.key);
+  if (!kept) return null;
+  const snapshot = readSnapshot(kept);
+  snapshot.catch(() => {}); // reported by loadPyodide, which awaits it
   try {
     const pyodide = await withTimeout(loadPyodide(pyodideOptions({ _loadSnapshot: snapshot })), RESTORE_LIMIT_MS);
     enter("engine");
