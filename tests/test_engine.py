@@ -160,8 +160,8 @@ def test_stage_and_flag_explanations_carry_the_values():
     flags = {f["id"]: f for f in result["flags"]}
     assert flags["revenue-without-fit"]["why"] == (
         "Raised because: $1,200,000 of revenue over the last 12 months, which is at least $1,000,000; "
-        "Spinning Plates stage is Stage 1: Getting to $1M. "
-        "To reach Stage 2: you answered no to “Have you found the right product for the right market?” (needs yes); "
+        "Spinning Plates stage is Getting to $1M. "
+        "To reach All three in place (our name): you answered no to “Have you found the right product for the right market?” (needs yes); "
         "“Is your marketing message tested and tuned to that market?” is not answered yet (needs yes); "
         "you answered no to “Have you worked out a repeatable way to sell the product?” (needs yes)."
     )

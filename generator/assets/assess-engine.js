@@ -49,7 +49,7 @@ export function startEngine() {
     const watch = () => {
       clearTimeout(timer);
       const seconds = Math.round(limit / 1000);
-      const stalled = tn("the Python engine stopped loading: nothing arrived for {seconds} second", "the Python engine stopped loading: nothing arrived for {seconds} seconds", seconds, { seconds });
+      const stalled = tn("loading stopped: nothing arrived for {seconds} second", "loading stopped: nothing arrived for {seconds} seconds", seconds, { seconds });
       timer = setTimeout(() => reject(new Error(stalled)), limit);
     };
     watch();

@@ -12,7 +12,7 @@ const PIP_WORDS = { met: () => t("met"), not_met: () => t("not met"), unknown: (
 const SEVERITY_WORDS = { high: () => t("high risk"), medium: () => t("medium risk"), low: () => t("low risk") };
 
 export function buildSummary() {
-  const bar = el("div", { class: "kb-summary__bar" }, el("p", { class: "kb-summary__lead", text: t("Your results appear here as soon as the engine has started.") }));
+  const bar = el("div", { class: "kb-summary__bar" }, el("p", { class: "kb-summary__lead", text: t("Your results appear here as soon as the self-assessment has started.") }));
   const more = el("div", { class: "kb-summary__more", id: "kb-summary-more" });
   const toggle = el("button", { type: "button", class: "kb-summary__toggle", "aria-expanded": "false", "aria-controls": "kb-summary-more", text: t("Show warnings and this week's actions") });
   const box = el("section", { class: "kb-summary", "data-kb": "summary", "aria-label": t("Your answer at a glance") }, bar, toggle, more);

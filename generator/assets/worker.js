@@ -35,14 +35,14 @@ import { t, translated } from "./i18n.js";
 import { findSnapshot, forgetSnapshot, hasSnapshot, readSnapshot, saveSnapshot } from "./snapshot.js";
 
 const here = new URL(".", import.meta.url);
-// The start's phases, in the reader's words: the download (bytes), then starting Python as its own
+// The start's phases, in the reader's words (no "Python", no "engine"): the download (bytes), then starting as its own
 // step; a visit that finds the engine kept on this device only starts.
 const PROGRESS = {
   download: (bytes) => (bytes
-    ? t("Step 1 of 2: downloading Python ({size} MB, only on the first visit)…", { size: (bytes / 1e6).toFixed(1) })
-    : t("Step 1 of 2: downloading Python (only on the first visit)…")),
-  start: () => t("Step 2 of 2: starting Python in this browser…"),
-  engine: () => t("Step 2 of 2: starting the scoring engine…"),
+    ? t("Step 1 of 2: downloading the self-assessment ({size} MB, only on the first visit)…", { size: (bytes / 1e6).toFixed(1) })
+    : t("Step 1 of 2: downloading the self-assessment (only on the first visit)…")),
+  start: () => t("Step 2 of 2: starting the self-assessment in this browser…"),
+  engine: () => t("Step 2 of 2: preparing your results…"),
   again: () => t("Starting the self-assessment: it is already on this device…"),
 };
 const PROGRESS_EVERY_MS = 250;

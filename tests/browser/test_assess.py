@@ -177,7 +177,7 @@ def test_a_runtime_that_never_answers_times_out(page, site_url):
     page.route("**/pyodide.asm.wasm", lambda route: None)  # never answered
     page.goto(site_url + "assess/")
     page.wait_for_selector("#kb-assess[data-kb-state=error]", state="attached", timeout=20_000)
-    assert "stopped loading: nothing arrived for 2 seconds" in page.inner_text("[data-kb=status]")
+    assert "loading stopped: nothing arrived for 2 seconds" in page.inner_text("[data-kb=status]")
 
 
 def test_stages_flags_and_reading_are_marked_up(page, site_url):
