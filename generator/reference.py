@@ -73,9 +73,9 @@ def reference_markdown() -> str:
     ]
     for kind in KINDS:
         lines += [f"### {kind.name}", "", f"`{kind.pattern}`" + (" (required)" if kind.required else ""), "", kind.doc, "",
-                  "| Field | Type | | Meaning |", "|---|---|---|---|", *_fields(kind.fields), ""]
+                  "| Field | Type | Presence | Meaning |", "|---|---|---|---|", *_fields(kind.fields), ""]
     lines += ["## Articles", "", "`content/articles/V.CCSSAA-slug.md`: Markdown with this front matter.", "",
-              "| Field | Type | | Meaning |", "|---|---|---|---|", *_fields(ARTICLE), ""]
+              "| Field | Type | Presence | Meaning |", "|---|---|---|---|", *_fields(ARTICLE), ""]
     lines += [
         "## Text, Markdown and HTML", "",
         "Rules and articles arrive as pull requests, so their text is treated as untrusted. Markdown fields",
