@@ -191,7 +191,7 @@ async function mount(root) {
     },
   };
   applyAnswers(readLink(location.hash, rules.questions));
-  note = t("You can start answering now: your results appear as soon as this is done.");
+  note = t("You can start answering now.");
   onProgress(engine.progress);
   form.addEventListener("input", () => {
     forget();

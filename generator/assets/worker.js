@@ -39,9 +39,9 @@ const here = new URL(".", import.meta.url);
 // step; a visit that finds the engine kept on this device only starts.
 const PROGRESS = {
   download: (bytes) => (bytes
-    ? t("Step 1 of 2: downloading the self-assessment ({size} MB, only on the first visit)…", { size: (bytes / 1e6).toFixed(1) })
-    : t("Step 1 of 2: downloading the self-assessment (only on the first visit)…")),
-  start: () => t("Step 2 of 2: starting the self-assessment in this browser…"),
+    ? t("Step 1 of 2: downloading {size} MB (first visit only)…", { size: (bytes / 1e6).toFixed(1) })
+    : t("Step 1 of 2: downloading (first visit only)…")),
+  start: () => t("Step 2 of 2: starting in this browser…"),
   engine: () => t("Step 2 of 2: preparing your results…"),
   again: () => t("Starting the self-assessment: it is already on this device…"),
 };

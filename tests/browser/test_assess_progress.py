@@ -61,7 +61,7 @@ def test_the_progress_bar_advances_on_a_throttled_link(page, site_url, browser_s
     assert all(s["value"] == s["loaded"] and s["max"] == s["total"] for s in downloading), "the bar shows the bytes"
     assert {s["total"] for s in seen} == {true_size}, "the total is the true size the build wrote"
     assert loads[0] < true_size // 2, "progress starts well before the end"
-    size = re.search(r"^Step 1 of 2: downloading the self-assessment \((\d+\.\d) MB", seen[0]["text"])
+    size = re.search(r"^Step 1 of 2: downloading (\d+\.\d) MB", seen[0]["text"])
     assert size and size.group(1) == f"{true_size / 1e6:.1f}", seen[0]["text"]
     # Then starting, as a step of its own: the bar never stands full under "downloading" while Python starts.
     phases = [s["phase"] for s in seen]
@@ -72,12 +72,12 @@ def test_the_progress_bar_advances_on_a_throttled_link(page, site_url, browser_s
             assert s["text"].startswith("Step 2 of 2: starting"), s["text"]
             assert s["position"] == -1, "a bar without a value: it moves while Python starts"
         else:
-            assert s["text"].startswith("Step 1 of 2: downloading the self-assessment"), s["text"]
+            assert s["text"].startswith("Step 1 of 2: downloading"), s["text"]
     assert [s["loaded"] for s in seen if s["phase"] == "starting"][0] == true_size, "starting once every byte is in"
     # Once the questions are on the page, the reader is told to start answering.
     noted = [s for s in seen if s["note"]]
     assert noted and all(s["questions"] > 0 for s in noted), "the note comes with the questions"
-    assert noted[0]["note"] == "You can start answering now: your results appear as soon as this is done."
+    assert noted[0]["note"] == "You can start answering now."
     assert noted[0]["phase"] == "downloading", "the questions come before the runtime"
     assert page.query_selector("[data-kb=loading-note]") is None, "no note once the results are there"
 
