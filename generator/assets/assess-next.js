@@ -13,7 +13,12 @@ import { mainStage } from "./assess-stage.js";
 import { t, tn } from "./i18n.js";
 
 export function buildNext(form, inputs, rules, refresh) {
-  const box = el("section", { class: "kb-ask", "data-kb": "ask-next", "data-ids": "", "data-active": "false", hidden: true, tabindex: "-1" });
+  // Until the first result, a note holds the box's place, so the form below does not jump when it comes.
+  const box = el(
+    "section",
+    { class: "kb-ask", "data-kb": "ask-next", "data-ids": "", "data-active": "false", tabindex: "-1" },
+    el("p", { class: "kb-ask__more", text: t("“Answer next” appears here once the self-assessment has started: the questions that can still change your result, one at a time.") }),
+  );
   const next = { box, inputs, rules, refresh, ids: [], active: false, want: false, done: false, skipped: new Set(), at: null, shown: 0 };
   next.bar = el(
     "div",

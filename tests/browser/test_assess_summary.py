@@ -170,7 +170,7 @@ def test_nothing_jumps_while_the_engine_loads(page, site_url, size, fragment):
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     shift = page.evaluate("() => window.kbShift")
     print(f"\n[browser] CLS {size['width']}px {fragment[:12] or 'empty'}: {shift:.4f}")
-    assert shift < 0.1
+    assert shift < 0.05, "a good CLS is under 0.1; this page measures about 0.01, so 0.05 leaves room for a slow machine"
 
 
 def test_print_is_one_a4_page_with_date_answers_and_a_restore_link(page, site_url):
