@@ -174,7 +174,7 @@ def test_score_json_and_text_show_it():
     assert json.loads(run.stdout)["ask_next"][:2] == ["paying_customers", "hell_yes_customers"]
     run = subprocess.run([sys.executable, "-m", "generator", "score", "--answers", "-"], cwd=ROOT,
                          input='{"sales_calls_per_week": 10}', capture_output=True, text=True, check=True)
-    assert "  Answer next: How many paying customers do you have? (paying_customers); " in run.stdout
+    assert "  Answer next: How many customers have paid you so far, including any who have left? (paying_customers); " in run.stdout
 
 
 WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}

@@ -181,7 +181,7 @@ def test_print_is_one_a4_page_with_date_answers_and_a_restore_link(page, site_ur
     assert not page.is_visible(".kb-form")
     printed = page.inner_text("[data-kb=print-only]")
     assert re.search(r"Self-assessment of \d{1,2} \w{3} \d{4}", printed)
-    assert "How many paying customers do you have?" in printed and "Yes" in printed
+    assert "How many customers have paid you so far, including any who have left?" in printed and "Yes" in printed
     assert "1,200,000 USD" in printed, "numbers are grouped as people write them"
     link = page.get_attribute("[data-kb=print-only] a", "href")
     assert "paying_customers=8" in link and "scale_commitment=true" in link
