@@ -184,7 +184,8 @@ def test_the_home_pages_promise_matches_the_form():
     """The home page says how many questions the quick path takes and how many the form holds."""
     text = " ".join((ROOT / "content" / "pages" / "home.md").read_text(encoding="utf-8").split())
     figures = quick_paths(ROOT)["figures"]
-    assert f"over {figures['profiles'] // 100 * 100} varied answer sets" in text
-    assert f"half were done after {WORDS[math.ceil(figures['shown_median'])]} questions or fewer" in text
-    assert f"none took more than {WORDS[figures['targets']['max']]}" in text and figures["shown_max"] <= figures["targets"]["max"]
+    assert f"on {figures['profiles']} varied answer sets" in text
+    assert f"stopped asking after {WORDS[math.ceil(figures['shown_median'])]} questions or fewer for half of them" in text
+    assert f"after {WORDS[figures['shown_max']]} at most for all" in text and figures["shown_max"] <= figures["targets"]["max"]
+    assert f"{figures['decided']} ended with the next goal and the stage decided" in text
     assert f"{len(RULES['questions'])} questions in all" in text
