@@ -73,8 +73,9 @@ def _parser(prog: str = "python -m generator") -> argparse.ArgumentParser:
     bench.add_argument("what", choices=("assess", "site", "ask", "serve"),
                        help="assess: the self-assessment against a bare Pyodide page; site: builds of 100, 1,000 and 5,000 "
                             "synthetic articles against bare MkDocs; ask: the questions ask_next shows before the next goal "
-                            "and the stage are decided, over the corpus of answer profiles; serve: edit to reload in the "
-                            "live preview, this knowledge base and 1,000 synthetic articles, against mkdocs serve --dirty")
+                            "and the stage are decided or no question left can change them, over the corpus of answer "
+                            "profiles; serve: edit to reload in the live preview, this knowledge base and 1,000 synthetic "
+                            "articles, against mkdocs serve --dirty")
     bench.add_argument("--sizes", type=_sizes, default=None, metavar="N,N,...",
                        help="site and serve: the numbers of synthetic articles (default: 100,1000,5000 for site, 1000 for serve)")
     bench.add_argument("--check", action="store_true", help="exit 1 when a result misses the target printed beside it")

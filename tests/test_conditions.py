@@ -33,6 +33,9 @@ LABELS = {("met", "m1"): "m1 (5 calls a week)", ("met", "m2"): "m2 (1 paying cus
     ("met('m1') and met('m2') and met('m3') and paying_customers > 20",
      "m1, m2 and m3 are all met and you have more than 20 paying customers"),
     ("not met('m1') and (met('m2') or met('m3'))", "m1 (5 calls a week) is not met and either m2 (1 paying customer) is met or m3 is met"),
+    # three or more milestones, any of them: one list, not "either m2 is met or m3 is met or m4 is met"
+    ("not met('m1') and (met('m2') or met('m3') or met('m4'))",
+     "m1 (5 calls a week) is not met and at least one of m2 (1 paying customer), m3 or m4 is met"),
 ])
 def test_conditions_read_as_sentences(condition, words):
     assert in_words(condition, QUESTIONS, LABELS) == words

@@ -4,7 +4,7 @@
 // them can fail only here: showHistory says so in the section and the assessment carries on.
 
 import { el, shortDate, svg } from "./dom.js";
-import { t, tn } from "./i18n.js";
+import { language, t, tn } from "./i18n.js";
 import { readAnswers } from "./assess-read.js";
 import { fits, savedNotice } from "./assess-saved.js";
 
@@ -29,14 +29,21 @@ export function snapshotOf(rules, answers, result) {
   };
 }
 
-export function describe(snapshot) {
-  const values = { date: shortDate(new Date(snapshot.saved)), met: snapshot.required_met, of: snapshot.required_of, optional: snapshot.optional_met };
+// "12 Nov 2026, 14:05: 3 of 6 required milestones met, next goal m4: <its title>"; the time
+// tells apart two snapshots of one day, and the goal's title is the rules' own (an id they no longer
+// have stays an id).
+export function describe(snapshot, rules) {
+  const saved = new Date(snapshot.saved);
+  const time = saved.toLocaleTimeString(language() === "en" ? "en-GB" : language(), { hour: "2-digit", minute: "2-digit" });
+  const values = { date: t("{date}, {time}", { date: shortDate(saved), time }), met: snapshot.required_met, of: snapshot.required_of, optional: snapshot.optional_met };
   const met = typeof snapshot.required_of === "number"
     ? tn("{met} of {of} required milestone met", "{met} of {of} required milestones met", snapshot.required_of, values)
     : tn("{met} required milestone met", "{met} required milestones met", snapshot.required_met, values);
   const optional = snapshot.optional_met ? tn(" (and {optional} optional)", " (and {optional} optional)", snapshot.optional_met, values) : "";
-  const goal = snapshot.next_goal ? t("next goal {goal}", { goal: snapshot.next_goal }) : t("no next goal");
-  // Translators: "12 Nov 2026: 3 of 6 required milestones met (and 1 optional), next goal m4"
+  const milestone = snapshot.next_goal && rules ? rules.milestones.find((m) => m.id === snapshot.next_goal) : null;
+  const named = milestone ? t("{id}: {title}", { id: milestone.id, title: milestone.title }) : snapshot.next_goal;
+  const goal = snapshot.next_goal ? t("next goal {goal}", { goal: named }) : t("no next goal");
+  // Translators: "12 Nov 2026, 14:05: 3 of 6 required milestones met (and 1 optional), next goal m4: <its title>"
   return t("{date}: {met}{optional}, {goal}", { date: values.date, met, optional, goal });
 }
 
@@ -134,7 +141,7 @@ function renderHistory(box, store, hooks) {
   const list = el("ol", { class: "kb-history__list", reversed: true });
   for (let index = snapshots.length - 1; index >= 0; index--) {
     const snapshot = snapshots[index];
-    const label = describe(snapshot);
+    const label = describe(snapshot, hooks.rules);
     const item = el("li", { "data-kb": "snapshot" }, el("span", { class: "kb-history__label", text: label }));
     if (index > 0) item.append(el("span", { class: "kb-history__changes", "data-kb": "changes", text: changes(snapshots[index - 1], snapshot) }));
     const actions = el("span", { class: "kb-history__actions" });

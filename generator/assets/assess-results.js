@@ -2,7 +2,7 @@
 // reader's stage (one view, from the crosswalk), checklists and answers to double-check.
 
 import { el, pageUrl } from "./dom.js";
-import { alsoCalled, mainStage } from "./assess-stage.js";
+import { alsoCalled, mainStage, placeOf } from "./assess-stage.js";
 import { t } from "./i18n.js";
 
 const STATUS_WORDS = { met: () => t("Met"), not_met: () => t("Not met"), unknown: () => t("Unknown") };
@@ -45,10 +45,15 @@ function stages(rules, result) {
     el("p", { class: "kb-stage__main" }, el("span", { class: "kb-stage__framework", text: t("{framework}: ", { framework: here.framework.title }) }),
       settled ? el("a", { href: pageUrl(here.stage.page), text: here.stage.title }) : el("span", { text: t("not decided by your answers yet") })),
   ];
-  const also = alsoCalled(rules, here.row, here.framework.id);
+  const also = alsoCalled(rules, here.row, here.framework.id, result);
   if (here.row && settled) {
-    const period = t("The period: {period}.", { period: here.row.title });
-    content.push(el("p", { class: "kb-stage__period", text: also.length ? `${period} ${t("Also called {names}.", { names: also.join("; ") })}` : period }));
+    // The period's name describes the reader's situation ("Before the first paying customer"), so it
+    // is said only when no framework's own answers place the reader later than the main stage.
+    const later = frameworks.some((f) => f.id !== here.framework.id && placeOf(rules, here.row, f.id, result) === "later");
+    const period = later
+      ? t("Some of your answers place you in a later period than this stage: see each framework below.")
+      : t("The period: {period}.", { period: here.row.title });
+    content.push(el("p", { class: "kb-stage__period", text: also.length && !later ? `${period} ${t("Also called {names}.", { names: also.join("; ") })}` : period }));
   }
   const list = el("ul", { class: "kb-stages" });
   for (const framework of frameworks) {

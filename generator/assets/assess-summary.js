@@ -35,7 +35,7 @@ export function renderSummary(summary, { rules, result, problems, answered }) {
   const goal = result.next_goal ? milestones.get(result.next_goal) : null;
   const flags = result.flags || [];
   const here = mainStage(rules, result);
-  const bar = [...headline(here, rules), pips(rules, result), legend()];
+  const bar = [...headline(here, rules, result), pips(rules, result), legend()];
   if (problems.length) bar.push(problemSummary(problems));
   bar.push(goalLine(goal, result, answered));
   if (flags.length) {
@@ -72,7 +72,7 @@ export function renderSummary(summary, { rules, result, problems, answered }) {
   }
   if (decided(here) && here.stage.this_week && here.stage.this_week.length) {
     more.push(el("h3", { text: t("This week") }));
-    more.push(el("p", { class: "kb-muted", text: t("For {stage} ({framework}):", { stage: here.stage.title, framework: here.framework.title }) }));
+    more.push(el("p", { class: "kb-muted", text: t("For your stage in {framework}:", { framework: here.framework.title }) }));
     const list = el("ul", { class: "kb-this-week", "data-kb": "this-week" });
     here.stage.this_week.slice(0, 3).forEach((action) => list.append(el("li", { text: action })));
     more.push(list);
@@ -98,13 +98,13 @@ function decided(here) {
 
 // The main framework's stage as the one headline, numbered in that framework only, and never
 // before the answers decide it; what the other frameworks call the same period on one line.
-function headline(here, rules) {
+function headline(here, rules, result) {
   if (!decided(here)) return [];
   const stages = here.framework.stages;
   // Translators: the reader's stage in the knowledge base's main framework, e.g. "Stage 2 of 4: Finding the first customers".
   const words = t("Stage {number} of {count}: {title}", { number: stages.indexOf(here.stage) + 1, count: stages.length, title: here.stage.title });
   const line = el("p", { class: "kb-summary__stage", "data-kb": "headline", "data-value": here.stage.id }, el("a", { href: pageUrl(here.stage.page), text: words }));
-  const also = alsoCalled(rules, here.row, here.framework.id);
+  const also = alsoCalled(rules, here.row, here.framework.id, result);
   if (!also.length) return [line];
   return [line, el("p", { class: "kb-summary__also", "data-kb": "also-called", text: t("Also called {names}.", { names: also.join("; ") }) })];
 }

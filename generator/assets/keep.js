@@ -47,9 +47,9 @@ export function toolbar(assessment) {
   const store = savedStore(hooks.rules);
   const history = el("div", { class: "kb-history", "data-kb": "history" });
   const save = el("button", { type: "button", class: "kb-button kb-button--primary", "data-kb": "save", text: t("Save snapshot") });
-  const exportButton = el("button", { type: "button", class: "kb-button", "data-kb": "export", text: t("Export JSON") });
+  const exportButton = el("button", { type: "button", class: "kb-button", "data-kb": "export", text: t("Download answers") });
   const fileInput = el("input", { type: "file", accept: "application/json,.json", class: "kb-visually-hidden", id: "kb-import-file", "data-kb": "import" });
-  const importLabel = el("label", { for: "kb-import-file", class: "kb-button", text: t("Import JSON") });
+  const importLabel = el("label", { for: "kb-import-file", class: "kb-button", text: t("Load answers") });
   const print = el("button", { type: "button", class: "kb-button", "data-kb": "print", text: t("Print") });
 
   save.addEventListener("click", () => {
@@ -60,7 +60,7 @@ export function toolbar(assessment) {
     }
     try {
       const count = store.add(snapshotOf(hooks.rules, hooks.answers(), result));
-      say(tn("Saved in this browser's localStorage only ({count} snapshot).", "Saved in this browser's localStorage only ({count} snapshots).", count, { count }));
+      say(tn("Saved in this browser only ({count} snapshot).", "Saved in this browser only ({count} snapshots).", count, { count }));
     } catch (error) {
       say(t("The snapshot was not saved: {reason}.", { reason: error.message }), true);
     }
@@ -75,7 +75,7 @@ export function toolbar(assessment) {
       hooks.apply(readImport(await file.text(), hooks.rules));
       say(t("Imported {file}. Check any answer marked as a problem.", { file: file.name }));
     } catch (error) {
-      say(t("{file} was not imported: {reason}. An answers file is the JSON that Export JSON saves.", { file: file.name, reason: error.message }), true);
+      say(t("{file} was not loaded: {reason}. Load answers reads the file that Download answers saves.", { file: file.name, reason: error.message }), true);
     }
     fileInput.value = "";
   });
@@ -86,7 +86,7 @@ export function toolbar(assessment) {
     "section",
     { class: "kb-keep", "aria-label": t("Keep your answers") },
     el("div", { class: "kb-keep__buttons" }, save, exportButton, fileInput, importLabel, print),
-    el("p", { class: "kb-keep__privacy", text: t("Snapshots stay in this browser's localStorage: nothing is sent anywhere. Delete removes one; clearing this site's data removes them all.") }),
+    el("p", { class: "kb-keep__privacy", text: t("Snapshots stay in this browser: nothing is sent anywhere. Delete removes one; clearing this site's data removes them all.") }),
     message,
     // Open when some saved snapshots could not be read: the reader should see that, not find it.
     el("details", { class: "kb-keep__history", open: Boolean(notice) }, el("summary", { text: t("Your progress over time") }), history),

@@ -57,6 +57,11 @@ class _Phrases:
             return _("%(framework)s is %(stage)s", **values) if node.value == "==" else _("%(framework)s is not %(stage)s", **values)
         if kind == "and":
             return self.all_of(node, percent, counted)
+        if kind == "or" and len(node.args) > 2 and all(_is_met(a) for a in node.args):
+            # "at least one of m2, m3 or m4 is met", not "either m2 is met or m3 is met or …"
+            names = [self.label("met", a.args[0].value) for a in node.args]
+            listed = _("%(first)s or %(second)s", first=", ".join(names[:-1]), second=names[-1])
+            return _("at least one of %(milestones)s is met", milestones=listed)
         if kind == "or":
             choices = self.joined([self.say(a, percent) for a in node.args],
                                   lambda first, second: _("%(first)s or %(second)s", first=first, second=second))

@@ -65,6 +65,24 @@ def test_the_headline_names_the_main_stage_once_decided_and_never_before(page, s
     assert page.locator("[data-kb=this-week] li").count() >= 2
 
 
+def test_also_called_and_the_period_never_contradict_the_readers_own_answers(page, site_url):
+    """m1 slipped: the ladder keeps the reader at its first stage, whose period is "Before the first paying
+    customer", while ten paying customers settle the CxO-Atlas at "Has some customers". Neither line may say
+    otherwise; a framework the answers leave open is still named."""
+    open_assess(page, site_url)
+    answer(page, {"sales_calls_per_week": 2, "paying_customers": 10, "hell_yes_customers": 10})
+    assert page.get_attribute("[data-kb=summary] [data-kb=headline]", "data-value") == "first-customer"
+    assert page.get_attribute("[data-kb=stage][data-framework=cxo-atlas]", "data-value") == "has-some-customers"
+    also = page.text_content("[data-kb=summary] [data-kb=also-called]")
+    assert "CxO-Atlas" not in also and "Before a demo" not in also, also
+    assert "Spinning Plates" in also and "Four Steps" in also, "their stages are still open: the line names the period"
+    period = page.text_content(".kb-stage__period")
+    assert "Before the first paying customer" not in period and "a later period than this stage" in period, period
+    answer(page, {"sales_calls_per_week": 6})  # m1 met again: the reader is past the first period, and the lines agree
+    assert "CxO-Atlas" in page.text_content("[data-kb=summary] [data-kb=also-called]")
+    assert "The period: Proving that the case study repeats." in page.text_content(".kb-stage__period")
+
+
 @NARROW
 def test_the_phone_bar_shows_stage_and_next_goal_whole_and_labelled_pips(page, site_url, size):
     page.set_viewport_size(size)

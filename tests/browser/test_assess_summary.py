@@ -223,7 +223,7 @@ def test_history_chart_changes_and_delete_with_confirmation(page, site_url):
     page.click("[data-kb=save]")
     answer(page, {"demand_vs_forecast": 0.9})
     page.click("[data-kb=save]")
-    assert "localStorage" in page.inner_text("[data-kb=keep-message]")
+    assert "Saved in this browser only (3 snapshots)." in page.inner_text("[data-kb=keep-message]")
     page.click(".kb-keep__history summary")
     snapshots = page.locator("[data-kb=snapshot]")
     assert snapshots.count() == 3

@@ -203,8 +203,8 @@ IMPORTS = [
     ("wrapped.json", json.dumps({"format": "founder-kb-answers/1", "answers": {"toString": 1, "hasOwnProperty": 2, "sales_calls_per_week": 6}}),
      problems, "toString: unknown answer id"),
     ("wrapped-answers-text.json", json.dumps({"format": "founder-kb-answers/1", "answers": "x"}), None,
-     "was not imported: it does not map answer ids to values"),
-    ("not-json.json", "{'single': 'quotes'}", None, "was not imported: it is not valid JSON"),
+     "was not loaded: it does not map answer ids to values"),
+    ("not-json.json", "{'single': 'quotes'}", None, "was not loaded: it is not valid JSON"),
     ("150-unknown.json", json.dumps({**{f"k{i}": i for i in range(149)}, "k149": {"toString": 1}}), problems,
      "145 more answer ids that this assessment does not ask were left out"),
 ]

@@ -1,4 +1,4 @@
-"""Hostile files through the widget's Import JSON, and a hostile link: refused with a message, and the widget stays usable.
+"""Hostile files through the widget's Load answers, and a hostile link: refused with a message, and the widget stays usable.
 
 A 20,000-deep array used to overflow JSON.parse's stack, a 3,000-deep object
 killed Pyodide, and 50,000 keys froze the page for 15 s: each left the
@@ -33,8 +33,8 @@ def test_hostile_imports_are_refused_and_the_widget_stays_usable(page, site_url,
         path.write_text(text)
         page.set_input_files("[data-kb=import]", str(path))
         page.wait_for_function("name => document.querySelector('[data-kb=keep-message]').textContent.startsWith(name)", arg=name)
-        assert page.inner_text(MESSAGE) == (f"{name} was not imported: {reason}. "
-                                            "An answers file is the JSON that Export JSON saves.")
+        assert page.inner_text(MESSAGE) == (f"{name} was not loaded: {reason}. "
+                                            "Load answers reads the file that Download answers saves.")
         assert page.get_attribute("#kb-assess", "data-kb-state") == "ready"
         assert page.input_value("input[name=sales_calls_per_week]") == "6"  # the form is as it was
     answer(page, {"paying_customers": 1})
