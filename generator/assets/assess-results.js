@@ -13,7 +13,8 @@ export function renderResults(box, rules, result) {
 }
 
 function part(name, title, ...content) {
-  return el("details", { class: "kb-part", "data-part": name, open: true }, el("summary", { class: "kb-part__title", text: title }), ...content);
+  // Each part's id is what the summary's jumps name (data-target), e.g. kb-double-check.
+  return el("details", { class: "kb-part", "data-part": name, id: `kb-${name}`, tabindex: "-1", open: true }, el("summary", { class: "kb-part__title", text: title }), ...content);
 }
 
 function milestones(rules, result) {

@@ -1,8 +1,8 @@
 // The summary, [data-kb="summary"] (INTERFACE.md): the answer at a glance, kept in view while
 // the reader answers. A bar (milestone pips, the next goal and its smallest step, the most
 // serious warning) that a phone shows on its own and can expand; below it the raised warnings,
-// most severe first (the engine's order), this week's actions for the reader's stage, and three
-// reads, warnings' articles first.
+// most severe first (the engine's order), a jump to the answers to double-check, this week's
+// actions for the reader's stage, and three reads, warnings' articles first.
 
 import { el, pageUrl } from "./dom.js";
 import { alsoCalled, mainStage } from "./assess-stage.js";
@@ -27,7 +27,7 @@ export function buildSummary() {
     show(false);
     toggle.focus();
   });
-  return { box, bar, more, expand: () => show(true) };
+  return { box, bar, more, expand: () => show(true), collapse: () => show(false) };
 }
 
 export function renderSummary(summary, { rules, result, problems, answered }) {
@@ -69,6 +69,19 @@ export function renderSummary(summary, { rules, result, problems, answered }) {
     more.push(list);
   } else {
     more.push(el("p", { class: "kb-muted", text: answered ? t("None raised by your answers so far.") : t("None yet: warnings appear as you answer.") }));
+  }
+  const warnings = result.warnings || [];
+  if (warnings.length) {
+    // The list itself sits below the form (assess-results.js): on a phone, far down the page.
+    const count = warnings.length;
+    more.push(
+      el(
+        "p",
+        { class: "kb-summary__check", "data-kb": "double-check-jump" },
+        el("button", { type: "button", class: "kb-linklike", "data-target": "kb-double-check",
+          text: tn("{count} answer to double-check", "{count} answers to double-check", count, { count }) }),
+      ),
+    );
   }
   if (decided(here) && here.stage.this_week && here.stage.this_week.length) {
     more.push(el("h3", { text: t("This week") }));

@@ -207,10 +207,14 @@ async function mount(root) {
     if (!target) return;
     const field = Array.from(inputs.values()).find((f) => f.focusId === target.id);
     if (field) reveal(field);
+    if (target instanceof HTMLDetailsElement) target.open = true; // a part of the results the reader folded
+    // A jump inside the summary opens it; a jump below it folds it, so that it covers less of the target.
     if (summary.box.contains(target)) summary.expand();
+    else summary.collapse();
     target.scrollIntoView({ block: "center" });
     target.focus({ preventScroll: true });
     if (field) keepClear(summary.box, (current.conflicts || []).includes(field.node) ? current.conflicts : [field.node]);
+    else if (!summary.box.contains(target)) keepClear(summary.box, [target]);
   });
   window.addEventListener("hashchange", () => {
     if (view !== current) return;

@@ -151,6 +151,37 @@ def test_the_expanded_summary_leaves_the_form_in_view(page, site_url, size):
     assert page.get_attribute(".kb-summary__toggle", "aria-expanded") == "false"
 
 
+@SIZES
+def test_the_summary_jumps_to_the_answers_to_double_check(page, site_url, size):
+    """The list sits below the form (on a phone, far down the page): the summary says how many answers to
+    double-check, as a button (never a #link: the fragment holds the answers) that brings the list into view,
+    unfolded, below the summary, and leaves the answers where they were."""
+    page.set_viewport_size(size)
+    open_assess(page, site_url)
+    answer(page, {"sales_calls_per_week": 6, "paying_customers": 8})
+    assert page.locator("[data-kb=summary] [data-kb=double-check-jump]").count() == 0, "nothing to double-check yet"
+    answer(page, {"sqls": 40, "sqls_won": 10})
+    count = page.locator("[data-kb=warning]").count()
+    assert count >= 1
+    words = "1 answer to double-check" if count == 1 else f"{count} answers to double-check"
+    page.locator("input[name=sales_calls_per_week]").scroll_into_view_if_needed()
+    page.evaluate("() => document.querySelector('[data-part=double-check]').open = false")  # folded by the reader
+    if size == PHONE:
+        page.click(".kb-summary__toggle")
+    jump = page.locator("[data-kb=summary] [data-kb=double-check-jump] button[data-target]")
+    assert jump.inner_text() == words and jump.is_visible()
+    url = page.url
+    jump.click()
+    assert page.get_attribute("[data-part=double-check]", "open") is not None
+    assert page.evaluate("() => document.activeElement.dataset.part") == "double-check"
+    assert page.url == url, "the answers in the fragment stay as they were"
+    warning = page.locator("[data-kb=warning]").first
+    assert warning.is_visible()
+    box, summary = rect(page, "[data-kb=warning]"), rect(page, "[data-kb=summary]")
+    assert 0 <= box["top"] and box["bottom"] <= size["height"], f"the list is in view: {box}"
+    assert not overlaps(box, summary), "and not under the summary"
+
+
 def test_the_print_carries_the_headline_and_the_answers_to_double_check(page, site_url):
     open_assess(page, site_url)
     answer(page, DECIDED)
@@ -160,6 +191,7 @@ def test_the_print_carries_the_headline_and_the_answers_to_double_check(page, si
     assert page.is_visible("[data-kb=warning][data-id=wins-exceed-customers]")
     assert "More deals won than paying customers" in page.inner_text("[data-part=double-check]")
     assert not page.is_visible("[data-kb=summary] .kb-summary__fix")
+    assert not page.is_visible("[data-kb=summary] [data-kb=double-check-jump]"), "a button has no use on paper"
     pdf = page.pdf(format="A4")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "still one A4 page"
 
