@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from ..errors import Problem, UserError
 from ..knowledge import Knowledge
 from ..reference import reference_markdown
-from .backlinks import add_backlinks
+from .backlinks import Kind, add_backlinks
 from .context import build_context
 from .glossary import GlossaryLinker
 from .markdown_text import MarkdownSafe, markdown, md_link, md_text, only_escaped, to_json
@@ -97,13 +97,31 @@ def render_docs(knowledge: Knowledge, out: Path, overrides: tuple[Path, ...] = (
             rendered[rel] = env.get_template(template).render(**ctx, **extra)
         except (TemplateError, TypeError, ValueError, KeyError, AttributeError) as err:
             raise UserError([_template_problem(err, template, rel)]) from None
-    for rel, text in add_backlinks(rendered, words).items():
+    for rel, text in add_backlinks(rendered, words, _kinds(ctx, pages, words)).items():
         if ctx["glossary"] and rel != "glossary.md":
             text = linker.link(text, "../" * rel.count("/") + "glossary.md")
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     return list(rendered)
+
+
+def _kinds(ctx: dict, pages: dict, words: PageWords) -> dict[str, Kind]:
+    """Each item page's kind for the "Referenced by" lists, in the order they list them: headed by its
+    section page's title; a framework's stage names its framework first."""
+    def section(name: str) -> str:
+        return md_text(pages[name].title)
+
+    kinds: dict[str, Kind] = {}
+    kinds |= {f"milestones/{m['id']}.md": Kind(section("milestones")) for m in ctx["milestones"]}
+    for f in ctx["frameworks"]:
+        # Translators: a framework's name before one of its stages in a "Referenced by" list ("<framework>: <stage>").
+        prefix = words.md_gettext("%(framework)s:", framework=f["title"]) + " "
+        kinds |= {f"frameworks/{f['id']}/{s['id']}.md": Kind(section("frameworks"), prefix) for s in f["stages"]}
+    for kind, _index, _template, _var, folder in _OPTIONAL_SECTIONS:
+        kinds |= {f"{folder}/{item['id']}.md": Kind(section(kind)) for item in ctx[kind]}
+    kinds |= {f"articles/{a['number']}.md": Kind(section("articles")) for a in ctx["articles"]}
+    return kinds
 
 
 def _template_problem(err: Exception, template: str, rel: str) -> Problem:
