@@ -89,3 +89,11 @@ def test_no_sentence_says_a_stage_starts_where_it_starts(docs: Path):
     first = main_stages()[0]
     page = next(docs.glob(f"frameworks/*/{first['id']}.md")).read_text(encoding="utf-8")
     assert "**You are here when** no later stage&#39;s condition holds yet." in page  # the apostrophe escaped as text
+
+
+def test_a_credit_line_names_the_author_in_a_few_plain_words(docs: Path):
+    """The ladder's author as the post itself names him, short: no note on how we know it in the credit line."""
+    m3 = (docs / "milestones" / "m3.md").read_text(encoding="utf-8")
+    credit = next(line for line in m3.splitlines() if line.startswith("**Source:**"))
+    assert "(../sources.md#milestone-ladder), Rob (reframeb2b.com) — " in credit, credit
+    assert "email address" not in credit and "named only" not in credit
