@@ -97,3 +97,12 @@ def test_a_credit_line_names_the_author_in_a_few_plain_words(docs: Path):
     credit = next(line for line in m3.splitlines() if line.startswith("**Source:**"))
     assert "(../sources.md#milestone-ladder), Rob (reframeb2b.com) — " in credit, credit
     assert "email address" not in credit and "named only" not in credit
+
+
+def test_the_atlas_example_of_an_interruption_is_told_once_and_linked_elsewhere():
+    """A latent defect as the atlas's most obvious example of an interruption: said in the stage-6 article only;
+    the defect article links to it instead of saying it again."""
+    articles = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "content" / "articles").glob("*.md")}
+    saying = [name for name, text in articles.items() if "most obvious example" in " ".join(text.split())]
+    assert saying == ["1.030106-stage-6-has-some-customers.md"], saying
+    assert "](1.030106.md)" in articles["96.010102-a-simple-definition-of-a-defect.md"]
