@@ -76,6 +76,8 @@ CASES = [
      ["rules/milestones/m3.yaml:18:7: unknown source 'milestone-ladders'; did you mean 'milestone-ladder'?"]),
     ("dangling source, nothing close", M3, "id: milestone-ladder", "id: zzz",
      ["rules/milestones/m3.yaml:18:7: unknown source 'zzz'; no source has this id"]),
+    ("a stage lists an unknown flag", "rules/frameworks/spinning-plates.yaml", "flags: [products-before-fit]", "flags: [products-before-fitt]",
+     ["rules/frameworks/spinning-plates.yaml:30:13: unknown flag 'products-before-fitt'; did you mean 'products-before-fit'?"]),
     # In a condition, the column points at the offending word inside the expression (which starts at column 12).
     ("unknown answer id in a condition", M3, "paying_customers >= 5", "paying_custmers >= 5",
      ["rules/milestones/m3.yaml:5:12: in condition: unknown answer id 'paying_custmers'; did you mean 'paying_customers'?"]),

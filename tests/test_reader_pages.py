@@ -106,3 +106,16 @@ def test_the_atlas_example_of_an_interruption_is_told_once_and_linked_elsewhere(
     saying = [name for name, text in articles.items() if "most obvious example" in " ".join(text.split())]
     assert saying == ["1.030106-stage-6-has-some-customers.md"], saying
     assert "](1.030106.md)" in articles["96.010102-a-simple-definition-of-a-defect.md"]
+
+
+def test_a_stage_lists_every_warning_raised_only_there(docs: Path):
+    """Spinning Plates' stage 1: the flag whose condition names the stage, and the one the stage lists because its
+    condition (no product/market fit) can only hold there, though it names no stage."""
+    page = (docs / "frameworks" / "spinning-plates" / "stage-1.md").read_text(encoding="utf-8")
+    section = page[page.index("\n## Warnings that often fire here\n"):]
+    section = section[:section.index("\n## ", 1)]
+    assert "(../../flags/revenue-without-fit.md)" in section and "(../../flags/products-before-fit.md)" in section, section
+    stage2 = (docs / "frameworks" / "spinning-plates" / "stage-2.md").read_text(encoding="utf-8")
+    assert "products-before-fit" not in stage2
+    flag = (docs / "flags" / "products-before-fit.md").read_text(encoding="utf-8")
+    assert "spinning-plates/stage-1.md" in flag, "the flag's page names the stage back"

@@ -82,7 +82,10 @@ def build_context(knowledge: Knowledge, words: PageWords | None = None) -> dict:
             stage["in_words"] = in_words(stage["when"], questions, reference_names, words) if stage.get("when") else first
             stage["milestones"] = [by_id[m] for m in stage.get("milestones", [])]
             stage.setdefault("this_week", [])  # optional in the model: the page leaves its section out
-            stage["flags"] = [flag for flag in flags if _names_stage(rules.flags[flag["id"]]["condition"], f["id"], stage["id"])]
+            # The flags whose conditions test for this stage, and those the stage itself lists (rules/frameworks/*.yaml).
+            listed = set(stage.get("flags") or ())
+            stage["flags"] = [flag for flag in flags
+                              if flag["id"] in listed or _names_stage(rules.flags[flag["id"]]["condition"], f["id"], stage["id"])]
             for flag in stage["flags"]:
                 flag["stages"].append(stage)
             stage["crosswalk"] = None

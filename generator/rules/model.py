@@ -137,6 +137,11 @@ STAGE = (
     Field("focus", "line", "The one thing to focus on while at this stage."),
     Field("this_week", "list:line", "Three to five concrete actions a reader at this stage can take this week.", required=False),
     Field("milestones", "list:ref:milestone", "The milestones worked on at this stage, in order.", required=False),
+    Field(
+        "flags", "list:ref:flag", "Flags that are raised here though their conditions name no stage (one whose condition "
+        "can only hold at this stage, for instance). The stage page lists them with every flag whose condition tests for "
+        "this stage (stage('framework') == 'stage').", required=False,
+    ),
     ARTICLES,
 )
 
