@@ -219,6 +219,15 @@ def test_check_refuses_markup_that_a_rule_fact_completes_at_the_fact(kb: Path, r
     tally(FAMILY, tried=2, refused=2, inert=0, leaked=0)
 
 
+def test_check_refuses_an_attribute_list_without_a_colon_in_a_text_with_no_other_markup(kb: Path):
+    """attr_list reads "*this*{onclick}" as an attribute too: check saw it only when the same text held a link."""
+    edit(kb, "rules/milestones/m2.yaml", "why: |\n", "why: |\n  Read *this*{onclick} first.\n")
+    found = _problems(kb)
+    assert len(found) == 1 and found[0].startswith("rules/milestones/m2.yaml:"), found
+    assert "the attribute 'onclick' on <em> is not allowed" in found[0], found
+    tally(FAMILY, tried=1, refused=1, inert=0, leaked=0)
+
+
 def test_check_lets_ordinary_punctuation_through_in_one_line_fields(kb: Path):
     edit(kb, "rules/milestones/m2.yaml", "title: ", "title: 'First paying customer (R&D: *not* #1, [draft] x < 5, a_b) -' #")
     edit(kb, "rules/milestones/m3.yaml", "summary: ", "summary: 'See [[milestone.m2.title]] (the one before)' #")

@@ -16,10 +16,9 @@ import re
 
 from ..errors import did_you_mean
 from .conditions import in_words, labels
-from .html_policy import markup_problems
+from .html_policy import FACT, markup_problems
 from .markdown_text import markdown_escape
 
-FACT = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
 
 # kind -> field -> what it gives. The one declaration of what prose may quote from the rules.

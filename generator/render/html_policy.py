@@ -93,14 +93,18 @@ def plain_text(title: str) -> str:
 
 _RAW_TAG = re.compile(r"<\s*/?\s*[A-Za-z][^\s/>]*|<!--|<!\[CDATA\[|<![A-Za-z]|<\?")
 _CODE = re.compile(r"(`+)(?:(?!\1).)+?\1|^(?:```|~~~).*?^(?:```|~~~)", re.S | re.M)
-_NEEDS_MARKDOWN = re.compile(r"\]\s*[(:\[]|\{[:#.\s]|^\s{0,3}\[[^\]]+\]:", re.M)
+# Python-Markdown's attr_list takes any "{…}" after an element ("*a*{onclick}"), the colon is optional.
+_NEEDS_MARKDOWN = re.compile(r"\]\s*[(:\[]|\{[^}\n]|^\s{0,3}\[[^\]]+\]:", re.M)
+# A rule fact, [[kind.id.field]] (facts.py fills them in): its value is escaped text, so here it stands for
+# blanks, and markup that a value completes is judged once it is filled in (facts.assembled_markup).
+FACT = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 _TAG_IN_HTML = re.compile(r"<([a-z][a-z0-9]*)\b([^>]*)>")
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 
 
 def markup_problems(text: str) -> Iterator[tuple[int, str, str]]:
     """(offset in ``text``, message, hint) for each thing in ``text`` that a page may not carry."""
-    searchable = _CODE.sub(lambda m: " " * len(m.group(0)), text)
+    searchable = FACT.sub(lambda m: " " * len(m.group(0)), _CODE.sub(lambda m: " " * len(m.group(0)), text))
     raw = _RAW_TAG.search(searchable)
     if raw:  # the first is enough: the fix is the same for all of them
         yield (raw.start(), f"raw HTML ({raw.group(0).strip()}…) is not allowed in rules or content",
