@@ -36,15 +36,17 @@ serve: setup
 test: setup
 	$(PY) -m pytest
 
-# The quick loop while editing: every test but the browser's and Pyodide's (marked by their folder in tests/conftest.py).
 # ruff (pyflakes, pycodestyle, isort, bugbear, pyupgrade) over everything; mypy over the engine and the rules reader.
 # The configuration is pyproject.toml's; `make test` runs the same through tests/test_lint.py.
 lint: $(STAMP_PY)
 	$(VENV)/bin/ruff check
 	$(VENV)/bin/mypy
 
+# The quick loop while editing: every test but the browser's and Pyodide's (marked by their folder in tests/conftest.py),
+# spread over every core by pytest-xdist. `make test` stays in one process: the browser tests share one site and one
+# Chromium, and the attack families' table adds up every test's tally.
 test-fast: setup
-	$(PY) -m pytest -m "not browser and not pyodide"
+	$(PY) -m pytest -n auto -m "not browser and not pyodide"
 
 # Extract the messages of the pages (and every other domain) into generator/locale/*.pot and merge them into each
 # language's .po; then translate what is new (the tests fail on an untranslated or fuzzy entry).

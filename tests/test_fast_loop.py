@@ -22,7 +22,7 @@ def collected(*args: str) -> list[str]:
 
 def test_make_test_fast_runs_pytest_without_the_slow_marks():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r'^test-fast: setup\n\t\$\(PY\) -m pytest -m "' + FAST + '"$', makefile, re.M), "Makefile: test-fast"
+    assert re.search(r'^test-fast: setup\n\t\$\(PY\) -m pytest -n auto -m "' + FAST + '"$', makefile, re.M), "Makefile: test-fast"
     assert "make test-fast" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
