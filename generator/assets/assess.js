@@ -83,6 +83,8 @@ async function update(current) {
   if (!current.ready) return;
   const ticket = ++current.ticket;
   const started = performance.now();
+  // While a result is on its way the one shown is for older answers: say so (a slow score dims it, see assess.css).
+  busy(current, true);
   let reply = await current.engine.score(answers);
   let problems = [];
   if (!reply.ok) {
@@ -93,6 +95,7 @@ async function update(current) {
     reply = await current.engine.score(rest);
   }
   if (ticket !== current.ticket || current.root.dataset.kbState === "error") return; // a newer change is on its way
+  busy(current, false);
   current.root.dataset.kbScoreMs = (performance.now() - started).toFixed(1);
   const named = showProblems(current, current.notices.map((message) => ({ id: "", message })).concat(problems), localErrors);
   if (reply.ok) {
@@ -119,6 +122,10 @@ async function update(current) {
   }
   current.root.dataset.kbScored = JSON.stringify(answers); // what this result is for (tests wait on it)
   current.root.dataset.kbScores = String(Number(current.root.dataset.kbScores || 0) + 1);
+}
+
+function busy(current, scoring) {
+  for (const node of [current.summary.box, current.results]) node.setAttribute("aria-busy", String(scoring));
 }
 
 function fail(root, error) {

@@ -324,3 +324,25 @@ def test_yes_no_answers_are_comfortable_touch_targets(page, site_url, size):
     label = drawn.bounding_box()
     page.mouse.click(label["x"] + 4, label["y"] + 4)  # a tap near the drawn button's corner
     assert page.is_checked(f"input[name={name}][value=true]"), "the whole drawn button takes the tap"
+
+
+def test_a_result_on_its_way_marks_the_one_shown_as_out_of_date(page, site_url):
+    """The first score after start can take a second: until the new result comes, the summary and the results say
+    they are busy (aria-busy), and a slow one fades them; a quick one never does, and nothing stays busy."""
+    page.add_init_script("""{ const post = Worker.prototype.postMessage;  // once asked to, every score reaches the engine 0.9 s late
+      Worker.prototype.postMessage = function (message, ...rest) {
+        if (window.kbSlow && message && message.type === 'score') return void setTimeout(() => post.call(this, message, ...rest), 900);
+        return post.call(this, message, ...rest);
+      }; }""")
+    open_assess(page, site_url)
+    page.evaluate("""() => { window.kbBusy = []; window.kbSlow = true;
+      const box = document.querySelector('[data-kb=summary]');
+      new MutationObserver(() => window.kbBusy.push(box.getAttribute('aria-busy'))).observe(box, {attributeFilter: ['aria-busy']});
+    }""")
+    page.fill("input[name=sales_calls_per_week]", "6")
+    page.wait_for_function("() => document.querySelector('[data-kb=summary]').getAttribute('aria-busy') === 'true'")
+    page.wait_for_function("() => getComputedStyle(document.querySelector('[data-kb=summary] > *')).opacity < 0.6", timeout=5_000)
+    page.wait_for_function("() => document.querySelector('[data-kb=summary]').getAttribute('aria-busy') === 'false'", timeout=10_000)
+    assert page.get_attribute("[data-kb=results]", "aria-busy") == "false"
+    assert page.evaluate("() => getComputedStyle(document.querySelector('[data-kb=summary] > *')).opacity") == "1"
+    assert page.evaluate("() => window.kbBusy").count("true") >= 1
