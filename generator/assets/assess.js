@@ -124,8 +124,14 @@ async function update(current) {
   current.root.dataset.kbScores = String(Number(current.root.dataset.kbScores || 0) + 1);
 }
 
+// aria-busy at once; the fading (data-kb-stale, assess.css) only once a score has taken 0.3 s, so a quick
+// one changes no style at all: a style change between a press and its release can move the click elsewhere.
 function busy(current, scoring) {
-  for (const node of [current.summary.box, current.results]) node.setAttribute("aria-busy", String(scoring));
+  const nodes = [current.summary.box, current.results];
+  clearTimeout(current.staleTimer);
+  for (const node of nodes) node.setAttribute("aria-busy", String(scoring));
+  if (scoring) current.staleTimer = setTimeout(() => nodes.forEach((node) => (node.dataset.kbStale = "")), 300);
+  else nodes.forEach((node) => delete node.dataset.kbStale);
 }
 
 function fail(root, error) {

@@ -114,7 +114,7 @@ def test_the_comparison_finds_english(english_words):
     """The comparison itself: the widget's English words are found, Spanish text and data pass."""
     pieces = english_words
     assert {"Save snapshot", "answered"} <= set(english_in("Save snapshot\n3 of 5 answered", pieces))
-    assert english_in("Guardar instantánea\nExportar JSON\n3 de 5 respondidas\nriegos_por_semana", pieces) == []
+    assert english_in("Guardar instantánea\nDescargar respuestas\n3 de 5 respondidas\nriegos_por_semana", pieces) == []
 
 
 def test_the_widget_speaks_spanish(page, spanish_site, english_words):
@@ -132,7 +132,7 @@ def test_the_widget_speaks_spanish(page, spanish_site, english_words):
     page.wait_for_selector("[data-kb=snapshot]", state="attached")  # in the closed history, until it is opened
     page.click("[data-kb=save]")
     page.wait_for_function("() => document.querySelectorAll('[data-kb=snapshot]').length === 2")
-    assert page.inner_text("[data-kb=keep-message]") == "Guardada solo en el localStorage de este navegador (2 instantáneas)."
+    assert page.inner_text("[data-kb=keep-message]") == "Guardada solo en este navegador (2 instantáneas)."
     page.click(".kb-keep__history summary")
     page.click("[data-kb=delete] >> nth=0")
     page.wait_for_selector("[data-kb=confirm-delete]")
