@@ -81,6 +81,7 @@ async function update(current) {
   const answers = currentAnswers(current, localErrors);
   writeHash(answers);
   if (!current.ready) return;
+  const key = stateKey(current, answers, localErrors);
   const ticket = ++current.ticket;
   const started = performance.now();
   // While a result is on its way the one shown is for older answers: say so (a slow score dims it, see assess.css).
@@ -120,12 +121,26 @@ async function update(current) {
     const announcement = goal ? t("Next goal: {id}, {title}.", { id: goal.id, title: goal.title }) : t("Every milestone is met.");
     if (current.announcer.textContent !== announcement) current.announcer.textContent = announcement;
   }
+  current.scored = { key, ticket };
   current.root.dataset.kbScored = JSON.stringify(answers); // what this result is for (tests wait on it)
   current.root.dataset.kbScores = String(Number(current.root.dataset.kbScores || 0) + 1);
 }
 
 // aria-busy at once; the fading (data-kb-stale, assess.css) only once a score has taken 0.3 s, so a quick
 // one changes no style at all: a style change between a press and its release can move the click elsewhere.
+// What a result depends on besides the rules: the answers, the form's own refusals and a reading's notices.
+function stateKey(current, answers, localErrors) {
+  return JSON.stringify([answers, localErrors, current.notices]);
+}
+
+// True when the result shown is for exactly what the form holds now, and no other score is on its way.
+function scoredAlready(current) {
+  if (!current.ready || !current.scored || current.scored.ticket !== current.ticket) return false;
+  const localErrors = [];
+  const answers = currentAnswers(current, localErrors);
+  return current.scored.key === stateKey(current, answers, localErrors);
+}
+
 function busy(current, scoring) {
   const nodes = [current.summary.box, current.results];
   clearTimeout(current.staleTimer);
@@ -210,7 +225,11 @@ async function mount(root) {
     forget();
     refresh();
   });
-  form.addEventListener("change", refresh);
+  // A blur's change after the input event that already scored the same answers scores nothing: its new
+  // result would be the same, and drawing it again would take the focus from where the reader just moved it.
+  form.addEventListener("change", () => {
+    if (!scoredAlready(current)) refresh();
+  });
   summary.box.addEventListener("click", (event) => {
     // Jumps within the page (a question to fix, a warning) are buttons, not #links: location.hash
     // holds the answers, and the theme's instant navigation handles every link itself.
