@@ -23,7 +23,6 @@ CHECKED = (".md", ".yaml", ".yml", ".html", ".j2", ".txt", ".py", ".js")
 NAMED_WORKS = [
     "Spinning Plates: How To Scale By Fixing Operations",  # the talk the Spinning Plates post is about
     "The Four Steps to the Epiphany",  # the book of the excerpt
-    "The Lack of Meaningful Milestones for Sales, Marketing and Business Development",  # the excerpt's part 4
     "When Revenue Isn't The Answer",  # the velocity article's own title
     "A Simple Definition of a Defect",  # the CxO-Atlas article that 1.030106 cites
     "leading indicators of retention",  # the Stage 2 Capital writing the ladder points to
