@@ -62,6 +62,29 @@ def test_a_module_only_a_refusal_imports_is_shipped(tmp_path: Path):
     assert "difflib" not in quiet and "difflib" in refused
 
 
+
+def test_the_modules_a_build_kept_are_read_again_only_for_the_same_inputs(tmp_path: Path, monkeypatch):
+    """The next build (a new process) reads the kept list instead of starting an interpreter, but a changed
+    answers file, rules file or engine is run again, never answered from the list another input left."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    engine_zip, rules_file, compiled = _bundle(tmp_path)
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(["{}"]))
+    runs = []
+    real = stdlib._run_cpython
+    monkeypatch.setattr(stdlib, "_run_cpython", lambda *paths: runs.append(paths) or real(*paths))
+    monkeypatch.setattr(stdlib, "_MODULES_SEEN", {})
+    quiet = stdlib._cpython_modules(engine_zip, rules_file, answers)
+    monkeypatch.setattr(stdlib, "_MODULES_SEEN", {})  # as a new process starts
+    assert stdlib._cpython_modules(engine_zip, rules_file, answers) == quiet and len(runs) == 1
+    answers.write_text(json.dumps(workload(compiled, [])))
+    monkeypatch.setattr(stdlib, "_MODULES_SEEN", {})
+    refused = stdlib._cpython_modules(engine_zip, rules_file, answers)
+    assert len(runs) == 2 and "difflib" in refused and "difflib" not in quiet
+    rules_file.write_text(rules_file.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    monkeypatch.setattr(stdlib, "_MODULES_SEEN", {})
+    assert stdlib._cpython_modules(engine_zip, rules_file, answers) == refused and len(runs) == 3
+
 def test_a_cut_the_engine_cannot_run_on_fails_the_build_in_one_line(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # no verdict from an earlier build
     engine_zip, rules_file, _ = _bundle(tmp_path)

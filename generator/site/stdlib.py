@@ -14,7 +14,8 @@ its place, derived, never kept by hand:
 
 Both runs cost a few seconds, so the checked zip is kept in a cache, named after
 what decides it: Pyodide's files, the engine, the probe, and the modules the
-same answers import on this CPython (a run of ~0.1 s each build). A rules change
+same answers import on this CPython (a run of ~0.5 s, itself kept by the digests of what it reads, the
+interpreter and this module's source: a build that changed none of them does not run it). A rules change
 that makes the engine import another module changes that list: the probe runs
 again and ships it.
 """
@@ -84,10 +85,42 @@ def _cpython_modules(engine_zip: Path, rules: Path, answers: Path) -> list[str]:
     and starting an interpreter to score them all cost it most of a second each time."""
     seen = hashlib.sha256(b"".join(hashlib.sha256(path.read_bytes()).digest() for path in (engine_zip, rules, answers))).hexdigest()
     if seen not in _MODULES_SEEN:
-        _MODULES_SEEN[seen] = _run_cpython(engine_zip, rules, answers)
+        _MODULES_SEEN[seen] = _kept_modules(seen) or _run_cpython(engine_zip, rules, answers)
+        _keep_modules(seen, _MODULES_SEEN[seen])
         for old in list(_MODULES_SEEN)[:-_KEPT]:
             del _MODULES_SEEN[old]
     return list(_MODULES_SEEN[seen])
+
+
+def _modules_file(seen: str) -> Path:
+    """Where a build keeps ``_cpython_modules``' answer for the next one (a process of its own, which starts with no
+    memory): named after what the run read, this interpreter and this module's source (the run's script is in it)."""
+    digest = hashlib.sha256(f"{seen}\0{sys.executable}\0{sys.version}\0".encode() + Path(__file__).read_bytes()).hexdigest()
+    return _cache_dir() / "modules" / f"{digest[:32]}.json"
+
+
+def _kept_modules(seen: str) -> list[str] | None:
+    try:
+        modules = json.loads(_modules_file(seen).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return modules if isinstance(modules, list) and modules and all(isinstance(name, str) for name in modules) else None
+
+
+def _keep_modules(seen: str, modules: list[str]) -> None:
+    """Written whole under another name, then renamed: a build that reads it meanwhile sees the old file or the new one."""
+    kept = _modules_file(seen)
+    try:
+        if kept.is_file():
+            return
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(modules), encoding="utf-8")
+        partial.replace(kept)
+        for old in sorted(kept.parent.glob("*.json"), key=lambda p: p.stat().st_mtime)[:-4 * _KEPT]:
+            old.unlink()
+    except OSError:
+        pass  # no cache: the next build runs the engine again
 
 
 def _run_cpython(engine_zip: Path, rules: Path, answers: Path) -> list[str]:
