@@ -25,7 +25,7 @@ def test_every_large_text_and_wasm_file_has_its_gz_and_br_copies(built_site: Pat
         assert gzip.decompress(gz.read_bytes()) == data, gz
         assert brotli.decompress(br.read_bytes()) == data, br
     wasm = built_site / "assets" / "pyodide" / "pyodide.asm.wasm"
-    assert (wasm.with_name(wasm.name + ".br")).stat().st_size < wasm.stat().st_size * 0.35
+    assert (wasm.with_name(wasm.name + ".br")).stat().st_size < wasm.stat().st_size * 0.30  # level 11: 0.29 (level 9: 0.32)
     small = [p for p in built_site.rglob("*") if p.is_file() and p.suffix in SUFFIXES and p.stat().st_size < SMALLEST]
     assert not [p for p in small if p.name != "sitemap.xml" and p.with_name(p.name + ".br").exists()], "below one packet, no copy"
 
@@ -76,3 +76,17 @@ def test_a_changed_file_gets_new_copies_from_both_caches(tmp_path: Path, monkeyp
     for path in (large, site / "p1" / "index.html"):
         assert gzip.decompress(path.with_name(path.name + ".gz").read_bytes()) == path.read_bytes()
         assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == path.read_bytes()
+
+
+def test_a_large_files_brotli_copy_is_made_at_the_best_level_and_not_taken_from_an_older_cache(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    site = tmp_path / "site"
+    site.mkdir()
+    large = site / "big.json"
+    large.write_text(json.dumps([f"item {n}" for n in range(20_000)]))  # above the size whose copies are kept on disk
+    key = precompress.hashlib.sha256(large.read_bytes()).hexdigest()
+    older = precompress._cache_dir() / f"{key}.br"  # where a build before the level was named kept its copy
+    older.parent.mkdir(parents=True)
+    older.write_bytes(brotli.compress(large.read_bytes(), quality=1))
+    precompress.precompress(site)
+    assert (site / "big.json.br").read_bytes() == brotli.compress(large.read_bytes(), quality=11)
