@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from generator import processes
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -78,3 +80,12 @@ def pytest_collection_modifyitems(items) -> None:
         if len(parts) > 1 and parts[0] in SLOW_KINDS:
             item.add_marker(parts[0])
     items.sort(key=lambda item: max((SLOW_KINDS[kind] for kind in SLOW_KINDS if item.get_closest_marker(kind)), default=0))
+
+
+@pytest.fixture
+def worker_pools(monkeypatch) -> list:
+    """The worker pools generator.processes.forked_map starts from now on, each recorded by its arguments."""
+    started: list = []
+    real = processes.ProcessPoolExecutor
+    monkeypatch.setattr(processes, "ProcessPoolExecutor", lambda *a, **k: started.append(a) or real(*a, **k))
+    return started

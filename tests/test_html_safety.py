@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import UserError
+from generator.render import html_policy
 from generator.render.html_policy import markup_problems, sanitize
 from generator.site.audit import audit_site, findings, read_page
 from generator.site.build import _default_source_date, build_site
@@ -68,6 +69,24 @@ def test_check_refuses_every_dangerous_payload(payload: str):
 def test_check_lets_ordinary_markdown_through(text: str):
     assert list(markup_problems(text)) == []
 
+
+
+def test_bodies_rendered_ahead_in_worker_processes_get_the_findings_of_bodies_rendered_alone(monkeypatch, worker_pools):
+    """html_policy.render_ahead renders article bodies' Markdown in worker processes for the checks that follow:
+    every dangerous payload is still found, at the same place, and ordinary Markdown still passes."""
+    dangerous = [f"Body {n}." + ("\n\n" if payload in BLOCK_PAYLOADS else " ") + payload.format(n=n)
+                 for n, payload in enumerate((*PAYLOADS, *BLOCK_PAYLOADS)) if payload not in HARMLESS_AFTER_ESCAPING]
+    texts = dangerous + BENIGN
+    monkeypatch.setattr(html_policy, "_TAGS", {})
+    alone = [list(markup_problems(text)) for text in texts]
+    monkeypatch.setattr(html_policy, "_TAGS", {})
+    monkeypatch.setattr(html_policy, "PARALLEL_FROM", 2)
+    html_policy.render_ahead(texts)
+    rendered = len(html_policy._TAGS)
+    assert worker_pools and rendered >= 20, "the shared path was not taken"
+    assert [list(markup_problems(text)) for text in texts] == alone
+    assert len(html_policy._TAGS) == rendered, "a check rendered again what was rendered ahead"
+    assert all(alone[:len(dangerous)]) and not any(alone[len(dangerous):])
 
 def check_lines(kb: Path) -> list[str]:
     result = subprocess.run([sys.executable, "-m", "generator", "--root", str(kb), "check"], capture_output=True, text=True)

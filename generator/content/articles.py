@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, did_you_mean
-from ..render.html_policy import body_problems
+from ..render.html_policy import body_problems, render_ahead
 from ..rules.model import ARTICLE, ARTICLE_NUMBER
 from ..rules.yamlfile import YamlFile, YMap, todo_markers
 from ..sources import list_files
@@ -57,9 +57,10 @@ def load_articles(root: Path) -> tuple[dict[str, Article], list[YamlFile]]:
     listing = list_files(root, "content/articles", suffix=".md")
     if listing.problems:  # links and unsafe names: reported here, never read
         files.append(YamlFile(root / "content" / "articles", "content/articles", problems=listing.problems))
-    for path in listing.files:
-        rel = path.relative_to(root).as_posix()
-        doc = read_markdown(path, rel, ARTICLE, "article")
+    read = [(path, read_markdown(path, path.relative_to(root).as_posix(), ARTICLE, "article")) for path in listing.files]
+    render_ahead([doc.body for _, doc in read])  # the Markdown body_problems reads, on every core
+    for path, doc in read:
+        rel = doc.source.rel
         files.append(doc.source)
         todo_markers(doc.source, doc.text.splitlines())
         for pos, message, hint in body_problems(doc.body, doc.body_line):

@@ -32,12 +32,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import multiprocessing
-import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..errors import Problem, UserError
+from ..processes import start_method as _start_method
 from ..render.html_policy import sanitize
 from .audit import PageAudit, read_page, site_problems
 from .csp import policy_meta, with_policy
@@ -98,15 +97,6 @@ def _harden_all(texts: list[str], pins: str) -> list[tuple[str, PageAudit, bool]
         return [harden_page(text, pins) for text in texts]
     with ProcessPoolExecutor(workers, mp_context=_start_method()) as pool:
         return list(pool.map(harden_page, texts, [pins] * len(texts), chunksize=_CHUNK))
-
-
-def _start_method() -> multiprocessing.context.BaseContext:
-    """Fork a single-threaded process (a build: nothing imported again, the main module is not re-run); a process
-    with threads running (the live preview: server, watchers) starts its workers from a clean forkserver."""
-    methods = multiprocessing.get_all_start_methods()
-    if threading.active_count() == 1 and "fork" in methods:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def harden_page(text: str, pins: str = "") -> tuple[str, PageAudit, bool]:
