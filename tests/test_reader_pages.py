@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.errors import UserError
 from generator.knowledge import load_knowledge
+from generator.render import pages
 from generator.render.pages import render_docs
 from generator.render.translate import PageWords
 from tests.conftest import ROOT
@@ -119,3 +121,26 @@ def test_a_stage_lists_every_warning_raised_only_there(docs: Path):
     assert "products-before-fit" not in stage2
     flag = (docs / "flags" / "products-before-fit.md").read_text(encoding="utf-8")
     assert "spinning-plates/stage-1.md" in flag, "the flag's page names the stage back"
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_pages_rendered_in_worker_processes_equal_pages_rendered_alone(docs: Path, tmp_path: Path, monkeypatch, worker_pools):
+    """From pages.PARALLEL_FROM pages on, rendering and glossary linking run in forked workers: the same files come out,
+    and a template error is placed in its template as when working alone."""
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / "article.md.j2").write_text("# {{ a.title | md_text }}\n\n{{ a.no_such_field }}\n", encoding="utf-8")
+    knowledge = load_knowledge(ROOT)
+    with pytest.raises(UserError) as alone:
+        render_docs(knowledge, tmp_path / "alone", (broken,), words=PageWords())
+    monkeypatch.setattr(pages, "PARALLEL_FROM", 2)
+    render_docs(knowledge, tmp_path / "shared", words=PageWords())
+    assert len(worker_pools) == 2, "rendering and linking were not shared"
+    assert _tree(tmp_path / "shared") == _tree(docs)
+    with pytest.raises(UserError) as shared:
+        render_docs(knowledge, tmp_path / "shared-broken", (broken,), words=PageWords())
+    assert [str(p) for p in shared.value.problems] == [str(p) for p in alone.value.problems]
+    assert "article.md.j2:3:1: template error while rendering articles/" in str(shared.value.problems[0])

@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from ..errors import Problem, UserError
 from ..knowledge import Knowledge
+from ..processes import forked_map
 from ..reference import reference_markdown
 from .backlinks import Kind, add_backlinks
 from .context import build_context
@@ -90,20 +91,68 @@ def render_docs(knowledge: Knowledge, out: Path, overrides: tuple[Path, ...] = (
         plan.append(("glossary.md", "glossary.md.j2", {"page": pages["glossary"]}))
     plan.append(("maintainers/reference.md", "reference.md.j2", {"reference": MarkdownSafe(reference_markdown())}))
     plan.append(("maintainers/guide.md", "reference.md.j2", {"reference": MarkdownSafe(GUIDE.read_text(encoding="utf-8"))}))
-    linker = GlossaryLinker(ctx["glossary"])
-    rendered: dict[str, str] = {}
-    for rel, template, extra in plan:
-        try:
-            rendered[rel] = env.get_template(template).render(**ctx, **extra)
-        except (TemplateError, TypeError, ValueError, KeyError, AttributeError) as err:
-            raise UserError([_template_problem(err, template, rel)]) from None
-    for rel, text in add_backlinks(rendered, words, _kinds(ctx, pages, words)).items():
-        if ctx["glossary"] and rel != "glossary.md":
-            text = linker.link(text, "../" * rel.count("/") + "glossary.md")
+    rendered = _render_all(env, ctx, plan)
+    linked = add_backlinks(rendered, words, _kinds(ctx, pages, words))
+    if ctx["glossary"]:
+        linked |= _link_all(GlossaryLinker(ctx["glossary"]), {rel: text for rel, text in linked.items() if rel != "glossary.md"})
+    for rel, text in linked.items():
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     return list(rendered)
+
+
+# Pages are independent: from this many on, they are rendered (and glossary-linked) in forked worker processes,
+# which read the environment, the context and the plan from _FORKED (below, starting them costs about what they save).
+PARALLEL_FROM = 200
+_CHUNK = 25
+_FORKED: tuple = ()
+
+
+def _render_all(env: Environment, ctx: dict, plan: list[tuple[str, str, dict]]) -> dict[str, str]:
+    """Every planned page's Markdown, by its path; a page a worker could not render is rendered here again, where
+    its error is placed in its template as when working alone."""
+    global _FORKED
+    _FORKED = (env, ctx, plan)
+    try:
+        texts = forked_map(_render_forked, list(range(len(plan))), PARALLEL_FROM, _CHUNK) or [None] * len(plan)
+    finally:
+        _FORKED = ()
+    return {rel: _render(env, ctx, rel, template, extra) if text is None else text
+            for (rel, template, extra), text in zip(plan, texts, strict=True)}
+
+
+def _render(env: Environment, ctx: dict, rel: str, template: str, extra: dict) -> str:
+    try:
+        return env.get_template(template).render(**ctx, **extra)
+    except (TemplateError, TypeError, ValueError, KeyError, AttributeError) as err:
+        raise UserError([_template_problem(err, template, rel)]) from None
+
+
+def _render_forked(index: int) -> str | None:
+    env, ctx, plan = _FORKED
+    rel, template, extra = plan[index]
+    try:
+        return env.get_template(template).render(**ctx, **extra)
+    except Exception:  # noqa: BLE001 - the parent renders the page again and reports the error
+        return None
+
+
+def _link_all(linker: GlossaryLinker, pages: dict[str, str]) -> dict[str, str]:
+    """Each page with its first use of each glossary term linked (glossary.py)."""
+    global _FORKED
+    items = list(pages.items())
+    _FORKED = (linker,)
+    try:
+        texts = forked_map(_link_forked, items, PARALLEL_FROM, _CHUNK) or [_link_forked(item) for item in items]
+    finally:
+        _FORKED = ()
+    return dict(zip(pages, texts, strict=True))
+
+
+def _link_forked(item: tuple[str, str]) -> str:
+    rel, text = item
+    return _FORKED[0].link(text, "../" * rel.count("/") + "glossary.md")
 
 
 def _kinds(ctx: dict, pages: dict, words: PageWords) -> dict[str, Kind]:
