@@ -13,7 +13,7 @@ import { fetchPinned, pagePins } from "./pinned.js";
 import { t, tn } from "./i18n.js";
 
 const STALL_MS = 20000;
-const SHARED = Symbol.for("kb.engine"); // {started, worker}: boot.js, offline.js and this module
+const SHARED = Symbol.for("kb.engine"); // {started, worker, settled}: boot.js, offline.js and this module
 const STALL_FOR_TESTS = Symbol.for("kb.stall-ms"); // set by tests through the browser, before the page runs
 let engine = null;
 
@@ -81,8 +81,10 @@ export function startEngine() {
     worker.postMessage({ type: "init" }); // the worker fetches the rules itself, side by side with Pyodide
   });
   state.ready.catch(() => {}); // reported by each view
-  // The theme's search worker waits for this on the assessment page (defer-search.js).
+  // The theme's search worker waits for this on the assessment page (defer-search.js), and the service worker's
+  // precache (offline.js), which also reads the flag should it look after the announcement.
   const announce = () => {
+    handOver.settled = true;
     if (!("BroadcastChannel" in window)) return;
     const channel = new BroadcastChannel(`kb-engine:${new URL(".", import.meta.url).pathname}`); // this site's pages only
     channel.postMessage("settled");

@@ -3,9 +3,10 @@
 // reader shows the intent to start it. Loaded once (mkdocs.yml extra_javascript); Material's
 // instant navigation keeps it running from page to page.
 //
-// - Registration waits until this page's own start is over (the assessment's engine settled, or
-//   the page loaded and idle), so a first visit never shares its bandwidth with the precache; the
-//   worker installs with the shell only, and is then asked for the pages ({type: "cache-pages"}).
+// - Registration waits until this page's own start is over (the assessment's engine settled, however
+//   long its download takes, or the page loaded and idle), so a first visit never shares its bandwidth
+//   with the precache; the worker installs with the shell only, and is then asked for the pages
+//   ({type: "cache-pages"}).
 // - A new build's worker waits: the page shows "A new version is ready — reload" and swaps only
 //   when the reader chooses to, so no page ever mixes two builds.
 // - Once the assessment's runtime has started on this page, the worker is asked to keep it
@@ -22,11 +23,12 @@
   const root = new URL("../../", assets);
   const assessUrl = new URL("assess/", root).href;
   const UPDATE_CHECK_MS = 10 * 60 * 1000;
+  const ORPHAN_MS = 30000; // a worker boot.js started that no assessment took over by then: its scripts failed
   let registration = null;
   let lastUpdateCheck = Date.now();
   let reloading = false;
 
-  const ENGINE = Symbol.for("kb.engine"); // {started, worker}: see boot.js
+  const ENGINE = Symbol.for("kb.engine"); // {started, worker, settled}: see boot.js and assess-engine.js
   const engine = () => window[ENGINE] || (window[ENGINE] = { started: false, worker: null });
 
   function engineStarted() {
@@ -139,20 +141,31 @@
     navigator.serviceWorker.ready.then((reg) => reg.active && reg.active.postMessage({ type: "cache-pages" }));
   }
 
+  // The page's own start is over: the assessment's engine settled (ready, or failed: a stalled download fails it),
+  // then idle; any other page once loaded and idle. No time limit while the assessment runs: on a slow link its
+  // download takes as long as it takes, and a precache begun meanwhile shares the link with it (on Lighthouse's
+  // slow 4G a 30 s limit here had the service worker download the runtime a second time before the first was in).
+  // Only an assessment whose scripts never took the worker over (they failed to load) announces nothing: after
+  // ORPHAN_MS, that one registers anyway. (The assessment takes it over after the page's load event.)
   function afterOwnStart(callback) {
     if (!engineStarted() || !("BroadcastChannel" in window)) {
       if (document.readyState === "complete") whenIdle(callback);
       else window.addEventListener("load", () => whenIdle(callback), { once: true });
       return;
     }
+    if (engine().settled) return whenIdle(callback);
     const channel = new BroadcastChannel(`kb-engine:${assets.pathname}`); // this site's: see assess-engine.js
+    let called = false;
     const done = () => {
+      if (called) return;
+      called = true;
       channel.close();
-      clearTimeout(timer);
-      callback();
+      whenIdle(callback);
     };
-    const timer = setTimeout(done, 30000);
     channel.onmessage = done;
+    setTimeout(() => {
+      if (engine().settled || !engine().started) done();
+    }, ORPHAN_MS);
   }
 
   function onPage() {

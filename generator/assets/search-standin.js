@@ -1,11 +1,13 @@
 // A stand-in for the theme's search worker (see defer-search.js), published beside it as
 // kb-search-standin.js so that the real worker's relative imports resolve. It keeps every message the
 // page sends until the self-assessment announces on the "kb-engine" channel that its engine is
-// ready or has failed, or until a time limit passes; then it loads the real search worker into
-// this same worker and hands it the kept messages, in order. Same origin only. It asks once on
-// start, in case the announcement came before it existed (defer-search.js repeats it).
+// ready or has failed (the page announces it itself when the assessment never started); then it
+// loads the real search worker into this same worker and hands it the kept messages, in order.
+// Same origin only. It asks once on start, in case the announcement came before it existed
+// (defer-search.js repeats it). The time limit is a last resort only: on a slow link the engine's
+// download takes as long as it takes, and the search should not share the link with it.
 "use strict";
-const LIMIT_MS = 15000;
+const LIMIT_MS = 120000;
 const held = [];
 const hold = (event) => held.push(event.data);
 self.addEventListener("message", hold);
@@ -30,5 +32,7 @@ if (channel) {
     if (event.data === "settled") start();
   };
   channel.postMessage("asking");
+  setTimeout(start, LIMIT_MS);
+} else {
+  start(); // nothing can announce the engine: search at once
 }
-setTimeout(start, LIMIT_MS);

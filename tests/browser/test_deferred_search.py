@@ -3,7 +3,7 @@ it lives beside the theme's search worker, so the worker's language files load.
 
 The engine announces "settled" once; a stand-in started after that (the theme's scripts run late on
 a busy or slow page) asks, and the page repeats the answer (defer-search.js). Without that, search
-waited for the stand-in's 15 s time limit. The theme's worker imports lunr's language files relative
+waited for the stand-in's time limit. The theme's worker imports lunr's language files relative
 to its own address; from a stand-in in assets/kb/ a Spanish site's search asked for assets/lunr/… (404).
 """
 
@@ -29,7 +29,7 @@ def test_a_stand_in_started_after_the_engine_still_starts_search(page, site_url)
     assert held, "the theme's search worker is the stand-in, held back until the engine was ready"
     for route in held:
         route.continue_()
-    assert requested(page, loads, REAL_SEARCH_WORKER.pattern, 10_000), "search starts well before the 15 s limit"
+    assert requested(page, loads, REAL_SEARCH_WORKER.pattern, 10_000), "search starts well before the stand-in's time limit"
     page.click(".md-search__input")
     page.keyboard.type("hell yes")
     page.wait_for_selector(".md-search-result__item", timeout=15_000)

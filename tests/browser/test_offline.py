@@ -20,7 +20,7 @@ from generator.site.build import BUNDLE
 from generator.site.bundle import write_runtime_manifest
 from generator.site.offline import pin_bundle, write_service_worker
 from generator.site.serve import make_server
-from tests.browser.test_assess import READY, SETTLED, answer, next_goal
+from tests.browser.test_assess import READY, SETTLED, SHORT_STALL, answer, next_goal, requested
 
 pytestmark = pytest.mark.browser
 
@@ -161,6 +161,31 @@ def test_a_reader_who_never_opens_the_assessment_downloads_no_runtime(context, o
     wait_until(page, "async () => (await caches.keys()).some((name) => name.startsWith('site-'))")
     assert not page.evaluate(RUNTIME_CACHED)
     assert not [u for u in requested if "/assets/pyodide/" in u or u.endswith(("engine.zip", "rules.json"))]
+
+
+def test_a_slow_start_has_the_link_to_itself_until_ready(context, own_site):
+    """On a slow link the runtime's download outlasts any fixed limit (26 s on Lighthouse's slow 4G, more on a busy
+    machine): the service worker's precache and the search index wait for the engine however long it takes. A 30 s
+    limit once had the service worker download the whole runtime a second time before the first copy was in."""
+    url, _ = own_site
+    context.add_init_script(SHORT_STALL % 120_000)  # a held download is not a stall here
+    held = []
+    context.route("**/pyodide.asm.wasm", lambda route: held.append(route))
+    page = context.new_page()
+    loads: list[str] = []
+    page.on("request", lambda request: loads.append(request.url))
+    page.goto(url + "assess/")
+    page.wait_for_timeout(35_000)  # past the 30 s after which registration once went ahead
+    assert held, "the runtime's download is held"
+    state = page.evaluate("() => [document.querySelector('#kb-assess').dataset.kbState, document.querySelector('#kb-assess').innerText.slice(0, 300)]")
+    assert page.evaluate("async () => (await navigator.serviceWorker.getRegistrations()).length") == 0, state
+    assert not [u for u in loads if u.endswith(("/sw.js", "/search_index.json"))]
+    for route in held:
+        route.continue_()
+    context.unroute("**/pyodide.asm.wasm")  # the service worker's own copy, later, passes
+    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
+    assert requested(page, loads, r"/search/search_index\.json$", 10_000), "the search index comes once the engine is ready"
 
 
 def test_a_new_build_offers_a_reload_and_removes_old_caches(context, own_site):
