@@ -5,18 +5,26 @@ sits beside the file, with ``Content-Encoding`` and ``Vary: Accept-Encoding``; o
 it is. No compression on the fly: the benchmark precompresses the bare Pyodide page's copy the same
 way the build does ours (generator/site/precompress.py), so both sides get the same treatment.
 Every answer carries an ETag and ``Cache-Control: no-cache``, like a host that publishes often: a
-repeat visit asks again for every file and gets 304s. ``served`` lists (path, body bytes sent) of
-every full answer, for the bytes a visit cost the host.
+repeat visit asks again for every file and gets 304s. ``served`` lists every full answer (``Served``:
+path, body bytes sent, and when it began), for the bytes a visit cost the host and when.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import NamedTuple
 
 ENCODINGS = ((".br", "br"), (".gz", "gzip"))  # the host's preference, best first
+
+
+class Served(NamedTuple):
+    path: str
+    size: int  # body bytes sent
+    at: float  # time.time() as the answer began: the benchmark compares it with the page's own moment of ready
 
 
 def accepted(header: str) -> set[str]:
@@ -68,7 +76,7 @@ class CompressingHandler(SimpleHTTPRequestHandler):
             self.send_header("Content-Encoding", coding)
         self._validators(etag)
         self.end_headers()
-        self.served.append((self.path, stat.st_size))
+        self.served.append(Served(self.path, stat.st_size, time.time()))
         return body
 
     def _validators(self, etag: str) -> None:
