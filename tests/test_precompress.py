@@ -53,8 +53,10 @@ def pages_of(folder: Path, count: int, word: str = "text") -> Path:
 def test_copies_made_in_worker_processes_equal_those_made_alone(tmp_path: Path, monkeypatch):
     alone, shared = pages_of(tmp_path / "alone", 40), pages_of(tmp_path / "shared", 40)
     monkeypatch.setattr(precompress, "_recent", {})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-alone"))
     precompress.precompress(alone)
     monkeypatch.setattr(precompress, "_recent", {})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-shared"))  # nothing kept by the first
     monkeypatch.setattr(precompress, "PARALLEL_FROM", 2)
     workers = []
     real = precompress.ProcessPoolExecutor
@@ -90,3 +92,36 @@ def test_a_large_files_brotli_copy_is_made_at_the_best_level_and_not_taken_from_
     older.write_bytes(brotli.compress(large.read_bytes(), quality=1))
     precompress.precompress(site)
     assert (site / "big.json.br").read_bytes() == brotli.compress(large.read_bytes(), quality=11)
+
+
+def test_the_next_build_takes_kept_copies_only_for_unchanged_bytes_and_never_from_a_damaged_file(tmp_path: Path, monkeypatch):
+    """The small files' copies are kept in the cache for the next build (a new process): it compresses only a page
+    whose bytes changed, and a kept file that is damaged or was made by other code is not read at all."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    site = pages_of(tmp_path / "site", 4)
+    monkeypatch.setattr(precompress, "_recent", {})
+    precompress.precompress(site)
+    compressed = []
+    real = precompress._both
+    monkeypatch.setattr(precompress, "_both", lambda data: compressed.append(data) or real(data))
+    edited = site / "p1" / "index.html"
+    edited.write_text("<!doctype html><p>edited " * 100)
+    monkeypatch.setattr(precompress, "_recent", {})  # as a new process starts
+    precompress.precompress(site)
+    assert compressed == [edited.read_bytes()]
+    for path in sorted(site.rglob("index.html")):
+        assert gzip.decompress(path.with_name(path.name + ".gz").read_bytes()) == path.read_bytes()
+        assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == path.read_bytes()
+    kept = precompress._cache_dir() / precompress._KEPT_SMALL
+    damaged = bytearray(kept.read_bytes())
+    damaged[len(damaged) // 2] ^= 1
+    kept.write_bytes(bytes(damaged))
+    monkeypatch.setattr(precompress, "_recent", {})
+    compressed.clear()
+    precompress.precompress(site)
+    assert len(compressed) == 4, "a damaged kept file was read"
+    monkeypatch.setattr(precompress, "_kept_head", lambda: b"kb-small-copies 1\n" + bytes(32))  # other code's copies
+    monkeypatch.setattr(precompress, "_recent", {})
+    compressed.clear()
+    precompress.precompress(site)
+    assert len(compressed) == 4, "copies made by other code were taken"

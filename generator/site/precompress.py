@@ -13,6 +13,8 @@ import gzip
 import hashlib
 import os
 import shutil
+import struct
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -25,6 +27,7 @@ SMALLEST = 1024  # bytes: below one packet, a copy saves nothing
 _CACHED_FROM = 64 * 1024  # Pyodide's files, the search index: pages compress in milliseconds
 _KEPT_BR = ".q11.br"  # the level in the cached copy's name: copies made at another level are not taken for these
 _recent: dict[str, tuple[bytes, bytes]] = {}  # the last call's (gzip, brotli) copies of small files, by their bytes' digest
+_KEPT_SMALL = "small-copies.bin"  # the same, kept in the cache for the next build, a process of its own
 # Pages compress in about a millisecond each: below this many, starting worker processes costs more than it saves.
 PARALLEL_FROM = 300
 _CHUNK = 16
@@ -33,9 +36,10 @@ _CHUNK = 16
 def precompress(site: Path) -> int:
     """Write the .gz and .br copies of ``site``'s files; return how many files got them.
 
-    The copies of small files made by the last call are kept in memory: the live preview builds again and again,
-    and its pages mostly come out the same, so it compresses only the ones an edit changed. The others are
-    compressed in worker processes when there are enough of them to pay (``PARALLEL_FROM``)."""
+    The copies of small files made by the last call are kept in memory, and in the cache for the next build: the
+    live preview builds again and again, and so does anyone editing a few pages; their pages mostly come out the
+    same, so it compresses only the ones an edit changed (a page's copies are found by its bytes' SHA-256). The
+    others are compressed in worker processes when there are enough of them to pay (``PARALLEL_FROM``)."""
     global _recent
     cache, small, done = _cache_dir(), {}, 0
     for path in sorted(p for p in site.rglob("*") if p.is_file() and p.suffix in SUFFIXES and p.stat().st_size >= SMALLEST):
@@ -47,15 +51,56 @@ def precompress(site: Path) -> int:
             continue
         for suffix, kept, compress in ((".gz", ".gz", _gzip), (".br", _KEPT_BR, _brotli)):
             _write(path.with_name(path.name + suffix), cache / f"{key}{kept}", data, compress)
-    new = [key for key in small if key not in _recent]
-    made = {key: _recent[key] for key in small if key in _recent}
+    kept = {} if set(small) <= set(_recent) else _read_kept(cache)
+    known = {**kept, **_recent}
+    new = [key for key in small if key not in known]
+    made = {key: known[key] for key in small if key in known}
     made.update(zip(new, _compress_all([small[key][0] for key in new])))
     for key, (_, paths) in small.items():
         for path in paths:
             for suffix, copy in zip((".gz", ".br"), made[key]):
                 path.with_name(path.name + suffix).write_bytes(copy)
+    if new or (kept and made.keys() != kept.keys()):
+        _keep(cache, made)
     _recent = made
     return done
+
+
+def _read_kept(cache: Path) -> dict[str, tuple[bytes, bytes]]:
+    """The small files' copies the last build kept (``_keep``): none if the file is missing, damaged (its SHA-256
+    is its last 32 bytes) or was written by other code or libraries (its head names them, ``_kept_head``)."""
+    try:
+        data = (cache / _KEPT_SMALL).read_bytes()
+    except OSError:
+        return {}
+    head, end = _kept_head(), len(data) - 32
+    if not data.startswith(head) or hashlib.sha256(data[:end]).digest() != data[end:]:
+        return {}
+    copies, at = {}, len(head)
+    while at + 40 <= end:
+        gz, br = struct.unpack_from(">II", data, at + 32)
+        copies[data[at:at + 32].hex()] = (data[at + 40:at + 40 + gz], data[at + 40 + gz:at + 40 + gz + br])
+        at += 40 + gz + br
+    return copies if at == end else {}
+
+
+def _keep(cache: Path, copies: dict[str, tuple[bytes, bytes]]) -> None:
+    """This build's small files' copies, for the next build (another process): one file, written whole then renamed."""
+    records = [bytes.fromhex(key) + struct.pack(">II", len(gz), len(br)) + gz + br for key, (gz, br) in copies.items()]
+    data = _kept_head() + b"".join(records)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = cache / f"{_KEPT_SMALL}.{os.getpid()}.tmp"
+        partial.write_bytes(data + hashlib.sha256(data).digest())
+        partial.replace(cache / _KEPT_SMALL)
+    except OSError:
+        pass  # no cache: the next build compresses them again
+
+
+def _kept_head() -> bytes:
+    """What made the kept copies: this module (its levels) and the two libraries."""
+    made_by = Path(__file__).read_bytes() + f"{brotli.__version__} {zlib.ZLIB_RUNTIME_VERSION}".encode()
+    return b"kb-small-copies 1\n" + hashlib.sha256(made_by).digest()
 
 
 def _compress_all(datas: list[bytes]) -> list[tuple[bytes, bytes]]:
