@@ -4,6 +4,7 @@ change what a page becomes, nor let a changed page through unaudited."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,21 @@ def test_a_changed_page_is_audited_again_and_a_refused_build_keeps_nothing(tmp_p
         with pytest.raises(UserError, match=r"p5/index.html: an event handler onerror= on <img>"):
             harden.harden_site(hostile, PINS)
         assert harden._last == kept
+
+
+def test_a_page_is_rewritten_in_place_but_never_through_a_link(tmp_path: Path):
+    """Hardened pages are written over the engine's files (far cheaper than new ones), except a page that shares its
+    file with another name: the other name keeps its bytes, and the page gets a file of its own."""
+    site = engine_output(tmp_path / "site", pages=3)
+    (site / "p2" / "index.html").write_text(page(2, body='<p onclick="steal()">more</p>' * 300))  # the sanitised page is shorter
+    elsewhere = tmp_path / "elsewhere.html"
+    os.link(site / "p1" / "index.html", elsewhere)
+    before = elsewhere.read_bytes()
+    plain = (site / "p2" / "index.html").stat().st_ino
+    harden.harden_site(site, PINS)
+    assert elsewhere.read_bytes() == before, "written through a hard link"
+    linked = (site / "p1" / "index.html").read_text()
+    assert "Content-Security-Policy" in linked and "onclick" not in linked
+    assert (site / "p2" / "index.html").stat().st_ino == plain, "a page of its own was not rewritten in place"
+    written = (site / "p2" / "index.html").read_text()
+    assert written.count("</html>") == 1 and written.endswith("</html>") and "onclick" not in written, "the old text's tail is left"
