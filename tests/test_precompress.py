@@ -125,3 +125,24 @@ def test_the_next_build_takes_kept_copies_only_for_unchanged_bytes_and_never_fro
     compressed.clear()
     precompress.precompress(site)
     assert len(compressed) == 4, "copies made by other code were taken"
+
+
+def test_the_next_build_links_kept_copies_but_never_one_changed_through_a_link(tmp_path: Path, monkeypatch):
+    """A small file's copies are links to the cache's files of the same bytes; a copy someone rewrote in place
+    (which rewrites the cache's file too) is found out by its bytes and written anew, never linked again."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = pages_of(tmp_path / "first", 3)
+    monkeypatch.setattr(precompress, "_recent", {})
+    precompress.precompress(first)
+    tampered = first / "p0" / "index.html.gz"
+    assert tampered.stat().st_nlink == 2, "the copy is not the cache's file"
+    with open(tampered, "r+b") as file:
+        file.write(b"tampered")
+    second = pages_of(tmp_path / "second", 3)
+    monkeypatch.setattr(precompress, "_recent", {})
+    precompress.precompress(second)
+    for path in sorted(second.rglob("index.html")):
+        assert gzip.decompress(path.with_name(path.name + ".gz").read_bytes()) == path.read_bytes()
+        assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == path.read_bytes()
+    assert not (second / "p0" / "index.html.gz").samefile(tampered)
+    assert (second / "p1" / "index.html.gz").samefile(first / "p1" / "index.html.gz"), "an unchanged copy was not linked"

@@ -28,6 +28,7 @@ _CACHED_FROM = 64 * 1024  # Pyodide's files, the search index: pages compress in
 _KEPT_BR = ".q11.br"  # the level in the cached copy's name: copies made at another level are not taken for these
 _recent: dict[str, tuple[bytes, bytes]] = {}  # the last call's (gzip, brotli) copies of small files, by their bytes' digest
 _KEPT_SMALL = "small-copies.bin"  # the same, kept in the cache for the next build, a process of its own
+_LINKED = "small-linked"  # the small files' copies, each named after its own bytes' SHA-256: the site's copies are links to them
 # Pages compress in about a millisecond each: below this many, starting worker processes costs more than it saves.
 PARALLEL_FROM = 300
 _CHUNK = 16
@@ -56,14 +57,51 @@ def precompress(site: Path) -> int:
     new = [key for key in small if key not in known]
     made = {key: known[key] for key in small if key in known}
     made.update(zip(new, _compress_all([small[key][0] for key in new])))
+    linked = cache / _LINKED
+    names = set()
     for key, (_, paths) in small.items():
         for path in paths:
             for suffix, copy in zip((".gz", ".br"), made[key]):
-                path.with_name(path.name + suffix).write_bytes(copy)
+                names.add(_place(path.with_name(path.name + suffix), copy, linked))
     if new or (kept and made.keys() != kept.keys()):
         _keep(cache, made)
+        _prune(linked, names)
     _recent = made
     return done
+
+
+def _place(target: Path, copy: bytes, linked: Path) -> str:
+    """Write ``copy`` at ``target`` as another name of the cache's file named after the copy's own SHA-256, when that
+    file holds exactly these bytes (read and compared each time: a file changed through any of its names is never
+    linked again); else write it anew and give the cache that file. Making a file costs about 0.4 ms here, a link
+    0.015 ms. Return the cache's name for it."""
+    name = hashlib.sha256(copy).hexdigest()
+    try:
+        if (linked / name).read_bytes() == copy:
+            os.link(linked / name, target)
+            return name
+    except OSError:
+        pass  # not there, or no links across these folders: written
+    target.write_bytes(copy)
+    try:
+        linked.mkdir(parents=True, exist_ok=True)
+        partial = linked / f"{name}.{os.getpid()}.tmp"
+        partial.unlink(missing_ok=True)
+        os.link(target, partial)
+        partial.replace(linked / name)
+    except OSError:
+        pass
+    return name
+
+
+def _prune(linked: Path, names: set[str]) -> None:
+    """The cache's linked copies but this build's: the site's names of them stay."""
+    try:
+        for entry in os.scandir(linked):
+            if entry.name not in names:
+                os.unlink(entry.path)
+    except OSError:
+        pass
 
 
 def _read_kept(cache: Path) -> dict[str, tuple[bytes, bytes]]:
