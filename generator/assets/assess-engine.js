@@ -13,6 +13,7 @@ import { fetchPinned, pagePins } from "./pinned.js";
 import { t, tn } from "./i18n.js";
 
 const STALL_MS = 20000;
+const FIRST_RESULT_MS = 5000; // after ready, the longest a page's first result holds back the search and the precache
 const SHARED = Symbol.for("kb.engine"); // {started, worker, settled}: boot.js, offline.js and this module
 const STALL_FOR_TESTS = Symbol.for("kb.stall-ms"); // set by tests through the browser, before the page runs
 let engine = null;
@@ -32,6 +33,10 @@ export function startEngine() {
   const handOver = shared();
   handOver.started = true; // boot.js and offline.js must not start a second runtime on a later visit
   const state = { progress: { text: t("Starting the self-assessment…") }, listeners: new Set(), pending: new Map(), nextId: 1 };
+  let resultCame;
+  state.firstResult = new Promise((resolve) => {
+    resultCame = resolve;
+  });
   state.rules = fetchPinned(assets, "rules.json", pagePins(), "rules").then((bytes) => JSON.parse(new TextDecoder().decode(bytes)));
   state.ready = new Promise((resolve, reject) => {
     let worker;
@@ -72,25 +77,36 @@ export function startEngine() {
         reject(new Error(message.message));
         state.pending.forEach(({ reject: fail }) => fail(new Error(message.message)));
         state.pending.clear();
+        resultCame();
       } else if (message.type === "result") {
         const waiting = state.pending.get(message.id);
         state.pending.delete(message.id);
         if (waiting) waiting.resolve(JSON.parse(message.payload));
+        resultCame();
       }
     };
     worker.postMessage({ type: "init" }); // the worker fetches the rules itself, side by side with Pyodide
   });
   state.ready.catch(() => {}); // reported by each view
   // The theme's search worker waits for this on the assessment page (defer-search.js), and the service worker's
-  // precache (offline.js), which also reads the flag should it look after the announcement.
+  // precache (offline.js), which also reads the flag should it look after the announcement. Settled is the
+  // first result after ready (the page's own ready: the first score after start takes up to 1.75 s, and the search
+  // index and the precache would share the link and the CPU with it), or FIRST_RESULT_MS after ready if no page
+  // asks for one; a failed start at once.
+  let announced = false;
   const announce = () => {
+    if (announced) return;
+    announced = true;
     handOver.settled = true;
     if (!("BroadcastChannel" in window)) return;
     const channel = new BroadcastChannel(`kb-engine:${new URL(".", import.meta.url).pathname}`); // this site's pages only
     channel.postMessage("settled");
     channel.close();
   };
-  state.ready.then(announce, announce);
+  state.ready.then(() => {
+    state.firstResult.then(() => setTimeout(announce, 0)); // after the page has shown it
+    setTimeout(announce, FIRST_RESULT_MS);
+  }, announce);
   state.score = (answers) =>
     new Promise((resolve, reject) => {
       const id = state.nextId++;

@@ -162,7 +162,9 @@
       channel.close();
       whenIdle(callback);
     };
-    channel.onmessage = done;
+    channel.onmessage = (event) => {
+      if (event.data === "settled") done(); // not the search stand-in's "asking" (defer-search.js), on the same channel
+    };
     setTimeout(() => {
       if (engine().settled || !engine().started) done();
     }, ORPHAN_MS);
