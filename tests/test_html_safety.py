@@ -71,7 +71,7 @@ def test_check_lets_ordinary_markdown_through(text: str):
 
 
 
-def test_bodies_rendered_ahead_in_worker_processes_get_the_findings_of_bodies_rendered_alone(monkeypatch, worker_pools):
+def test_bodies_rendered_ahead_in_worker_processes_get_the_findings_of_bodies_rendered_alone(monkeypatch, worker_pools, tmp_path):
     """html_policy.render_ahead renders article bodies' Markdown in worker processes for the checks that follow:
     every dangerous payload is still found, at the same place, and ordinary Markdown still passes."""
     dangerous = [f"Body {n}." + ("\n\n" if payload in BLOCK_PAYLOADS else " ") + payload.format(n=n)
@@ -80,6 +80,8 @@ def test_bodies_rendered_ahead_in_worker_processes_get_the_findings_of_bodies_re
     monkeypatch.setattr(html_policy, "_TAGS", {})
     alone = [list(markup_problems(text)) for text in texts]
     monkeypatch.setattr(html_policy, "_TAGS", {})
+    monkeypatch.setattr(html_policy, "_kept", [{}])  # nothing kept by an earlier build
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(html_policy, "PARALLEL_FROM", 2)
     html_policy.render_ahead(texts)
     rendered = len(html_policy._TAGS)

@@ -28,6 +28,7 @@ from functools import lru_cache
 import nh3
 from markupsafe import escape
 
+from .. import kept
 from ..processes import forked_map
 from ..rules.characters import MULTI_LINE, first_unsafe
 from ..rules.characters import problem as character_problem
@@ -154,14 +155,45 @@ def _markdown_input(searchable: str) -> str:
 
 
 def render_ahead(texts: list[str]) -> None:
-    """Render, in worker processes, the Markdown that ``markup_problems`` will read in ``texts`` (article bodies)
-    and keep the tags it finds for it: rendering is most of checking a body (1.1 s of 1.7 s for 1,000 articles
-    alone), and bodies are independent. Below ``PARALLEL_FROM`` texts not yet rendered, or in a process that does
-    not fork (the live preview, which keeps what it rendered), it does nothing: they are rendered as they are checked."""
+    """Render the Markdown that ``markup_problems`` will read in ``texts`` (article bodies) and keep the tags it finds
+    for it: rendering is most of checking a body (1.1 s of 1.7 s for 1,000 articles alone), and bodies are
+    independent, so from ``PARALLEL_FROM`` texts on they are rendered in worker processes (in a process that does not
+    fork, the live preview, which keeps what it rendered, here). What a text gave is kept for the next build by the
+    SHA-256 of the text (``_KEPT``, kept.py: only while the generator's code, Python and Markdown are the same)."""
     wanted = [_markdown_input(searchable) for searchable in map(_searchable, texts) if _NEEDS_MARKDOWN.search(searchable)]
-    wanted = [text for text in dict.fromkeys(wanted) if text not in _TAGS]
-    for text, tags in zip(wanted, forked_map(_render_tags, wanted, PARALLEL_FROM, _CHUNK) or [], strict=False):
+    wanted = list(dict.fromkeys(wanted))
+    known = _kept_tags()
+    keys = {text: kept.key(text) for text in wanted}
+    for text in wanted:
+        if text not in _TAGS and keys[text] in known:
+            _keep_tags(text, known[keys[text]])
+    todo = [text for text in wanted if text not in _TAGS]
+    for text, tags in zip(todo, forked_map(_render_tags, todo, PARALLEL_FROM, _CHUNK) or map(_render_tags, todo), strict=True):
         _keep_tags(text, tags)
+    used = {keys[text]: _TAGS[text] for text in wanted if text in _TAGS}
+    if not used.keys() <= known.keys():
+        _kept[0] = kept.newest(used, known, _KEPT_MOST)
+        kept.write(_KEPT, {key: [[tag, [list(pair) for pair in attrs]] for tag, attrs in tags]
+                           for key, tags in _kept[0].items()}, _KEPT_WITH)
+
+
+_KEPT = "markdown-tags"
+_KEPT_WITH = ("markdown",)  # the library whose output the kept tags are
+_KEPT_MOST = 12000  # texts
+_kept: list[dict[str, tuple]] = []  # what the last build kept, read once per process
+
+
+def _kept_tags() -> dict[str, tuple[tuple[str, list[tuple[str, str]]], ...]]:
+    if not _kept:
+        try:
+            _kept.append({key: tuple((tag, [(name, value) for name, value in attrs]) for tag, attrs in tags)
+                          for key, tags in kept.read(_KEPT, _KEPT_WITH).items()})
+        except (TypeError, ValueError):
+            _kept.append({})
+        if not all(isinstance(text, str) for tags in _kept[0].values() for tag, attrs in tags for pair in attrs
+                   for text in (tag, *pair)):
+            _kept[0] = {}
+    return _kept[0]
 
 
 PARALLEL_FROM = 200  # texts: below, starting the workers costs about what they save on 2 cores

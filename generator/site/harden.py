@@ -21,6 +21,9 @@ SHA-256 of what the engine wrote: the live preview's next build, whose pages
 mostly come out of the engine unchanged, hardens only the ones that changed.
 A full MkDocs build hands most pages over while the engine still writes the others
 (``head_start.py``), by the same key, so little of this is left when it finishes.
+What the audit read in a hardened page is kept for the next build too (another
+process), by the SHA-256 of the page's bytes, while the generator's code is the
+same (``kept.py``): the sanitiser, the pins and the policy still run on every page.
 
 Titles need no step here: the generated Markdown escapes them, the engines
 print them as escaped text, and the theme override escapes the <title>
@@ -36,6 +39,7 @@ import stat
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from .. import kept as kept_results
 from ..errors import Problem, UserError
 from ..processes import start_method as _start_method
 from ..render.html_policy import sanitize
@@ -56,6 +60,13 @@ _CHUNK = 32  # pages a worker takes at a time
 # What the last build made of each page, by the SHA-256 of the page as the engine wrote it and its pins:
 # the live preview rebuilds again and again, and most pages come out of the engine unchanged.
 _last: dict[bytes, tuple[str, PageAudit, bool]] = {}
+# What the audit read in each hardened page, by the SHA-256 of its bytes, kept for the next build (another process) in a
+# file only this generator's code (every file of it) and Python can have made (kept.py): the audit is a pure function of
+# a page's bytes, reading them costs ~3 ms a page (Python's HTML parser) and most pages come out of each build the same.
+# The sanitiser, the pins and the policy run on every page of every build; None until read.
+_AUDITS = "page-audits"
+_AUDITS_KEPT = 12000  # pages: two builds of a 5,000-article knowledge base
+_known_audits: dict[str, PageAudit] | None = None
 
 
 def harden_site(site: Path, pins: str = "", early: dict[bytes, tuple[str, PageAudit, bool]] | None = None) -> None:
@@ -79,6 +90,7 @@ def harden_site(site: Path, pins: str = "", early: dict[bytes, tuple[str, PageAu
     if problems:
         raise UserError([Problem("site", 1, 1, f"a built page fails the safety audit: {what}", _REPORT) for what in problems[:20]])
     _last = kept
+    _keep_audits(results)
     meta = policy_meta(hashes)
     for path, (text, _, _) in zip(paths, results):
         _replace(path, with_policy(text, meta))
@@ -96,6 +108,7 @@ def _harden_all(texts: list[str], pins: str) -> list[tuple[str, PageAudit, bool]
     workers = min(os.cpu_count() or 1, 8)
     if len(texts) < PARALLEL_FROM or workers < 2:
         return [harden_page(text, pins) for text in texts]
+    kept_audits()  # read once, here: the workers inherit it
     with ProcessPoolExecutor(workers, mp_context=_start_method()) as pool:
         return list(pool.map(harden_page, texts, [pins] * len(texts), chunksize=_CHUNK))
 
@@ -106,7 +119,52 @@ def harden_page(text: str, pins: str = "") -> tuple[str, PageAudit, bool]:
     pinned = pin_page(text, pins) if pins else None
     text = text if pinned is None else pinned
     cleaned = sanitize_page(text)
-    return (text if cleaned is None else cleaned), read_page(text if cleaned is None else cleaned), cleaned is not None
+    page = text if cleaned is None else cleaned
+    return page, audit_page(page), cleaned is not None
+
+
+def audit_page(page: str) -> PageAudit:
+    """What the audit reads in ``page`` (audit.read_page), or what it read in the same bytes in the last build."""
+    found = kept_audits().get(kept_results.key(page))
+    if found is None:
+        return read_page(page)
+    return PageAudit(list(found.findings), list(found.inline_scripts), list(found.script_ids))
+
+
+def kept_audits() -> dict[str, PageAudit]:
+    """The audits the last build kept (``_AUDITS``), by their page's key (kept.key); read once per process."""
+    global _known_audits
+    if _known_audits is None:
+        _known_audits = _read_audits(kept_results.read(_AUDITS))
+    return _known_audits
+
+
+def _read_audits(found: dict) -> dict[str, PageAudit]:
+    """The kept file's audits: its scripts are listed once, each page names them by their place; {} if malformed."""
+    try:
+        scripts = found.get("scripts", [])
+        audits = {page: PageAudit(list(findings), [scripts[i] for i in used], list(ids))
+                  for page, (findings, used, ids) in found.get("pages", {}).items()}
+    except (TypeError, ValueError, IndexError, AttributeError):
+        return {}
+    if not all(isinstance(text, str) for audit in audits.values()
+               for text in (*audit.findings, *audit.inline_scripts, *audit.script_ids)):
+        return {}
+    return audits
+
+
+def _keep_audits(results: list[tuple[str, PageAudit, bool]]) -> None:
+    """This build's pages' audits, then the last build's others, for the next build; unchanged, nothing is written."""
+    global _known_audits
+    known = kept_audits()
+    used = {kept_results.key(page): audit for page, audit, _ in results}
+    if used.keys() <= known.keys():
+        return
+    _known_audits = kept_results.newest(used, known, _AUDITS_KEPT)
+    scripts: dict[str, int] = {}
+    pages = {page: [audit.findings, [scripts.setdefault(s, len(scripts)) for s in audit.inline_scripts], audit.script_ids]
+             for page, audit in _known_audits.items()}
+    kept_results.write(_AUDITS, {"scripts": list(scripts), "pages": pages})
 
 
 def sanitize_page(text: str) -> str | None:

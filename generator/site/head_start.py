@@ -31,6 +31,8 @@ class HeadStart:
     def __init__(self, pins: str, enabled: bool = True) -> None:
         self.pins = pins
         workers = max(1, (os.cpu_count() or 1) - 1)  # this process runs the engine meanwhile
+        if enabled:
+            harden.kept_audits()  # read once, here: the workers inherit it
         self._pool = ProcessPoolExecutor(workers, mp_context=harden._start_method()) if enabled else None
         self._batch: list[tuple[bytes, str]] = []
         self._sent: list[tuple[list[bytes], Future]] = []
