@@ -29,6 +29,7 @@ from generator.errors import UserError
 from generator.scaffold import new
 from generator.site import serve as preview
 from tests.attack_tally import tally
+from tests.cli_run import run_cli
 from tests.conftest import copy_kb
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,9 +40,15 @@ NOT_HERE = "is not an address of this machine"
 ELSEWHERE = "use 127.0.0.1, or 0.0.0.0 to be reachable from other machines: --host H (make serve HOST=H)"
 
 
-def run(root: Path, *args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def run(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The command, in this process (tests/cli_run.py): its status, stdout and stderr, a traceback included."""
+    return run_cli("--root", str(root), *args, cwd=ROOT, env=env)
+
+
+def run_process(root: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """The command in a process of its own: serve's, which could otherwise go on serving, stopped by the timeout."""
     return subprocess.run([sys.executable, "-m", "generator", "--root", str(root), *args], capture_output=True,
-                          text=True, errors="replace", cwd=ROOT, env=env, timeout=timeout)
+                          text=True, errors="replace", cwd=ROOT, timeout=timeout)
 
 
 def fingerprint(folder: Path) -> dict[str, str]:
@@ -348,7 +355,7 @@ def test_serve_refuses_options_with_one_line(tmp_path: Path, root: str, options:
         (target / "mkdocs.yml").write_text("site_name: x\n")
     elif root == "empty":
         target.mkdir()
-    problem = refusal(run(target, "serve", *options, timeout=60), code, line.format(root=target))
+    problem = refusal(run_process(target, "serve", *options), code, line.format(root=target))
     if problem is None and (target / "site").exists():
         problem = "it built before refusing"
     counted(problem)
