@@ -33,8 +33,11 @@ build: setup
 serve: setup
 	$(PY) -m generator serve --host $(HOST) --port $(PORT)
 
+# Every test, over every core (pytest-xdist), handed out in the order tests/conftest.py sorts them: the fast tests,
+# then Pyodide's, then the browser's. A module whose tests share a module-scoped fixture (a site built for them) goes
+# to one worker whole; the browser tests' site is built once and served to every worker by one server.
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadgroup --no-loadscope-reorder
 
 # ruff (pyflakes, pycodestyle, isort, bugbear, pyupgrade) over everything; mypy over the engine and the rules reader.
 # The configuration is pyproject.toml's; `make test` runs the same through tests/test_lint.py.
@@ -43,8 +46,7 @@ lint: $(STAMP_PY)
 	$(VENV)/bin/mypy
 
 # The quick loop while editing: every test but the browser's and Pyodide's (marked by their folder in tests/conftest.py),
-# spread over every core by pytest-xdist. `make test` stays in one process: the browser tests share one site and one
-# Chromium, and the attack families' table adds up every test's tally.
+# spread over every core by pytest-xdist.
 test-fast: setup
 	$(PY) -m pytest -n auto -m "not browser and not pyodide"
 

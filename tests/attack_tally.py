@@ -3,14 +3,15 @@
 Each test that sends a family of attacks calls ``tally(family, tried=…, refused=…, inert=…, leaked=…)``
 once and asserts ``leaked == 0`` itself. ``refused``: stopped with a message (``check``, the widget,
 the command line); ``inert``: accepted, but it reaches the output as text and does nothing. The
-conftest prints the table after the run, so a CI log always shows what was sent and what held.
+conftest prints the table after the run, so a CI log always shows what was sent and what held. Under
+pytest-xdist each worker counts its own tests: it sends ``rows()`` to the controller, which ``merge``s them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
-__all__ = ["Tally", "TALLIES", "tally", "table"]
+__all__ = ["Tally", "TALLIES", "tally", "table", "rows", "merge"]
 
 
 @dataclass
@@ -36,6 +37,20 @@ def tally(family: str, *, tried: int, refused: int, inert: int, leaked: int) -> 
     row.inert += inert
     row.leaked += leaked
     return row
+
+
+def rows() -> list[dict[str, int | str]]:
+    """This process's tallies as plain data (what an xdist worker can send)."""
+    return [asdict(row) for row in TALLIES.values()]
+
+
+def merge(counted: list[dict[str, int | str]]) -> None:
+    """Add another process's ``rows()`` to this one's."""
+    for row in counted:
+        family = str(row["family"])
+        mine = TALLIES.setdefault(family, Tally(family))
+        for key in ("tried", "refused", "inert", "leaked"):
+            setattr(mine, key, getattr(mine, key) + int(row[key]))
 
 
 def table() -> list[str]:

@@ -4,20 +4,42 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import ROOT
 
 FAST = "not browser and not pyodide"
+MAKE_TEST = "-n auto --dist loadgroup --no-loadscope-reorder"
 
 
-def collected(*args: str) -> list[str]:
-    """The ids of the tests pytest would run, in its order (a collection only: nothing runs)."""
-    run = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
-                         cwd=ROOT, env={**os.environ, "PYTEST_ADDOPTS": ""}, capture_output=True, text=True, timeout=120)
+def pytest_run(*args: str, cwd: Path = ROOT) -> str:
+    """What a pytest run printed, which must have passed; not inside this run's xdist worker, if it is one."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_XDIST_")}
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+                         cwd=cwd, env={**env, "PYTEST_ADDOPTS": ""}, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    return [line for line in run.stdout.splitlines() if "::" in line]
+    return run.stdout
+
+
+def collected(*args: str, cwd: Path = ROOT) -> list[str]:
+    """The ids of the tests pytest would run, in its order (a collection only: nothing runs)."""
+    return [line for line in pytest_run("--collect-only", *args, cwd=cwd).splitlines() if "::" in line]
+
+
+def scratch_tests(root: Path, files: dict[str, str]) -> Path:
+    """A scratch test tree under ``root`` with this repository's tests/conftest.py (whose ROOT is then ``root``)."""
+    (root / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    for folder in (root / "tests", root / "tests" / "browser"):
+        folder.mkdir()
+        (folder / "__init__.py").write_text("", encoding="utf-8")
+    for name in ("conftest.py", "attack_tally.py"):
+        shutil.copy(ROOT / "tests" / name, root / "tests" / name)
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
 
 
 def test_make_test_fast_runs_pytest_without_the_slow_marks():
@@ -26,18 +48,36 @@ def test_make_test_fast_runs_pytest_without_the_slow_marks():
     assert "make test-fast" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
+def test_make_test_runs_everything_over_every_core_in_order():
+    """`make test` runs every test under pytest-xdist, handing them out in the order below (no reordering by size)."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^test: setup\n\t\$\(PY\) -m pytest " + re.escape(MAKE_TEST) + "$", makefile, re.M), "Makefile: test"
+
+
 def test_the_fast_set_leaves_out_every_browser_file_and_runs_first():
-    """A new browser file that forgets its mark still leaves the fast set; the fast tests run before any slow one."""
-    unmarked = ROOT / "tests" / "browser" / f"test_unmarked_{os.getpid()}.py"
-    unmarked.write_text("def test_nothing():\n    pass\n", encoding="utf-8")
-    try:
-        fast, everything = collected("-m", FAST), collected()
-    finally:
-        unmarked.unlink()
+    """The fast tests run before any slow one: Pyodide's, then the browser's."""
+    fast, everything = collected("-m", FAST), collected()
     slow = everything[len(fast):]
     assert everything[: len(fast)] == fast, "the fast tests run first, in their own order"
-    assert f"{unmarked.relative_to(ROOT).as_posix()}::test_nothing" in slow
     assert {test.split("::")[0] for test in slow} >= {"tests/test_parity.py", "tests/browser/test_assess.py"}
     assert not any(test.startswith("tests/browser/") for test in fast)
     browser = [test.startswith("tests/browser/") for test in slow]
     assert browser == sorted(browser), "Pyodide's tests, then the browser's"
+
+
+def test_a_new_browser_file_that_forgets_its_mark_leaves_the_fast_set(tmp_path: Path):
+    """The marks come from the folder (tests/conftest.py): shown in a scratch tree with that conftest, not by
+    writing into this repository's tests/browser/, which every other test and pytest run would see meanwhile."""
+    scratch_tests(tmp_path, {"tests/browser/test_unmarked.py": "def test_nothing():\n    pass\n",
+                             "tests/test_quick.py": "def test_quick():\n    pass\n"})
+    fast, everything = collected("-m", FAST, "tests", cwd=tmp_path), collected("tests", cwd=tmp_path)
+    assert (fast, everything) == (["tests/test_quick.py::test_quick"],
+                                  ["tests/test_quick.py::test_quick", "tests/browser/test_unmarked.py::test_nothing"])
+
+
+def test_the_attack_table_adds_up_every_xdist_worker(tmp_path: Path):
+    """Each worker tallies its own tests; the controller's table is their sum."""
+    attacks = "".join(f"def test_{n}():\n    tally('kind', tried=2, refused=1, inert=1, leaked=0)\n\n\n" for n in range(8))
+    scratch_tests(tmp_path, {"tests/test_attacks.py": "from tests.attack_tally import tally\n\n\n" + attacks})
+    printed = pytest_run("-n", "2", *MAKE_TEST.split()[2:], "tests", cwd=tmp_path)
+    assert "| kind | 16 | 8 | 8 | 0 |" in printed and "| total | 16 | 8 | 8 | 0 |" in printed, printed

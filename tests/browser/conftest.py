@@ -8,29 +8,38 @@ from pathlib import Path
 import pytest
 
 from generator.bench import ARGS, chromium  # one Chromium and one set of flags for the tests and `bench assess`
-from tests.conftest import require_or_skip
+from tests.conftest import BROWSER_SITE, build_once, require_or_skip
 
 
 @pytest.fixture(scope="session")
-def browser_site(tmp_path_factory) -> Path:
-    """Where the browser tests' site is built."""
-    return tmp_path_factory.mktemp("browser") / "site"
+def browser_site(pytestconfig, tmp_path_factory) -> Path:
+    """Where the browser tests' site is built: under xdist, the folder the controller serves to every worker."""
+    shared = getattr(pytestconfig, "workerinput", {}).get(BROWSER_SITE)
+    return Path(shared[1]) if shared else tmp_path_factory.mktemp("browser") / "site"
 
 
 @pytest.fixture(scope="session")
-def site_url(repo_root, browser_site):
+def site_url(pytestconfig, repo_root, browser_site):
     """The repository's site, built for and served on a free loopback port.
 
     Material's instant navigation only intercepts links listed in the sitemap,
     which holds absolute URLs: the site is built with the server's own URL.
+    Under xdist that server is the controller's (tests/conftest.py), and the
+    first worker to ask builds the site for every worker; alone, this process
+    serves it.
     """
     from generator.site.build import build_site
     from generator.site.serve import make_server
 
-    site = browser_site
-    server = make_server(site)
+    shared = getattr(pytestconfig, "workerinput", {}).get(BROWSER_SITE)
+    if shared:
+        url = shared[0]
+        build_once(browser_site, lambda site: build_site(repo_root, site, site_url=url))
+        yield url
+        return
+    server = make_server(browser_site)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    build_site(repo_root, site, site_url=url)
+    build_site(repo_root, browser_site, site_url=url)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield url
