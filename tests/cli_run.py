@@ -19,7 +19,7 @@ from generator.cli import main
 PROG = "python -m generator"  # generator/__main__.py's name for itself
 
 
-def run_cli(*args: str, input: str = "", cwd: Path | None = None, env: dict[str, str] | None = None
+def run_cli(*args: str, input: str | bytes = "", cwd: Path | None = None, env: dict[str, str] | None = None
             ) -> subprocess.CompletedProcess:
     """``python -m generator *args`` (stdin: ``input``; in ``cwd``; with ``env`` for os.environ), as
     subprocess.run(..., capture_output=True, text=True) returns it: the status __main__ would exit with, and what went
@@ -27,7 +27,8 @@ def run_cli(*args: str, input: str = "", cwd: Path | None = None, env: dict[str,
     out, err = io.StringIO(), io.StringIO()
     stdin, here, environ = sys.stdin, Path.cwd(), dict(os.environ)
     try:
-        sys.stdin = io.TextIOWrapper(io.BytesIO(input.encode("utf-8")), encoding="utf-8")  # with .buffer, as a pipe
+        data = input.encode("utf-8") if isinstance(input, str) else input
+        sys.stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")  # with .buffer, as a pipe
         if cwd is not None:
             os.chdir(cwd)
         if env is not None:

@@ -9,13 +9,19 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_run import run_cli
+
 ROOT = Path(__file__).resolve().parents[1]
 SCORE_KEYS = {"milestones", "next_goal", "stages", "flags", "checklists"}
 
 
-def run(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "generator", *args], input=stdin, capture_output=True, text=True,
-                            encoding="utf-8", cwd=cwd)
+def run(*args: str, stdin: str = "", cwd: Path = ROOT, process: bool = False) -> subprocess.CompletedProcess:
+    """The command, in this process (tests/cli_run.py); ``process``: in one of its own, for the status a shell sees."""
+    if process:
+        result = subprocess.run([sys.executable, "-m", "generator", *args], input=stdin, capture_output=True, text=True,
+                                encoding="utf-8", cwd=cwd)
+    else:
+        result = run_cli(*args, input=stdin, cwd=cwd)
     assert "Traceback" not in result.stderr + result.stdout, result.stderr
     return result
 
@@ -104,7 +110,7 @@ def test_bad_answers_exit_2_with_one_line_each(tmp_path: Path):
         tmp_path,
         "sales_calls_per_week: -1\npaying_customers: 2\nhell_yes_customers: 3\npaying_custmers: 4\nproduct_market_fit: yes\n",
     )
-    result = run("score", "--answers", str(answers))
+    result = run("score", "--answers", str(answers), process=True)
     assert result.returncode == 2
     assert result.stdout == ""
     path = str(answers)
@@ -192,7 +198,7 @@ def test_score_needs_answers():
 
 
 def test_check_passes_on_the_repository():
-    result = run("check")
+    result = run("check", process=True)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout.startswith("ok: 8 milestones, ")

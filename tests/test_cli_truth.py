@@ -11,15 +11,14 @@ import pytest
 
 from generator import bench, cli
 from generator.bench_check import missed_targets
+from tests.cli_run import run_cli
 from tests.conftest import ROOT, copy_kb
 
 
 def test_a_half_filled_scaffold_is_the_rules_problem_not_the_answers(tmp_path: Path):
     kb = copy_kb(tmp_path / "kb", "mkdocs.yml")
-    python = [sys.executable, "-m", "generator", "--root", str(kb)]
-    assert subprocess.run([*python, "new", "flag", "--name", "half-done"], capture_output=True, cwd=ROOT).returncode == 0
-    result = subprocess.run([*python, "score", "--answers", "-"], input="paying_customers: 3\n", capture_output=True,
-                            text=True, cwd=ROOT)
+    assert run_cli("--root", str(kb), "new", "flag", "--name", "half-done", cwd=ROOT).returncode == 0
+    result = run_cli("--root", str(kb), "score", "--answers", "-", input="paying_customers: 3\n", cwd=ROOT)
     lines = result.stderr.splitlines()
     assert (result.returncode, result.stdout) == (1, "")
     assert lines[0] == ("score: the rules have problems (1 file), listed below; the answers were not checked or scored: "

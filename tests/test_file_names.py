@@ -10,13 +10,12 @@ with the name shown escaped, and reads nothing from the file.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.attack_tally import tally
+from tests.cli_run import run_cli
 from tests.conftest import ROOT, copy_kb
 
 NAMES = ["a\nb", "a\rb", "a\tb", "a\x1b[2Jb", "a\u202eb", "a\x7fb", "a\udcffb", "a:99:1: b", "m9:1"]  # \udcff: the byte 0xff
@@ -32,8 +31,7 @@ def test_an_unsafe_file_name_is_refused_at_its_folder_and_shown_escaped(name: st
         (kb / folder).mkdir(parents=True, exist_ok=True)
         (kb / folder / f"{name}{suffix}").write_text("SECRET-CONTENT: never read\n")
 
-    result = subprocess.run([sys.executable, "-m", "generator", "--root", str(kb), "check"],
-                            capture_output=True, text=True, encoding="utf-8", cwd=ROOT)
+    result = run_cli("--root", str(kb), "check", cwd=ROOT)
 
     lines = result.stderr.splitlines()
     named = {folder for folder, suffix in FOLDERS.items()
@@ -52,6 +50,5 @@ def test_safe_names_with_spaces_commas_and_colons_are_read_as_usual(tmp_path: Pa
     """Only what can forge a line is refused: 'notes, v2: draft.md' is an ordinary (if unusual) name."""
     kb = copy_kb(tmp_path, "site_assets", "mkdocs.yml")
     (kb / "site_assets" / "notes, v2: draft.txt").write_text("x")
-    result = subprocess.run([sys.executable, "-m", "generator", "--root", str(kb), "check"],
-                            capture_output=True, text=True, encoding="utf-8", cwd=ROOT)
+    result = run_cli("--root", str(kb), "check", cwd=ROOT)
     assert result.returncode == 0, result.stderr

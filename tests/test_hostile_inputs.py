@@ -20,6 +20,7 @@ import pytest
 from generator.cli import main
 from generator.errors import Problem
 from generator.scoring import Engine, ExprError, parse
+from tests.cli_run import run_cli
 from tests.conftest import copy_kb
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,9 +98,10 @@ def test_the_billion_laughs_answers_file_is_442_bytes():
     assert len(billion_laughs().encode()) == 442
 
 
-def run(*args: str, stdin: bytes = b"", **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], input=stdin, capture_output=True, cwd=ROOT,
-                          timeout=60, **kwargs)
+def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess:
+    """The command, in this process (tests/cli_run.py), its output as bytes (as subprocess.run without text=True)."""
+    done = run_cli(*args, input=stdin, cwd=ROOT)
+    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.encode(), done.stderr.encode())
 
 
 def test_stdin_that_is_not_utf8_is_refused_like_a_file():

@@ -6,7 +6,6 @@ import html
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,13 +13,15 @@ import yaml
 
 from generator.init_kb import SKELETON, kb_id_for
 from generator.site.build import build_site
+from tests.cli_run import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_WORDS = re.compile(r"founder|startup|hell-yes|paying customer|sales call", re.IGNORECASE)
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd)
+    """The command, in this process (tests/cli_run.py)."""
+    return run_cli(*args, cwd=cwd)
 
 
 @pytest.fixture(scope="module", params=["en", "es"])

@@ -7,21 +7,21 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from generator.rules.compile import compile_rules
 from generator.rules.load import load_rules
 from generator.scoring import Engine
 from generator.site.build import build_site
+from tests.cli_run import run_cli
 
 PLANTS = Path(__file__).parent / "fixtures" / "plant-kb"
 STARTUP_WORDS = ["customer", "sales", "founder", "startup", "SQL", "hell-yes", "m1"]
 
 
 def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "generator", "--root", str(PLANTS), *args]
-    return subprocess.run(command, input=stdin, capture_output=True, text=True)
+    """The command, in this process (tests/cli_run.py)."""
+    return run_cli("--root", str(PLANTS), *args, input=stdin)
 
 
 def test_check_and_score_an_unrelated_knowledge_base():

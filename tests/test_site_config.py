@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import yaml
 from generator.errors import UserError
 from generator.site.config import SiteConfig, read_site_config
 from generator.site.engine_config import engine_config, site_nav
+from tests.cli_run import run_cli
 from tests.conftest import ROOT, copy_kb
 
 PLANTS = ROOT / "tests" / "fixtures" / "plant-kb"
@@ -79,8 +79,7 @@ REFUSED = [
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "generator", "--root", str(root), *args], capture_output=True, text=True,
-                            encoding="utf-8", cwd=root)
+    result = run_cli("--root", str(root), *args, cwd=root)
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
