@@ -19,6 +19,7 @@ from generator.errors import UserError
 from generator.site.audit import audit_site, read_page
 from generator.site.csp import script_hash
 from generator.site.harden import sanitize_pages, sanitize_search_index
+from tests.cli_run import run_cli
 from tests.conftest import ROOT, require_or_skip
 
 ENGINES = ("mkdocs", "zensical")
@@ -39,8 +40,7 @@ def engine_site(request, tmp_path_factory) -> tuple[str, Path]:
     if engine == "zensical":
         require_zensical()
     site = tmp_path_factory.mktemp(engine) / "site"
-    done = subprocess.run([sys.executable, "-m", "generator", "build", "--engine", engine, "--site-dir", str(site)],
-                          capture_output=True, text=True, cwd=ROOT)
+    done = run_cli("build", "--engine", engine, "--site-dir", str(site), cwd=ROOT)  # in this process: tests/cli_run.py
     assert done.returncode == 0, done.stderr
     return engine, site
 
@@ -99,8 +99,7 @@ def test_the_search_index_is_sanitised_entry_by_entry(tmp_path: Path):
 
 def test_an_unknown_engine_or_a_missing_zensical_is_one_line(tmp_path: Path, monkeypatch):
     def build(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "generator", "build", "--site-dir", str(tmp_path / "site"), *args],
-                              capture_output=True, text=True, cwd=ROOT, env=env)
+        return run_cli("build", "--site-dir", str(tmp_path / "site"), *args, cwd=ROOT, env=env)
 
     import os
 
