@@ -71,6 +71,7 @@ export function startEngine() {
       } else if (message.type === "ready") {
         clearTimeout(timer);
         state.startMs = message.ms;
+        state.startMarks = message.marks;
         resolve();
       } else if (message.type === "error") {
         clearTimeout(timer);

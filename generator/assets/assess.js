@@ -265,6 +265,7 @@ async function mount(root) {
   if (!root.isConnected) return;
   current.ready = true;
   root.dataset.kbStartMs = String(engine.startMs || 0);
+  root.dataset.kbStartMarks = JSON.stringify(engine.startMarks || {}); // the start's steps (worker.js), for the benchmark
   await refresh();
   if (root.dataset.kbState !== "error") root.dataset.kbState = "ready";
 }

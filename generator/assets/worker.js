@@ -8,9 +8,9 @@
 //                       files, the engine, the rules; total from runtime.json, written by the
 //                       build with the files' true sizes). Posted on "init", then at least
 //                       every 500 ms while bytes flow, and when the phase changes.
-//                   {type: "ready", ms, start}   (ms since the worker started; start: "snapshot"
-//                       when a memory snapshot was restored, "normal" otherwise)
-//                   {type: "result", id, payload: "<score_json output>"}
+//                   {type: "ready", ms, start, marks}   (ms since the worker started; start: "snapshot"
+//                       when a memory snapshot was restored, "normal" otherwise; marks: ms at each step)
+//                   {type: "result", id, payload: "<score_json output>", ms}   (ms: the engine's own time)
 //                   {type: "error", message}
 //
 // Everything is loaded from this site: Pyodide's files from ../pyodide/, the
@@ -55,6 +55,11 @@ let engine = null;
 let loaded = 0;
 let total = 0;
 let lastPost = 0;
+// Milliseconds since the worker started at each step of the start, for the benchmark's breakdown (ready's `marks`).
+const marks = {};
+const mark = (name) => {
+  marks[name] = Math.round(performance.now());
+};
 
 function post(message) {
   self.postMessage(message);
@@ -153,8 +158,10 @@ async function importPyodide() {
     counted((await sizes)[`../pyodide/${name}`] || 0);
     return module;
   };
-  load("pyodide.asm.mjs").catch(() => {}); // a failure is Pyodide's to report
-  return (await load("pyodide.mjs")).loadPyodide;
+  load("pyodide.asm.mjs").then(() => mark("asm_imported"), () => {}); // a failure is Pyodide's to report
+  const loadPyodide = (await load("pyodide.mjs")).loadPyodide;
+  mark("imported");
+  return loadPyodide;
 }
 
 function pyodideOptions(extra) {
@@ -168,7 +175,7 @@ async function normalStart(loadPyodide) {
   pyodide.runPython('import sys; sys.path.insert(0, "/home/pyodide/kb")');
   pyodide.globals.set("KB_RULES_JSON", await rulesText);
   pyodide.runPython(`from scoring import Engine\n${ENGINE_GLOBAL} = Engine.from_json(KB_RULES_JSON)\ndel KB_RULES_JSON`);
-  pyodide.runPython(`${ENGINE_GLOBAL}.score_json("{}")`); // every import the engine makes, in the snapshot
+  remember("{}", pyodide.runPython(`${ENGINE_GLOBAL}.score_json("{}")`)); // every import the engine makes, in the snapshot
   return pyodide;
 }
 
@@ -183,20 +190,32 @@ async function restoredStart(loadPyodide) {
     return null;
   }
   const kept = await findSnapshot(info.key);
+  mark("snapshot_found");
   if (!kept) return null;
   const snapshot = readSnapshot(kept);
-  snapshot.catch(() => {}); // reported by loadPyodide, which awaits it
+  snapshot.then(() => mark("snapshot_read"), () => {}); // a failure is reported by loadPyodide, which awaits it
   try {
     const pyodide = await withTimeout(loadPyodide(pyodideOptions({ _loadSnapshot: snapshot })), RESTORE_LIMIT_MS);
+    mark("restored");
     enter("engine");
     const restored = pyodide.globals.get(ENGINE_GLOBAL);
-    JSON.parse(restored.score_json("{}")); // a restore that cannot score is a failed restore
+    JSON.parse(remember("{}", restored.score_json("{}"))); // a restore that cannot score is a failed restore
     restored.destroy();
+    mark("checked");
     return pyodide;
   } catch (error) {
     await forgetSnapshot();
     return null;
   }
+}
+
+// The last answers scored and their result: the engine is a pure function of the answers (for this build's
+// rules), and a page's first score is usually of the answers the start already scored ("{}", no answers yet):
+// that one costs no second run, which right after a restore also compiles much of the runtime's code.
+let last = { answers: null, payload: null };
+function remember(answers, payload) {
+  last = { answers, payload };
+  return payload;
 }
 
 function withTimeout(promise, ms) {
@@ -210,7 +229,7 @@ const starting = (async () => {
   engine = pyodide.globals.get(ENGINE_GLOBAL);
   loaded = total;
   if (!restored) keepSnapshot(pyodide);
-  return { ms: Math.round(performance.now()), start: restored ? "snapshot" : "normal" };
+  return { ms: Math.round(performance.now()), start: restored ? "snapshot" : "normal", marks };
 })();
 const prepared = Promise.race([starting, failedDownload]);
 prepared.catch(() => {}); // reported when "init" awaits it
@@ -232,9 +251,9 @@ async function init() {
   await translated; // the progress in the reader's language
   await Promise.race([again, prepared.catch(() => {})]); // the total and the kind of visit, before the first report
   postProgress();
-  const { ms, start } = await prepared;
+  const { ms, start, marks: steps } = await prepared;
   postProgress();
-  post({ type: "ready", ms, start });
+  post({ type: "ready", ms, start, marks: steps });
 }
 
 // Answers reach Python only at a sane size (an answer set is about 1 KB). The engine itself measures
@@ -261,7 +280,9 @@ self.onmessage = async (event) => {
       return;
     }
     try {
-      post({ type: "result", id: message.id, payload: engine.score_json(message.answers) });
+      const started = performance.now();
+      const payload = message.answers === last.answers ? last.payload : remember(message.answers, engine.score_json(message.answers));
+      post({ type: "result", id: message.id, payload, ms: performance.now() - started });
     } catch (error) {
       post({ type: "error", message: t("scoring failed: {reason}", { reason: String((error && error.message) || error) }) });
     }
