@@ -66,10 +66,14 @@ def tree_digest(site: Path) -> dict[str, str]:
     return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def test_a_failed_build_leaves_the_previous_site_untouched(repo_root: Path, tmp_path: Path):
+def previous_site(built_site: Path, tmp_path: Path) -> Path:
+    """A site already in place for a build to replace: the session's build of these sources, copied."""
+    return Path(shutil.copytree(built_site, tmp_path / "site", symlinks=True))
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(repo_root: Path, tmp_path: Path, built_site: Path):
     kb = copy_kb(repo_root, tmp_path / "kb")
-    site = tmp_path / "site"
-    build_site(kb, site)
+    site = previous_site(built_site, tmp_path)
     before = tree_digest(site)
     m3 = kb / "rules" / "milestones" / "m3.yaml"
     m3.write_text(m3.read_text().replace("paying_customers >= 5", "paying_custmers >= 5"))
@@ -82,10 +86,10 @@ def test_a_failed_build_leaves_the_previous_site_untouched(repo_root: Path, tmp_
     assert not list(tmp_path.glob(".site.*")), "no scratch directories are left behind"
 
 
-def test_a_broken_template_is_reported_at_its_line_and_nothing_is_replaced(repo_root: Path, tmp_path: Path):
+def test_a_broken_template_is_reported_at_its_line_and_nothing_is_replaced(repo_root: Path, tmp_path: Path,
+                                                                          built_site: Path):
     kb = copy_kb(repo_root, tmp_path / "kb")
-    site = tmp_path / "site"
-    build_site(kb, site)
+    site = previous_site(built_site, tmp_path)
     before = tree_digest(site)
     overrides = kb / "site_assets" / "templates"
     overrides.mkdir()
