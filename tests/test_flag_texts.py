@@ -177,13 +177,18 @@ def _value(q: dict):
     return st.one_of(st.sampled_from(near or [low]), st.floats(low, min(high, 3e6), allow_nan=False))
 
 
+VALUES = [(q["id"], _value(q)) for q in COMPILED["questions"]]  # built once: a strategy made per draw costs more than the draw
+PRESENT = st.integers(0, 9)
+PAIRS = bounded_pairs(COMPILED["constraints"])
+
+
 @st.composite
 def answer_sets(draw) -> dict:
     answers = {}
-    for q in COMPILED["questions"]:
-        if draw(st.integers(0, 9)) > 0:  # about one answer in ten is missing
-            answers[q["id"]] = draw(_value(q))
-    for low, high in bounded_pairs(COMPILED["constraints"]):
+    for qid, value in VALUES:
+        if draw(PRESENT) > 0:  # about one answer in ten is missing
+            answers[qid] = draw(value)
+    for low, high in PAIRS:
         if isinstance(answers.get(low), int) and isinstance(answers.get(high), int):
             answers[low] = draw(st.integers(0, answers[high]))
     return answers
@@ -191,7 +196,7 @@ def answer_sets(draw) -> dict:
 
 def score(answers: dict) -> dict | None:
     try:
-        return ENGINE.score(answers)
+        return ENGINE.score(answers, ask=False)  # no claim reads ask_next, more than half of a score's cost
     except InvalidAnswers:
         return None
 
@@ -225,5 +230,6 @@ def test_the_search_finds_the_answer_set_that_made_growth_before_retention_false
         return raised(result, "growth-before-retention") and not (
             answers["paying_customers"] > 20 and answers["hell_yes_customers"] / answers["paying_customers"] < 0.9)
 
-    found = find(answer_sets(), old_claim_false, settings=settings(derandomize=True, database=None, max_examples=2000))
+    # deadline=None: on a busy machine a draw took more than the default 200 ms and failed the test
+    found = find(answer_sets(), old_claim_false, settings=settings(derandomize=True, database=None, max_examples=2000, deadline=None))
     assert found["scalable_pipeline_source"] is True
