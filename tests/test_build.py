@@ -140,3 +140,25 @@ def test_every_page_names_the_revisions_it_scores_with_and_the_worker_lists_ever
     for url, revision, _ in manifest["entries"]:
         rel = "index.html" if url == "./" else url + "index.html" if url.endswith("/") else url
         assert revision == hashlib.sha256((built_site / rel).read_bytes()).hexdigest(), url
+
+
+def test_builds_of_one_knowledge_base_finishing_together_each_keep_a_whole_copy(tmp_path: Path):
+    """build/ keeps the last docs tree; two builds of one root (the tests run them in parallel) must not collide."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from generator.site.build import _keep_latest
+
+    keep = tmp_path / "build"
+    keep.mkdir()
+    scratches = []
+    for n in range(12):
+        scratch = tmp_path / f"scratch-{n}"
+        for name in ("docs", "theme"):
+            (scratch / name / "deep").mkdir(parents=True)
+            (scratch / name / "deep" / "page.md").write_text(str(n), encoding="utf-8")
+        scratches.append(scratch)
+    config = {"site_dir": "x", "theme": {"name": "material"}}
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(lambda scratch: _keep_latest(scratch, keep, config), scratches))
+    assert sorted(p.name for p in keep.iterdir()) == ["docs", "mkdocs.yml", "theme"]
+    assert (keep / "docs" / "deep" / "page.md").read_text(encoding="utf-8") in {str(n) for n in range(12)}

@@ -7,6 +7,7 @@ site replaces the old one with two renames.
 
 from __future__ import annotations
 
+import errno
 import gc
 import json
 import os
@@ -194,10 +195,21 @@ def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = 
 
 def _keep_latest(scratch: Path, keep: Path, config: dict) -> None:
     """The last docs tree, theme override and engine configuration that built, kept in build/ for inspection
-    (``mkdocs build -f build/mkdocs.yml`` rebuilds them bare: bench's baseline)."""
+    (``mkdocs build -f build/mkdocs.yml`` rebuilds them bare: bench's baseline). Another build of the same
+    knowledge base may finish at the same moment (the tests build this repository in parallel): the old copy is
+    renamed aside, never emptied in place, and if the other build's copy lands first, it stays."""
     for name in ("docs", "theme"):
-        shutil.rmtree(keep / name, ignore_errors=True)
-        (scratch / name).rename(keep / name)
+        aside = Path(tempfile.mkdtemp(prefix=f".{name}.old-", dir=keep))
+        try:
+            (keep / name).rename(aside / name)
+        except FileNotFoundError:
+            pass
+        try:
+            (scratch / name).rename(keep / name)
+        except OSError as error:
+            if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+        shutil.rmtree(aside, ignore_errors=True)
     kept = {key: value for key, value in config.items() if key != "site_dir"}  # relative paths: the engine reads them from build/
     write_engine_config({**kept, "docs_dir": "docs", "theme": {**config["theme"], "custom_dir": "theme"}}, keep / "mkdocs.yml")
 
