@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import generator.cli
 import generator.knowledge
 from generator.cli import main
 from tests.conftest import copy_kb
@@ -44,6 +45,14 @@ def run(argv: list[str]) -> tuple[int, str, str, float]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(argv)
     return code, out.getvalue(), err.getvalue(), time.process_time() - started
+
+
+@pytest.fixture(autouse=True)
+def parser_once(monkeypatch):
+    """`main` builds its argparse parser on every call: 40% of a `score` case, most of it gettext looking for
+    argparse's catalogs. The cases all run the same commands, so the parser is built once and reused (parse_args
+    leaves it as it was); every case still goes through `main` from the command line on."""
+    monkeypatch.setattr(generator.cli, "_parser", functools.lru_cache(maxsize=None)(generator.cli._parser))
 
 
 # --- what hostile text is made of ---------------------------------------------------------------------------------
