@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +32,12 @@ def _copy(tmp_path: Path) -> Path:
 
 
 def _run(kb: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", "--root", str(kb), *args], capture_output=True, text=True, cwd=ROOT)
+    """``python -m generator --root KB ARGS`` run in this process (the command line's main, its output captured): a new
+    interpreter cost more than a check. Tests of the process itself (exit status, --help) run the real one."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--root", str(kb), *args], prog="python -m generator")
+    return subprocess.CompletedProcess(["python", "-m", "generator", "--root", str(kb), *args], code, out.getvalue(), err.getvalue())
 
 
 def _article(kb: Path, number: str) -> Path:
