@@ -35,9 +35,10 @@ def repo(tmp_path: Path) -> Path:
 def compare_once_per_tree(monkeypatch):
     """One comparison per pair of trees, for the tests that print one as JSON and then as Markdown.
 
-    compare() is a function of the working tree's files and the base commit's tree alone (its corpus of profiles
-    is seeded): a second run on the same two trees is given the first run's report, and the command line still
-    parses, compares through this and prints it each time. Any other pair (or a base git cannot resolve) runs it."""
+    compare() is a function of the working tree's files, the base commit's tree and the generator's code alone (its
+    corpus of profiles is seeded): a second run on the same three is given the first run's report, and the command
+    line still parses, compares through this and prints it each time. Anything else (or a base git cannot resolve)
+    runs it."""
     real = generator.diff.compare
 
     def remembered(root: Path, base: str) -> dict:
@@ -45,7 +46,7 @@ def compare_once_per_tree(monkeypatch):
                               cwd=root, capture_output=True, text=True)
         if tree.returncode != 0:
             return real(root, base)
-        key = (files_digest(root), tree.stdout.strip(), base)
+        key = (files_digest(root), files_digest(ROOT / "generator"), tree.stdout.strip(), base)
         if key not in REPORTS:
             REPORTS[key] = json.dumps(real(root, base))
         return json.loads(REPORTS[key])
@@ -54,9 +55,9 @@ def compare_once_per_tree(monkeypatch):
 
 
 def files_digest(root: Path) -> str:
-    """Every file under ``root`` but git's, names and bytes."""
+    """Every file under ``root`` but git's and Python's caches, names and bytes."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and ".git" not in p.relative_to(root).parts):
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and not {".git", "__pycache__"} & set(p.relative_to(root).parts)):
         digest.update(f"{path.relative_to(root).as_posix()}\0{path.stat().st_size}\0".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
