@@ -20,13 +20,18 @@ SNAPSHOT_KEPT = """async () => {
   for (const name of await caches.keys()) if (name.startsWith('kb-snapshot:') && (await (await caches.open(name)).keys()).length) return true;
   return false;
 }"""
-# Every change of the status box's byte counts, with the bar's value, until the widget is ready.
+# Every change of the status box's byte counts, with the bar's value, until the widget is ready: read after every
+# change of the document (a mutation observer), not once a frame, where a busy machine's few frames can miss a step.
 RECORD = """
 window.kbProgress = [];
 const sample = () => {
   const root = document.querySelector('#kb-assess');
-  if (root && root.dataset.kbState !== 'loading') return;
   const status = document.querySelector('[data-kb=status]');
+  // Ready, or the status box already shows the reader's progress through the questions (a moment before ready).
+  if ((root && root.dataset.kbState !== 'loading') || (status && status.dataset.phase === 'answering')) {
+    observer.disconnect();
+    return;
+  }
   const bar = document.querySelector('[data-kb=progress]');
   if (status && status.dataset.loaded && bar) {
     const last = window.kbProgress[window.kbProgress.length - 1];
@@ -36,9 +41,9 @@ const sample = () => {
                  note: note ? note.textContent : '', questions: document.querySelectorAll('.kb-form input[name]').length};
     if (!last || ['loaded', 'total', 'phase', 'note'].some((key) => last[key] !== now[key])) window.kbProgress.push(now);
   }
-  requestAnimationFrame(sample);
 };
-requestAnimationFrame(sample);
+const observer = new MutationObserver(sample);
+observer.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
 """
 
 
