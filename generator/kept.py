@@ -60,8 +60,9 @@ def key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kb-generator" / "kept"
+def cache_dir(kind: str = "kept") -> Path:
+    """The user's cache folder for what builds keep of ``kind`` (these results; precompress's copies; the stdlib's cut)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kb-generator" / kind
 
 
 def read(name: str, libraries: tuple[str, ...] = ()) -> dict:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import brotli
 
+from .. import kept as kept_results
 from .harden import _start_method
 
 SUFFIXES = (".html", ".js", ".mjs", ".css", ".json", ".wasm", ".zip", ".svg", ".xml", ".txt", ".map")
@@ -183,4 +184,4 @@ def _write(target: Path, cached: Path, data: bytes, compress) -> None:
 
 
 def _cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kb-generator" / "compressed"
+    return kept_results.cache_dir("compressed")

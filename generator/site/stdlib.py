@@ -32,6 +32,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from .. import kept as kept_results
 from ..errors import Problem, UserError
 
 STDLIB = "python_stdlib.zip"
@@ -177,7 +178,7 @@ def _write_zip(full: Path, target: Path, files: list[str]) -> None:
 
 
 def _cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kb-generator" / "stdlib"
+    return kept_results.cache_dir("stdlib")
 
 
 def _remember(cached: Path, checked: Path) -> None:
