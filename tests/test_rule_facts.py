@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 import shutil
 import subprocess
@@ -11,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from tests.cli_run import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,12 +30,9 @@ def _copy(tmp_path: Path) -> Path:
 
 
 def _run(kb: Path, *args: str) -> subprocess.CompletedProcess:
-    """``python -m generator --root KB ARGS`` run in this process (the command line's main, its output captured): a new
-    interpreter cost more than a check. Tests of the process itself (exit status, --help) run the real one."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["--root", str(kb), *args], prog="python -m generator")
-    return subprocess.CompletedProcess(["python", "-m", "generator", "--root", str(kb), *args], code, out.getvalue(), err.getvalue())
+    """``python -m generator --root KB ARGS`` run in this process (tests/cli_run.py): a new interpreter cost more
+    than a check. Tests of the process itself (exit status, --help) run the real one."""
+    return run_cli("--root", str(kb), *args, cwd=ROOT)
 
 
 def _article(kb: Path, number: str) -> Path:
