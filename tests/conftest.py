@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
@@ -34,6 +35,16 @@ def copy_kb(target: Path, *extra: str) -> Path:
         else:
             shutil.copy(source, target / name)
     return target
+
+
+def files_digest(folder: Path, *skipped: str) -> str:
+    """The SHA-256 of every file under ``folder``, names and bytes, but those under a folder named in ``skipped``:
+    the key of a result a test keeps for another that starts from the same files."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not set(skipped) & set(p.relative_to(folder).parts)):
+        digest.update(f"{path.relative_to(folder).as_posix()}\0{path.stat().st_size}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 @pytest.fixture

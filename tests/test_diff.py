@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -15,6 +14,7 @@ import pytest
 import generator.diff
 from generator.errors import shown
 from tests.cli_run import run_cli
+from tests.conftest import files_digest
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS: dict[tuple, str] = {}  # compare()'s report (JSON) by what it is a function of: see compare_once_per_tree
@@ -46,21 +46,12 @@ def compare_once_per_tree(monkeypatch):
                               cwd=root, capture_output=True, text=True)
         if tree.returncode != 0:
             return real(root, base)
-        key = (files_digest(root), files_digest(ROOT / "generator"), tree.stdout.strip(), base)
+        key = (files_digest(root, ".git", "__pycache__"), files_digest(ROOT / "generator", "__pycache__"), tree.stdout.strip(), base)
         if key not in REPORTS:
             REPORTS[key] = json.dumps(real(root, base))
         return json.loads(REPORTS[key])
 
     monkeypatch.setattr(generator.diff, "compare", remembered)
-
-
-def files_digest(root: Path) -> str:
-    """Every file under ``root`` but git's and Python's caches, names and bytes."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and not {".git", "__pycache__"} & set(p.relative_to(root).parts)):
-        digest.update(f"{path.relative_to(root).as_posix()}\0{path.stat().st_size}\0".encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def diff(repo: Path, *args: str) -> subprocess.CompletedProcess:

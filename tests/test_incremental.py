@@ -12,6 +12,7 @@ import pytest
 from generator.site.build import build_site
 from generator.site.incremental import KeptEngineOutput
 from generator.synthetic import make_synthetic_kb
+from tests.conftest import files_digest
 
 ROOT = Path(__file__).resolve().parents[1]
 URL = "http://127.0.0.1:8000/"
@@ -34,12 +35,7 @@ def digests(folder: Path) -> dict[str, str]:
 def sources_digest(kb: Path) -> str:
     """Every file of the knowledge base but build/ (the builds' scratch, caches and last docs tree), and of the
     generator (its code, assets and theme: edited while a run goes on, they change what it builds), names and bytes."""
-    digest = hashlib.sha256()
-    for folder, skipped in ((kb, "build"), (ROOT / "generator", "__pycache__")):
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and skipped not in p.relative_to(folder).parts):
-            digest.update(f"{path.relative_to(folder).as_posix()}\0{path.stat().st_size}\0".encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return files_digest(kb, "build") + files_digest(ROOT / "generator", "__pycache__")
 
 
 def full_build(kb: Path, tmp_path: Path) -> dict[str, str]:
