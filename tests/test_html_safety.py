@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import json
+import multiprocessing
 import os
 import re
 import subprocess
@@ -177,6 +178,9 @@ def test_the_audit_alone_stops_a_build_whose_sanitiser_lets_markup_through(tmp_p
 
     payloads = '<img/onerror=alert(1) src=x><svg/onload=alert(2)></svg><iframe/src=/x></iframe><a/href="javascript:alert(3)">go</a>'
     monkeypatch.setattr(harden, "sanitize", lambda fragment: fragment + (payloads if "92.010101" in fragment else ""))
+    # The replacement lives in this process: the hardening workers must be forks of it. A thread an earlier test left
+    # running (under xdist) made them start from a forkserver, with the real sanitiser, and the build passed.
+    monkeypatch.setattr(harden, "_start_method", lambda: multiprocessing.get_context("fork"))
     kb = copy_kb(tmp_path / "kb", "mkdocs.yml", "site_assets")
     site = tmp_path / "site"
     with pytest.raises(UserError) as raised:
