@@ -68,6 +68,12 @@ class Asker:
                         self.comparisons[qid].append(cmp)
         self.reads = {qid: self._reads(qid) for qid in self.questions}
         self.affects = {qid: self._affects(reads) for qid, reads in self.reads.items()}
+        self.checklist_items = {c["id"]: c["items"] for c in engine.checklists}
+        self.stages = {f["id"]: f["stages"] for f in engine.frameworks}
+        self.constraint_names = [{n.value for n in names(node)} for node in self.constraints]
+        self.constraints_of = {qid: [node for node, read in zip(self.constraints, self.constraint_names, strict=True) if qid in read]
+                               for qid in self.questions}
+        self.needs = self._needs(dict(self.items))
 
     def _reads(self, qid: str) -> list[tuple]:
         """The items (met, checklist, stage, flag) whose value can depend on ``qid``, in evaluation order."""
@@ -86,6 +92,22 @@ class Asker:
             found.add(STAGE)
         return found
 
+    def _needs(self, nodes: dict) -> dict:
+        """The items each outcome's value is made of, directly or through what they reference: a probe
+        updates only those of the outcomes still open."""
+        def closure(keys: list) -> set:
+            found: set = set()
+            while keys:
+                key = keys.pop()
+                if key in nodes and key not in found:
+                    found.add(key)
+                    keys.extend(ref for node in nodes[key] for ref in references(node))
+            return found
+
+        needs = {GOAL: closure([("met", m["id"]) for m in self.ladder]), STAGE: closure([("stage", self.main)])}
+        needs.update({key: closure([key]) for key in nodes if key[0] == "flag"})
+        return needs
+
     def values(self, answers: dict) -> dict:
         """Every item's three-valued value, computed as ``Engine.score`` computes it (tests hold the two equal)."""
         values: dict = {}
@@ -98,7 +120,7 @@ class Asker:
         if kind == "met":
             values[key] = evaluate(self.engine.milestone_nodes[ident], answers)
         elif kind == "checklist":
-            items = next(c["items"] for c in self.engine.checklists if c["id"] == ident)
+            items = self.checklist_items[ident]
             values[key] = UNKNOWN if any(answers.get(q) is None for q in items) else sum(answers.get(q) is True for q in items)
         elif kind == "stage":
             possible = self._stages(ident, answers, values)
@@ -109,13 +131,26 @@ class Asker:
 
     def _stages(self, fid: str, answers: dict, values: dict) -> tuple:
         """The stages the framework can still turn out to be: the last one reached, and each unknown one above it."""
-        stages = next(f["stages"] for f in self.frameworks if f["id"] == fid)
+        stages = self.stages[fid]
         reached = [True] + [evaluate(self.engine.stage_nodes[(fid, s["id"])], answers, values) for s in stages[1:]]
         last = max(i for i, v in enumerate(reached) if v is True)
         return tuple(s["id"] for i, s in enumerate(stages) if i == last or (i > last and reached[i] is UNKNOWN))
 
     def outcomes(self, values: dict) -> dict:
         """What each outcome can still be: {next_goal: goals, stage: stages, (flag, id): values}."""
+        found = {GOAL: self._outcome(GOAL, values)}
+        if self.main:
+            found[STAGE] = self._outcome(STAGE, values)
+        for key in values:
+            if key[0] == "flag":
+                found[key] = self._outcome(key, values)
+        return found
+
+    def _outcome(self, key, values: dict) -> tuple:
+        if key == STAGE:
+            return values[("stages", self.main)]
+        if key != GOAL:
+            return (True, False) if values[key] is UNKNOWN else (values[key],)
         goals: list = []
         for milestone in self.ladder:
             met = values[("met", milestone["id"])]
@@ -125,13 +160,7 @@ class Asker:
                     break
         else:
             goals.append(None)
-        found = {GOAL: tuple(goals)}
-        if self.main:
-            found[STAGE] = values[("stages", self.main)]
-        for key in values:
-            if key[0] == "flag":
-                found[key] = (True, False) if values[key] is UNKNOWN else (values[key],)
-        return found
+        return tuple(goals)
 
     def open_questions(self, answers: dict) -> list[tuple[str, frozenset]]:
         """(question id, the open outcomes its answer can change), most decisive first; [] when all are decided."""
@@ -141,8 +170,12 @@ class Asker:
         if not open_:
             return []
         found: dict[str, set] = {}
+        broken = {i for i, node in enumerate(self.constraints) if evaluate(node, answers) is False}
         for qid in self.questions:
             if answers.get(qid) is None and self.affects[qid] & open_:
+                # A constraint that does not read the question is as broken for each of its values as without it.
+                if any(qid not in self.constraint_names[i] for i in broken):
+                    continue
                 changed = self._changes(qid, answers, values, base, open_ & self.affects[qid])
                 if changed:
                     found[qid] = changed
@@ -158,17 +191,18 @@ class Asker:
 
     def _changes(self, qid: str, answers: dict, values: dict, base: dict, open_: set) -> set:
         changed: set = set()
-        reads = self.reads[qid]
+        needed = set().union(*(self.needs[key] for key in open_))
+        reads = [key for key in self.reads[qid] if key in needed]  # what the open outcomes are made of, in order
+        constraints = self.constraints_of[qid]  # the others are as without the question (open_questions)
+        trial = dict(answers)
         for value in self._probes(qid, answers):
-            trial = dict(answers)
             trial[qid] = value
-            if any(evaluate(c, trial) is False for c in self.constraints):
+            if any(evaluate(c, trial) is False for c in constraints):
                 continue
             after = dict(values)
             for key in reads:
                 self._update(key, trial, after)
-            outcome = self.outcomes(after)
-            changed |= {key for key in open_ - changed if len(outcome[key]) < len(base[key])}
+            changed |= {key for key in open_ - changed if len(self._outcome(key, after)) < len(base[key])}
             if changed == open_:
                 break
         return changed

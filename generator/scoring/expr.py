@@ -457,14 +457,14 @@ def evaluate(node: Node, answers: dict[str, Any], derived: dict | None = None) -
         if any(v is UNKNOWN for v in values):
             return UNKNOWN
         return sum(1 for v in values if v is True)
-    values = [evaluate(arg, answers, derived) for arg in node.args]
-    if any(v is UNKNOWN for v in values):
-        return UNKNOWN
-    if any(v is UNDEFINED for v in values):
-        return False if kind == "cmp" else UNDEFINED
+    left = evaluate(node.args[0], answers, derived)
     if kind == "neg":
-        return -values[0]
-    left, right = values
+        return left if left is UNKNOWN or left is UNDEFINED else -left
+    right = evaluate(node.args[1], answers, derived)
+    if left is UNKNOWN or right is UNKNOWN:
+        return UNKNOWN
+    if left is UNDEFINED or right is UNDEFINED:
+        return False if kind == "cmp" else UNDEFINED
     if kind == "arith":
         if node.value == "+":
             return left + right
