@@ -69,7 +69,8 @@ class Asker:
         self.reads = {qid: self._reads(qid) for qid in self.questions}
         self.affects = {qid: self._affects(reads) for qid, reads in self.reads.items()}
         self.checklist_items = {c["id"]: c["items"] for c in engine.checklists}
-        self.stages = {f["id"]: f["stages"] for f in engine.frameworks}
+        self.stages = {f["id"]: ([s["id"] for s in f["stages"]], [engine.stage_nodes[(f["id"], s["id"])] for s in f["stages"][1:]])
+                       for f in engine.frameworks}
         self.constraint_names = [{n.value for n in names(node)} for node in self.constraints]
         self.constraints_of = {qid: [node for node, read in zip(self.constraints, self.constraint_names, strict=True) if qid in read]
                                for qid in self.questions}
@@ -131,10 +132,10 @@ class Asker:
 
     def _stages(self, fid: str, answers: dict, values: dict) -> tuple:
         """The stages the framework can still turn out to be: the last one reached, and each unknown one above it."""
-        stages = self.stages[fid]
-        reached = [True] + [evaluate(self.engine.stage_nodes[(fid, s["id"])], answers, values) for s in stages[1:]]
+        ids, nodes = self.stages[fid]
+        reached = [True] + [evaluate(node, answers, values) for node in nodes]
         last = max(i for i, v in enumerate(reached) if v is True)
-        return tuple(s["id"] for i, s in enumerate(stages) if i == last or (i > last and reached[i] is UNKNOWN))
+        return tuple(sid for i, sid in enumerate(ids) if i == last or (i > last and reached[i] is UNKNOWN))
 
     def outcomes(self, values: dict) -> dict:
         """What each outcome can still be: {next_goal: goals, stage: stages, (flag, id): values}."""
@@ -216,11 +217,11 @@ class Asker:
             return list(question["choices"])
         unit = Fraction(1) if question["type"] == "integer" else Fraction(repr(question.get("step") or 1))
         low = question.get("min", 0) if question.get("min") is not None else 0
-        found = {Fraction(repr(low)) if isinstance(low, float) else Fraction(low)}
+        found: set[int | Fraction] = {Fraction(repr(low)) if isinstance(low, float) else Fraction(low)}
         for cmp in self.comparisons[qid]:
             for bound in _bounds(cmp, qid, answers):
-                if question["type"] == "integer":
-                    below, above = Fraction(math.floor(bound)), Fraction(math.ceil(bound))
+                if question["type"] == "integer":  # ints: they compare as the Fractions would, and cost less
+                    below, above = math.floor(bound), math.ceil(bound)
                     found |= {below - 1, below, above, above + 1}
                 else:
                     found |= {bound - unit, bound, bound + unit}
