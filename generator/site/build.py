@@ -30,6 +30,7 @@ from ..rules.compile import plain, rules_json
 from ..sources import copy_file, list_files
 from .bundle import write_engine_zip, write_runtime_manifest
 from .config import SiteConfig
+from .convert_ahead import ConvertAhead
 from .engine_config import engine_config, write_engine_config
 from .layers import asset_files, template_dirs, write_theme
 from .minify import minify_assets
@@ -174,11 +175,13 @@ def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = 
             theme = write_theme(root, Path(scratch) / "theme")
             config = engine_config(owner, docs=docs, site=new_site, theme=theme, pages=written, site_url=site_url)
             # the pins from the docs tree: the engine copies those files as they are (harden_site checks each page's key)
-            with HeadStart(bundle_meta(bundle_query(docs, BUNDLE)), enabled=kept is None and engine == "mkdocs") as early:
+            full = kept is None and engine == "mkdocs"
+            with HeadStart(bundle_meta(bundle_query(docs, BUNDLE)), enabled=full) as early:
                 if kept:
                     kept.run(engine, config, Path(scratch), sources, root)
                 else:
-                    run_engine(engine, config, Path(scratch), sources, root, plugins=early.plugins())
+                    with ConvertAhead(enabled=full) as ahead:  # before the head start's workers: it forks
+                        run_engine(engine, config, Path(scratch), sources, root, plugins={**ahead.plugins(), **early.plugins()})
                 place_search_standin(new_site, f"{ASSETS_DIR}/search-standin.js")  # beside the search worker it defers
                 harden_site(new_site, pins=bundle_meta(bundle_query(new_site, BUNDLE)), early=early.results())
             write_service_worker(new_site, _site_id(docs), lazy_dirs=(PYODIDE_DIR,), lazy_files=(f"{ASSETS_DIR}/engine.zip", f"{ASSETS_DIR}/rules.json"))
