@@ -20,7 +20,7 @@ from .backlinks import Kind, add_backlinks
 from .context import build_context
 from .glossary import GlossaryLinker
 from .markdown_text import MarkdownSafe, markdown, md_link, md_text, only_escaped, to_json
-from .template_code import TemplateCode
+from .template_code import TEMPLATE_CODE
 from .translate import PageWords
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -28,7 +28,6 @@ GUIDE = Path(__file__).resolve().parents[1] / "guide.md"  # "Start your own know
 # Jinja's filters that make Markup of a value that was never escaped as Markdown text (``safe``, ``join`` of a mixed list,
 # ``replace`` …): gone from the environment, so only md_text and markdown can vouch for a value (markdown_text.py).
 MARKUP_FILTERS = ("safe", "e", "escape", "forceescape", "join", "replace", "urlize", "xmlattr", "default", "d", "indent")
-_COMPILED = TemplateCode()  # every environment() is made with the same settings: a rebuild compiles no template again
 
 # (context key and page text name, index template, item template, item variable, folder)
 _OPTIONAL_SECTIONS = (
@@ -47,7 +46,7 @@ def environment(extra_dirs: tuple[Path, ...] = (), words: PageWords | None = Non
         trim_blocks=True,
         lstrip_blocks=True,
         finalize=only_escaped,
-        bytecode_cache=_COMPILED,
+        bytecode_cache=TEMPLATE_CODE,  # a rebuild, or the next build, compiles no template again
     )
     env.filters.update(md_text=md_text, markdown=markdown, tojson=to_json)
     env.globals["md_link"] = md_link

@@ -25,6 +25,7 @@ from ..knowledge import Knowledge
 from ..i18n import catalog_language
 from ..locale_tables import widget_table
 from ..render.pages import render_docs
+from ..render.template_code import TEMPLATE_CODE
 from ..render.translate import DOMAIN, PageWords
 from ..rules.compile import plain, rules_json
 from ..sources import copy_file, list_files
@@ -34,6 +35,7 @@ from .convert_ahead import ConvertAhead
 from .engine_config import engine_config, write_engine_config
 from .layers import asset_files, template_dirs, write_theme
 from .minify import minify_assets
+from .mkdocs_run import ThemeCodePlugin
 from .engines import chosen_engine, run_engine
 from .harden import harden_site
 from .head_start import HeadStart
@@ -181,9 +183,10 @@ def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = 
                     kept.run(engine, config, Path(scratch), sources, root)
                 else:
                     with ConvertAhead(enabled=full) as ahead:  # before the head start's workers: it forks
-                        run_engine(engine, config, Path(scratch), sources, root, plugins={**ahead.plugins(), **early.plugins()})
+                        run_engine(engine, config, Path(scratch), sources, root, plugins={"kb-theme-code": ThemeCodePlugin(), **ahead.plugins(), **early.plugins()})
                 place_search_standin(new_site, f"{ASSETS_DIR}/search-standin.js")  # beside the search worker it defers
                 harden_site(new_site, pins=bundle_meta(bundle_query(new_site, BUNDLE)), early=early.results())
+            TEMPLATE_CODE.keep()
             write_service_worker(new_site, _site_id(docs), lazy_dirs=(PYODIDE_DIR,), lazy_files=(f"{ASSETS_DIR}/engine.zip", f"{ASSETS_DIR}/rules.json"))
             precompress(new_site)  # .gz and .br beside large files, for hosts that serve them
             _readable(new_site)

@@ -13,8 +13,11 @@ import os
 import re
 from pathlib import Path
 
+from mkdocs.plugins import BasePlugin, event_priority
+
 from ..errors import Problem, UserError
 from ..render.script_ids import unreserved_slugify
+from ..render.template_code import TEMPLATE_CODE
 from .nav_place import NavPlacePlugin
 
 _DOC_FILE = re.compile(r"Doc file '([^']+)'")
@@ -26,9 +29,9 @@ def mkdocs_build(config_file: Path, sources: dict[str, list[Path]], root: Path, 
     """Build with the generated configuration ``config_file`` (engine_config.py);
     ``sources`` maps a generated page to the files it was made from. ``dirty`` renders only the pages whose
     Markdown is newer than their HTML (the live preview's, incremental.py); ``plugins``, ours by name, run too."""
+    from markdown.extensions.toc import slugify
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from markdown.extensions.toc import slugify
     from mkdocs.exceptions import Abort, ConfigurationError
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -85,3 +88,12 @@ class _WarningCollector(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+class ThemeCodePlugin(BasePlugin):
+    """The theme's templates compiled once for every build (template_code.TEMPLATE_CODE), before any plugin renders one."""
+
+    @event_priority(100)
+    def on_env(self, env, *, config, files):
+        env.bytecode_cache = TEMPLATE_CODE
+        return env
