@@ -1,4 +1,5 @@
-"""Compiled Jinja templates kept in memory, so a process that builds again and again compiles each template once.
+"""Compiled Jinja templates kept in memory, so a process that builds again and again compiles each template once,
+and for the next build (``KeptTemplateCode``), which is another process.
 
 The live preview rebuilds on every save, and compiling the page templates and
 the theme's took more of a rebuild than rendering the pages that changed. Jinja
