@@ -15,11 +15,13 @@ FAST = "not browser and not pyodide"
 MAKE_TEST = "-n auto --dist loadgroup --no-loadscope-reorder"
 
 
-def pytest_run(*args: str, cwd: Path = ROOT) -> str:
-    """What a pytest run printed, which must have passed; not inside this run's xdist worker, if it is one."""
+def pytest_run(*args: str, cwd: Path = ROOT, path: Path | None = None) -> str:
+    """What a pytest run printed, which must have passed; not inside this run's xdist worker, if it is one.
+    ``path``: a folder of plugins (``-p name``) to import from."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_XDIST_")}
+    env |= {"PYTEST_ADDOPTS": ""} | ({"PYTHONPATH": str(path)} if path else {})
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
-                         cwd=cwd, env={**env, "PYTEST_ADDOPTS": ""}, capture_output=True, text=True, timeout=120)
+                         cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     return run.stdout
 
@@ -27,6 +29,25 @@ def pytest_run(*args: str, cwd: Path = ROOT) -> str:
 def collected(*args: str, cwd: Path = ROOT) -> list[str]:
     """The ids of the tests pytest would run, in its order (a collection only: nothing runs)."""
     return [line for line in pytest_run("--collect-only", *args, cwd=cwd).splitlines() if "::" in line]
+
+
+MARKS_PLUGIN = """import pytest
+
+
+@pytest.hookimpl(trylast=True)  # after every other plugin and conftest has marked and sorted the tests
+def pytest_collection_modifyitems(items):
+    for item in items:
+        slow = sorted({m.name for m in item.iter_markers()} & {"browser", "pyodide"})
+        print("KB-MARKS", ",".join(slow) or "-", item.nodeid)  # an id may hold spaces: it goes last
+"""
+
+
+def collected_with_marks(tmp_path: Path) -> list[tuple[str, str]]:
+    """(test id, its slow marks or "-") for every test, in the order `make test` runs them: one collection that
+    shows both sets, where `-m` would take one collection per set (each imports every test module)."""
+    (tmp_path / "kb_marks.py").write_text(MARKS_PLUGIN, encoding="utf-8")
+    printed = pytest_run("-p", "kb_marks", "--collect-only", path=tmp_path)
+    return [(test, marks) for _, marks, test in (line.split(" ", 2) for line in printed.splitlines() if line.startswith("KB-MARKS "))]
 
 
 def scratch_tests(root: Path, files: dict[str, str]) -> Path:
@@ -54,15 +75,16 @@ def test_make_test_runs_everything_over_every_core_in_order():
     assert re.search(r"^test: setup\n\t\$\(PY\) -m pytest " + re.escape(MAKE_TEST) + "$", makefile, re.M), "Makefile: test"
 
 
-def test_the_fast_set_leaves_out_every_browser_file_and_runs_first():
-    """The fast tests run before any slow one: Pyodide's, then the browser's."""
-    fast, everything = collected("-m", FAST), collected()
+def test_the_fast_set_leaves_out_every_browser_file_and_runs_first(tmp_path: Path):
+    """The fast tests (no slow mark: what `-m FAST` selects) run before any slow one: Pyodide's, then the browser's."""
+    everything = collected_with_marks(tmp_path)
+    fast = [test for test, marks in everything if marks == "-"]
     slow = everything[len(fast):]
-    assert everything[: len(fast)] == fast, "the fast tests run first, in their own order"
-    assert {test.split("::")[0] for test in slow} >= {"tests/test_parity.py", "tests/browser/test_assess.py"}
-    assert not any(test.startswith("tests/browser/") for test in fast)
-    browser = [test.startswith("tests/browser/") for test in slow]
-    assert browser == sorted(browser), "Pyodide's tests, then the browser's"
+    assert [test for test, _ in everything[: len(fast)]] == fast, "the fast tests run first, in their own order"
+    assert {test.split("::")[0] for test, _ in slow} >= {"tests/test_parity.py", "tests/browser/test_assess.py"}
+    assert all(marks == "browser" for test, marks in everything if test.startswith("tests/browser/"))
+    kinds = [marks for _, marks in slow]
+    assert set(kinds) == {"pyodide", "browser"} and kinds == sorted(kinds, reverse=True), "Pyodide's tests, then the browser's"
 
 
 def test_a_new_browser_file_that_forgets_its_mark_leaves_the_fast_set(tmp_path: Path):
