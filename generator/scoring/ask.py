@@ -66,7 +66,9 @@ class Asker:
                 for cmp in _comparisons(node):
                     for qid in {n.value for n in names(cmp)}:
                         self.comparisons[qid].append(cmp)
-        self.reads = {qid: self._reads(qid) for qid in self.questions}
+        reads_of = {key: ({n.value for node in nodes for n in names(node)}, {r for node in nodes for r in references(node)})
+                    for key, nodes in self.items}
+        self.reads = {qid: self._reads(qid, reads_of) for qid in self.questions}
         self.affects = {qid: self._affects(reads) for qid, reads in self.reads.items()}
         self.checklist_items = {c["id"]: c["items"] for c in engine.checklists}
         self.stages = {f["id"]: ([s["id"] for s in f["stages"]], [engine.stage_nodes[(f["id"], s["id"])] for s in f["stages"][1:]])
@@ -76,11 +78,13 @@ class Asker:
                                for qid in self.questions}
         self.needs = self._needs(dict(self.items))
 
-    def _reads(self, qid: str) -> list[tuple]:
-        """The items (met, checklist, stage, flag) whose value can depend on ``qid``, in evaluation order."""
+    def _reads(self, qid: str, reads_of: dict[tuple, tuple[set, set]]) -> list[tuple]:
+        """The items (met, checklist, stage, flag) whose value can depend on ``qid``, in evaluation order.
+        ``reads_of``: each item's question ids and the items it references."""
         touched: set = set()
-        for key, nodes in self.items:  # items come in evaluation order: what an item references is before it
-            if any(qid in {n.value for n in names(node)} or set(references(node)) & touched for node in nodes):
+        for key, _ in self.items:  # items come in evaluation order: what an item references is before it
+            questions, referenced = reads_of[key]
+            if qid in questions or referenced & touched:
                 touched.add(key)
         return [key for key, _ in self.items if key in touched]
 
