@@ -33,14 +33,11 @@ build: setup
 serve: setup
 	$(PY) -m generator serve --host $(HOST) --port $(PORT)
 
-# Every test, two pytest-xdist workers per core, handed out in the order tests/conftest.py sorts them: the fast tests,
-# then Pyodide's, then the browser's. Two per core because the browser tests mostly wait (on Chromium, on a throttled
-# network, on a service worker), and one per core left the machine more than half idle (a run took 17 min with 14 of
-# CPU on 2 cores). A module whose tests share a module-scoped fixture (a site built for them) goes to one worker whole;
-# the browser tests' site is built once and served to every worker by one server. `make test WORKERS=n` overrides.
-WORKERS ?= $(shell $(PYTHON) -c 'import os; print(2 * (os.cpu_count() or 1))')
+# Every test, over every core (pytest-xdist), handed out in the order tests/conftest.py sorts them: the fast tests,
+# then Pyodide's, then the browser's. A module whose tests share a module-scoped fixture (a site built for them) goes
+# to one worker whole; the browser tests' site is built once and served to every worker by one server.
 test: setup
-	$(PY) -m pytest -n $(WORKERS) --dist loadgroup --no-loadscope-reorder
+	$(PY) -m pytest -n auto --dist loadgroup --no-loadscope-reorder
 
 # ruff (pyflakes, pycodestyle, isort, bugbear, pyupgrade) over everything; mypy over the engine and the rules reader.
 # The configuration is pyproject.toml's; `make test` runs the same through tests/test_lint.py.

@@ -12,7 +12,7 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 FAST = "not browser and not pyodide"
-MAKE_TEST = "-n $(WORKERS) --dist loadgroup --no-loadscope-reorder"
+MAKE_TEST = "-n auto --dist loadgroup --no-loadscope-reorder"
 
 
 def pytest_run(*args: str, cwd: Path = ROOT, path: Path | None = None) -> str:
