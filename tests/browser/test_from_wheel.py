@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.test_assess import READY, answer, next_goal, open_assess, statuses
-from tests.conftest import ROOT, require_or_skip
+from tests.conftest import ROOT, _locked, require_or_skip, shared_folder
 
 pytestmark = pytest.mark.browser
 
@@ -46,15 +46,19 @@ def package_files() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory) -> dict[str, Path]:
-    """The sdist, and the wheel built from it (what ``python -m build`` does)."""
+def dist(pytestconfig, tmp_path_factory) -> dict[str, Path]:
+    """The sdist, and the wheel built from it (what ``python -m build`` does).
+
+    The sdist is made inside the repository (setuptools writes its egg-info and a release tree there), so two
+    builds at once in two xdist workers remove each other's files: one at a time, under a lock of this run's."""
     try:
         import build  # noqa: F401 - only to know whether `python -m build` can run
     except ImportError:
         require_or_skip("the 'build' package is not installed (pip install -e '.[test]')")
     out = tmp_path_factory.mktemp("dist")
-    done = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
-                          capture_output=True, text=True, cwd=out)
+    with _locked(shared_folder(pytestconfig, tmp_path_factory) / "python-build.lock"):
+        done = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
+                              capture_output=True, text=True, cwd=out)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     (wheel,) = out.glob("*.whl")
     (sdist,) = out.glob("*.tar.gz")
