@@ -76,7 +76,7 @@ class Asker:
         self.constraint_names = [{n.value for n in names(node)} for node in self.constraints]
         self.constraints_of = {qid: [node for node, read in zip(self.constraints, self.constraint_names, strict=True) if qid in read]
                                for qid in self.questions}
-        self.needs = self._needs(dict(self.items))
+        self.needs = self._needs(reads_of)
 
     def _reads(self, qid: str, reads_of: dict[tuple, tuple[set, set]]) -> list[tuple]:
         """The items (met, checklist, stage, flag) whose value can depend on ``qid``, in evaluation order.
@@ -97,20 +97,20 @@ class Asker:
             found.add(STAGE)
         return found
 
-    def _needs(self, nodes: dict) -> dict:
+    def _needs(self, reads_of: dict[tuple, tuple[set, set]]) -> dict:
         """The items each outcome's value is made of, directly or through what they reference: a probe
-        updates only those of the outcomes still open."""
+        updates only those of the outcomes still open. ``reads_of`` as for ``_reads``."""
         def closure(keys: list) -> set:
             found: set = set()
             while keys:
                 key = keys.pop()
-                if key in nodes and key not in found:
+                if key in reads_of and key not in found:
                     found.add(key)
-                    keys.extend(ref for node in nodes[key] for ref in references(node))
+                    keys.extend(reads_of[key][1])
             return found
 
         needs = {GOAL: closure([("met", m["id"]) for m in self.ladder]), STAGE: closure([("stage", self.main)])}
-        needs.update({key: closure([key]) for key in nodes if key[0] == "flag"})
+        needs.update({key: closure([key]) for key in reads_of if key[0] == "flag"})
         return needs
 
     def values(self, answers: dict) -> dict:
