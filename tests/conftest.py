@@ -64,7 +64,7 @@ def shared_folder(config, tmp_path_factory) -> Path:
 
 
 @contextmanager
-def _locked(path: Path):
+def locked(path: Path):
     with path.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes, also if this process dies
         yield
@@ -75,7 +75,7 @@ def build_once(folder: Path, build: Callable[[Path], object]) -> Path:
 
     A build that failed is not tried again by every worker: they fail with its error."""
     done = folder.with_name(folder.name + ".done")
-    with _locked(folder.with_name(folder.name + ".lock")):
+    with locked(folder.with_name(folder.name + ".lock")):
         if not done.exists():
             try:
                 build(folder)

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.test_assess import READY, answer, next_goal, open_assess, statuses
-from tests.conftest import ROOT, _locked, require_or_skip, shared_folder
+from tests.conftest import ROOT, locked, require_or_skip, shared_folder
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +56,7 @@ def dist(pytestconfig, tmp_path_factory) -> dict[str, Path]:
     except ImportError:
         require_or_skip("the 'build' package is not installed (pip install -e '.[test]')")
     out = tmp_path_factory.mktemp("dist")
-    with _locked(shared_folder(pytestconfig, tmp_path_factory) / "python-build.lock"):
+    with locked(shared_folder(pytestconfig, tmp_path_factory) / "python-build.lock"):
         done = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
                               capture_output=True, text=True, cwd=out)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
