@@ -181,6 +181,8 @@ def test_the_audit_alone_stops_a_build_whose_sanitiser_lets_markup_through(tmp_p
     # The replacement lives in this process: the hardening workers must be forks of it. A thread an earlier test left
     # running (under xdist) made them start from a forkserver, with the real sanitiser, and the build passed.
     monkeypatch.setattr(harden, "_start_method", lambda: multiprocessing.get_context("fork"))
+    # Nor may this process remember what the real sanitiser made of the same pages in an earlier build of them.
+    monkeypatch.setattr(harden, "_last", {})
     kb = copy_kb(tmp_path / "kb", "mkdocs.yml", "site_assets")
     site = tmp_path / "site"
     with pytest.raises(UserError) as raised:
