@@ -204,7 +204,13 @@ def _shares_a_fixture(item) -> bool:
 
 
 @pytest.fixture
-def worker_pools(monkeypatch) -> list:
+def two_cores(monkeypatch) -> None:
+    """The build shares its work among two cores (processes.cores), whatever the machine or xdist says."""
+    monkeypatch.setenv("KB_JOBS", "2")
+
+
+@pytest.fixture
+def worker_pools(monkeypatch, two_cores) -> list:
     """The worker pools generator.processes.forked_map starts from now on, each recorded by its arguments."""
     started: list = []
     real = processes.ProcessPoolExecutor

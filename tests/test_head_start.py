@@ -18,7 +18,7 @@ PLANTS = Path(__file__).parent / "fixtures" / "plant-kb"
 
 
 @pytest.fixture(autouse=True)
-def nothing_kept(monkeypatch):
+def nothing_kept(monkeypatch, two_cores):
     monkeypatch.setattr(harden, "_last", {})
 
 

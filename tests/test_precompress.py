@@ -50,7 +50,7 @@ def pages_of(folder: Path, count: int, word: str = "text") -> Path:
     return folder
 
 
-def test_copies_made_in_worker_processes_equal_those_made_alone(tmp_path: Path, monkeypatch):
+def test_copies_made_in_worker_processes_equal_those_made_alone(tmp_path: Path, monkeypatch, two_cores):
     alone, shared = pages_of(tmp_path / "alone", 40), pages_of(tmp_path / "shared", 40)
     monkeypatch.setattr(precompress, "_recent", {})
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-alone"))

@@ -11,7 +11,7 @@ keeps them) only when the page's Markdown is exactly what the helper converted.
 A page whose conversion logged anything (a broken link's warning) is converted
 again here, so that MkDocs counts and shows what it says; a page the helper did
 not reach, or reached at the same moment, too. MkDocs still runs every plugin on
-every page. Nothing starts in a process with threads running (fork) or on one core.
+every page. Nothing starts in a process with threads running (fork) or with one core to use (processes.cores).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import threading
 
 from mkdocs.plugins import BasePlugin, event_priority
 
+from ..processes import cores
 from .incremental import _Rendered
 
 
@@ -32,7 +33,7 @@ class ConvertAhead:
     stops the helper. Disabled, it changes nothing and has no plugin."""
 
     def __init__(self, enabled: bool = True) -> None:
-        self.enabled = enabled and (os.cpu_count() or 1) > 1
+        self.enabled = enabled and cores() > 1
         self._order: dict[str, int] = {}
         self._done: dict[str, _Rendered | None] = {}
         self._helper = self._conn = self._reached = None

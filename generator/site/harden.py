@@ -41,7 +41,7 @@ from pathlib import Path
 
 from .. import kept as kept_results
 from ..errors import Problem, UserError
-from ..processes import start_method as _start_method
+from ..processes import cores, start_method as _start_method
 from ..render.html_policy import sanitize
 from .audit import PageAudit, read_page, site_problems
 from .csp import policy_meta, with_policy
@@ -105,7 +105,7 @@ def _key(text: str, pins: str) -> bytes:
 
 def _harden_all(texts: list[str], pins: str) -> list[tuple[str, PageAudit, bool]]:
     """Each page hardened (harden_page), in worker processes when there are enough of them to pay."""
-    workers = min(os.cpu_count() or 1, 8)
+    workers = min(cores(), 8)
     if len(texts) < PARALLEL_FROM or workers < 2:
         return [harden_page(text, pins) for text in texts]
     kept_audits()  # read once, here: the workers inherit it

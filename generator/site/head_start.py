@@ -13,11 +13,11 @@ policy. Zensical runs no MkDocs plugin and gets no head start.
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from mkdocs.plugins import BasePlugin, event_priority
 
+from ..processes import cores
 from . import harden
 from .harden import harden_page
 
@@ -26,11 +26,13 @@ _BATCH = 16  # pages sent to a worker at a time: fewer round trips than one a pa
 
 class HeadStart:
     """Pages hardened in the background with ``pins``; ``results()`` waits for them. A context manager: leaving
-    it (a failed engine run too) stops the workers. Disabled, it starts none and has no results."""
+    it (a failed engine run too) stops the workers. Disabled, or with one core to use (processes.cores), it starts
+    none and has no results."""
 
     def __init__(self, pins: str, enabled: bool = True) -> None:
         self.pins = pins
-        workers = max(1, (os.cpu_count() or 1) - 1)  # this process runs the engine meanwhile
+        workers = cores() - 1  # this process runs the engine meanwhile
+        enabled = enabled and workers > 0
         if enabled:
             harden.kept_audits()  # read once, here: the workers inherit it
         self._pool = ProcessPoolExecutor(workers, mp_context=harden._start_method()) if enabled else None

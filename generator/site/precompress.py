@@ -21,6 +21,7 @@ from pathlib import Path
 import brotli
 
 from .. import kept as kept_results
+from ..processes import cores
 from .harden import _start_method
 
 SUFFIXES = (".html", ".js", ".mjs", ".css", ".json", ".wasm", ".zip", ".svg", ".xml", ".txt", ".map")
@@ -145,7 +146,7 @@ def _kept_head() -> bytes:
 def _compress_all(datas: list[bytes]) -> list[tuple[bytes, bytes]]:
     """(gzip, brotli) of each, in worker processes from ``PARALLEL_FROM`` files on (neither library lets two
     threads compress at once here: measured, two threads took as long as one)."""
-    workers = min(os.cpu_count() or 1, 8)
+    workers = min(cores(), 8)
     if len(datas) < PARALLEL_FROM or workers < 2:
         return [_both(data) for data in datas]
     with ProcessPoolExecutor(workers, mp_context=_start_method()) as pool:
