@@ -41,12 +41,10 @@ def quick_paths(root: Path) -> dict:
     from .corpus import answer_sets
     from .diff import GENERATED, SEED
     from .knowledge import load_knowledge
-    from .rules.compile import compile_rules
-    from .scoring import Engine
+    from .rules.compile import compile_engine
 
     knowledge = load_knowledge(root)
-    rules = compile_rules(knowledge.rules, knowledge.articles)
-    engine = Engine(rules)
+    rules, engine = compile_engine(knowledge.rules, knowledge.articles)
     drawn = answer_sets(rules["questions"], GENERATED, SEED, rules["constraints"])
     profiles = [clean for clean, problems in map(engine.check, drawn) if not problems]
     runs = [follow(engine, p) for p in profiles]

@@ -142,18 +142,16 @@ def _score(args) -> int:
     from .answers_file import first_problems, read_answers
     from .knowledge import load_knowledge
     from .report import inert_json, text_report
-    from .rules.compile import compile_rules
-    from .scoring import Engine
+    from .rules.compile import compile_engine
     from .site.config import read_site_config
 
     answers, locate = read_answers(args.answers)  # first: a hostile file is refused before any other work
     try:
         knowledge = load_knowledge(args.root)
         language = read_site_config(args.root)[0].language  # the site's (theme.language): the same sentences as its widget
-        rules = compile_rules(knowledge.rules, knowledge.articles, language)
+        rules, engine = compile_engine(knowledge.rules, knowledge.articles, language)
     except UserError as err:
         raise UserError([_rules_have_problems(err.problems), *err.problems], EXIT_INVALID_RULES) from None
-    engine = Engine(rules)
     clean, problems = engine.check(answers)
     if problems:
         raise UserError(first_problems(sorted(locate(p) for p in problems)), EXIT_INVALID_ANSWERS)

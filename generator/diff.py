@@ -25,7 +25,7 @@ from .corpus import answer_sets
 from .diff_said import page_changes, rendered_pages, said_changes
 from .errors import Problem, UserError, escaped, shown
 from .knowledge import load_knowledge
-from .rules.compile import compile_rules, plain
+from .rules.compile import compile_engine, plain
 from .scoring import Engine
 from .scoring.expr import names, references
 
@@ -49,9 +49,9 @@ class Side:
 
 def _side(root: Path) -> Side:
     knowledge = load_knowledge(root)
-    document = compile_rules(knowledge.rules, knowledge.articles)
+    document, engine = compile_engine(knowledge.rules, knowledge.articles)
     cases = [plain(case["answers"]) for _, case in knowledge.rules.cases]
-    return Side(Engine(document), cases, document, rendered_pages(knowledge, root))
+    return Side(engine, cases, document, rendered_pages(knowledge, root))
 
 
 def _base_side(root: Path, base: str) -> Side:

@@ -21,7 +21,7 @@ from . import kept
 from .errors import Problem, UserError
 from .knowledge import Knowledge, load_knowledge
 from .rules.cases import case_failures
-from .rules.compile import compile_rules, plain
+from .rules.compile import compile_engine, plain
 from .scoring import Engine
 from .site.config import SiteConfig, read_site_config
 from .sources import source_problems
@@ -48,9 +48,8 @@ def check_knowledge(root: Path) -> Checked:
     if config_problems:
         raise UserError(config_problems)
     rules = knowledge.rules
-    compiled = compile_rules(rules, knowledge.articles, config.language)  # the engine's sentences in the site's language
-    passed = _cases_key(compiled, rules.cases)  # before the engine sees them
-    engine = Engine(compiled)
+    compiled, engine = compile_engine(rules, knowledge.articles, config.language)  # the engine's sentences in the site's language
+    passed = _cases_key(compiled, rules.cases)
     known = [key for key in kept.read(_KEPT).get("passed", []) if isinstance(key, str)]
     if passed in known:
         return Checked(knowledge, compiled, engine, config)

@@ -25,7 +25,7 @@ def host(tmp_path: Path):
     (tmp_path / "app.js.gz").write_bytes(gzip.compress(TEXT))
     (tmp_path / "plain.js").write_bytes(TEXT)
     server = compressing_host(tmp_path)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
     yield server, f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()

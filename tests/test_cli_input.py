@@ -420,7 +420,7 @@ def status(answer: bytes) -> int | None:
 def test_serve_answers_a_hostile_request_with_an_error_and_one_log_line(tmp_path: Path, capfd, raw: bytes, code: int):
     (tmp_path / "index.html").write_text("home")
     server = preview.make_server(tmp_path)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     try:
         answer = exchange(server.server_address, raw)
@@ -458,7 +458,7 @@ def test_a_client_that_leaves_mid_answer_is_no_error(tmp_path: Path, capfd):
     """A browser that cancels a download (the 9.6 MB wasm, on navigation) is not worth a log line, let alone a traceback."""
     (tmp_path / "big.bin").write_bytes(b"x" * 20_000_000)
     server = preview.make_server(tmp_path)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
     try:
         with socket.create_connection(server.server_address, timeout=10) as client:
             client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset

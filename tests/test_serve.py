@@ -257,7 +257,7 @@ def site(tmp_path: Path) -> Path:
 
 def serving(site_dir: Path, **options):
     server = preview.make_server(site_dir, **options)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 

@@ -30,6 +30,12 @@ def plain(value):
 def compile_rules(rules: Rules, articles: dict | None = None, language: str = DEFAULT_LANGUAGE) -> dict:
     """``articles`` (number -> Article) lets the document name the articles rules point to; ``language`` (the site's,
     mkdocs.yml's theme.language) is the engine's sentences' and the default words': English needs no table."""
+    return compile_engine(rules, articles, language)[0]
+
+
+def compile_engine(rules: Rules, articles: dict | None = None, language: str = DEFAULT_LANGUAGE) -> tuple[dict, Engine]:
+    """compile_rules' document and the engine built from it, which proves the engine accepts what it will be given:
+    a caller that scores uses that one instead of building it again."""
     articles = articles or {}
 
     def reading(entity) -> list[dict]:
@@ -95,8 +101,7 @@ def compile_rules(rules: Rules, articles: dict | None = None, language: str = DE
     }
     if language_of(ENGINE, language) != DEFAULT_LANGUAGE:
         document["messages"] = engine_table(language)
-    Engine(document)  # proves the engine accepts what it will be given
-    return document
+    return document, Engine(document)
 
 
 def rules_json(document: dict) -> str:
