@@ -172,6 +172,7 @@ def test_a_slow_start_has_the_link_to_itself_until_ready(context, own_site):
     held = []
     context.route("**/pyodide.asm.wasm", lambda route: held.append(route))
     page = context.new_page()
+    page.clock.install()  # the page's timers, which run_for below moves on: no test waits 35 s of real time
     loads: list[str] = []
     page.on("request", lambda request: loads.append(request.url))
     page.goto(url + "assess/")
@@ -179,7 +180,10 @@ def test_a_slow_start_has_the_link_to_itself_until_ready(context, own_site):
     # The search stand-in asks on the engine's channel whether it settled: that is no answer (offline.js once took
     # any message on it for one, whenever the stand-in started after it, and precached the runtime beside the worker).
     page.evaluate("() => new BroadcastChannel('kb-engine:/assets/kb/').postMessage('asking')")
-    page.wait_for_timeout(35_000)  # past the 30 s after which registration once went ahead
+    page.clock.run_for(35_000)  # past the 30 s after which registration once went ahead (offline.js's ORPHAN_MS too),
+    page.wait_for_timeout(1_000)  # then what the timers started: a registration, an idle callback and its timers
+    page.clock.run_for(10_000)
+    page.wait_for_timeout(1_000)
     assert held, "the runtime's download is held"
     state = page.evaluate("() => document.querySelector('#kb-assess').innerText.slice(0, 300)")  # should it fail
     assert page.evaluate("async () => (await navigator.serviceWorker.getRegistrations()).length") == 0, state
