@@ -6,8 +6,9 @@
 //   worker -> page  {type: "progress", text, loaded, total}
 //                       loaded/total: bytes of everything the start downloads (Pyodide's
 //                       files, the engine, the rules; total from runtime.json, written by the
-//                       build with the files' true sizes). Posted on "init", then at least
-//                       every 500 ms while bytes flow, and when the phase changes.
+//                       build with the files' true sizes). Posted once "init" came and the kind of
+//                       visit is known (runtime.json read, a kept snapshot looked for), then at
+//                       least every PROGRESS_EVERY_MS while bytes flow, and when the phase changes.
 //                   {type: "ready", ms, start, marks}   (ms since the worker started; start: "snapshot"
 //                       when a memory snapshot was restored, "normal" otherwise; marks: ms at each step)
 //                   {type: "result", id, payload: "<score_json output>", ms}   (ms: the engine's own time)
@@ -247,9 +248,9 @@ function keepSnapshot(pyodide) {
 }
 
 async function init() {
-  listening = true;
   await translated; // the progress in the reader's language
-  await Promise.race([again, prepared.catch(() => {})]); // the total and the kind of visit, before the first report
+  await Promise.race([again, prepared.catch(() => {})]); // the total and the kind of visit, before the first report:
+  listening = true; // bytes counted meanwhile (a repeat visit's, from this device) are not reported as a download
   postProgress();
   const { ms, start, marks: steps } = await prepared;
   postProgress();
