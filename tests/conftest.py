@@ -205,7 +205,7 @@ def _shares_a_fixture(item) -> bool:
 
 @pytest.fixture
 def two_cores(monkeypatch) -> None:
-    """The build shares its work among two cores (processes.cores), whatever the machine or xdist says."""
+    """The build shares its work among two cores (processes.cores), however many the machine has."""
     monkeypatch.setenv("KB_JOBS", "2")
 
 
