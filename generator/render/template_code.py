@@ -1,5 +1,5 @@
 """Compiled Jinja templates kept in memory, so a process that builds again and again compiles each template once,
-and for the next build (``KeptTemplateCode``), which is another process.
+and for the next build, which is another process (``TEMPLATE_CODE``: the page templates' and MkDocs' theme's).
 
 The live preview rebuilds on every save, and compiling the page templates and
 the theme's took more of a rebuild than rendering the pages that changed. Jinja
@@ -18,28 +18,15 @@ import jinja2.bccache
 from .. import kept
 
 
-class TemplateCode(jinja2.BytecodeCache):
-    """A Jinja bytecode cache in a dict. Give one only to environments made with the same settings."""
+class KeptTemplateCode(jinja2.BytecodeCache):
+    """A Jinja bytecode cache in a dict, also kept for the next build, another process (kept.py: a file only the same
+    generator code, Python and Jinja can have made): each build compiled Material's templates and the page templates
+    anew. Each template's code is found by Jinja's key (its name and file) and by what the environment compiled it
+    with (``settings``), so environments of any settings can share one; Jinja still checks the source's checksum.
+    What this process used is what is kept."""
 
     def __init__(self) -> None:
         self.code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.code:
-            bucket.bytecode_from_string(self.code[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.code[bucket.key] = bucket.bytecode_to_string()
-
-
-class KeptTemplateCode(TemplateCode):
-    """Compiled templates also kept for the next build, another process (kept.py: a file only the same generator code,
-    Python and Jinja can have made): each build compiled Material's templates and the page templates anew. Each
-    template's code is found by Jinja's key (its name and file) and by what the environment compiled it with
-    (``settings``); Jinja still checks the source's checksum. What this process used is what is kept."""
-
-    def __init__(self) -> None:
-        super().__init__()
         self._kept: dict | None = None
         self._used: set[str] = set()
         self._new = False

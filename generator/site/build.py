@@ -35,7 +35,6 @@ from .convert_ahead import ConvertAhead
 from .engine_config import engine_config, write_engine_config
 from .layers import asset_files, template_dirs, write_theme
 from .minify import minify_assets
-from .mkdocs_run import ThemeCodePlugin
 from .engines import chosen_engine, run_engine
 from .harden import harden_site
 from .head_start import HeadStart
@@ -183,7 +182,7 @@ def build_site(root: Path, site_dir: Path | None = None, site_url: str | None = 
                     kept.run(engine, config, Path(scratch), sources, root)
                 else:
                     with ConvertAhead(enabled=full) as ahead:  # before the head start's workers: it forks
-                        run_engine(engine, config, Path(scratch), sources, root, plugins={"kb-theme-code": ThemeCodePlugin(), **ahead.plugins(), **early.plugins()})
+                        run_engine(engine, config, Path(scratch), sources, root, plugins={**ahead.plugins(), **early.plugins()})
                 place_search_standin(new_site, f"{ASSETS_DIR}/search-standin.js")  # beside the search worker it defers
                 harden_site(new_site, pins=bundle_meta(bundle_query(new_site, BUNDLE)), early=early.results())
             TEMPLATE_CODE.keep()

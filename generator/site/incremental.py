@@ -35,7 +35,6 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..render.template_code import TemplateCode
 from .engine_config import write_engine_config
 from .engines import run_engine
 from .mkdocs_run import mkdocs_build
@@ -52,7 +51,6 @@ class KeptEngineOutput:
         self.settings: str | None = None  # the configuration and theme the kept site was made with; None: build it all
         self.last_run = "full"  # how the last run went: "full" or "dirty" (N pages); for the preview's log and bench
         self.rendered: dict[str, _Rendered] = {}  # by page (src_uri): what the last successful run converted
-        self.templates = TemplateCode()  # the theme's templates, compiled, while the settings stay the same
 
     def run(self, engine: str, config: dict, scratch: Path, sources: dict[str, list[Path]], root: Path) -> None:
         """Build ``config``'s site into its site_dir, rendering again only what changed when that is enough."""
@@ -72,8 +70,8 @@ class KeptEngineOutput:
         self.settings = None  # until this run succeeds
         if not dirty:
             shutil.rmtree(site, ignore_errors=True)
-            self.rendered, self.templates = {}, TemplateCode()
-        with _quiet_dirty_warning(), _every_page_read(), _converted_once(self.rendered, self.templates) as rendered:
+            self.rendered = {}
+        with _quiet_dirty_warning(), _every_page_read(), _converted_once(self.rendered) as rendered:
             mkdocs_build(write_engine_config(local, self.folder / "mkdocs.yml"), sources, root, dirty=dirty)
         if before is not None:
             _merge_search_index(before, site / SEARCH_INDEX)
@@ -188,14 +186,13 @@ class _Rendered:
 
 
 @contextmanager
-def _converted_once(last: dict[str, _Rendered], templates: TemplateCode):
+def _converted_once(last: dict[str, _Rendered]):
     """MkDocs converts a page whose Markdown is what it was in ``last`` (the previous successful run, same settings
     and files; empty after a full one) by taking what it gave then; the run's conversions are yielded, to be kept
-    once it succeeds. The theme's environment compiles each template once (``templates``)."""
+    once it succeeds."""
     from mkdocs.structure.pages import Page
-    from mkdocs.theme import Theme
 
-    render, get_env, now = Page.render, Theme.get_env, {}
+    render, now = Page.render, {}
 
     def converted(page, config, files) -> None:
         kept = last.get(page.file.src_uri)
@@ -206,16 +203,11 @@ def _converted_once(last: dict[str, _Rendered], templates: TemplateCode):
             kept = _Rendered(page)
         now[page.file.src_uri] = kept
 
-    def env_with_code(theme):
-        env = get_env(theme)
-        env.bytecode_cache = templates
-        return env
-
-    Page.render, Theme.get_env = converted, env_with_code
+    Page.render = converted
     try:
         yield now
     finally:
-        Page.render, Theme.get_env = render, get_env
+        Page.render = render
 
 
 class _DropDirtyWarning(logging.Filter):

@@ -43,6 +43,7 @@ def mkdocs_build(config_file: Path, sources: dict[str, list[Path]], root: Path, 
         toc = config.mdx_configs.setdefault("toc", {})  # a Python function, which the written configuration cannot name
         toc["slugify"] = unreserved_slugify(toc.get("slugify") or slugify)
         config.plugins["kb-nav-place"] = NavPlacePlugin()
+        config.plugins["kb-theme-code"] = ThemeCodePlugin()
         for name, plugin in (plugins or {}).items():
             config.plugins[name] = plugin
         build(config, dirty=dirty)
@@ -91,7 +92,8 @@ class _WarningCollector(logging.Handler):
 
 
 class ThemeCodePlugin(BasePlugin):
-    """The theme's templates compiled once for every build (template_code.TEMPLATE_CODE), before any plugin renders one."""
+    """The theme's templates compiled once for every build, full or the live preview's (template_code.TEMPLATE_CODE),
+    before any plugin renders one."""
 
     @event_priority(100)
     def on_env(self, env, *, config, files):
