@@ -6,6 +6,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -211,8 +212,11 @@ def two_cores(monkeypatch) -> None:
 
 @pytest.fixture
 def worker_pools(monkeypatch, two_cores) -> list:
-    """The worker pools generator.processes.forked_map starts from now on, each recorded by its arguments."""
+    """The worker pools the generator starts from now on (processes.forked_map's, and those of the modules that start
+    their own: harden, precompress, head_start), each recorded by its arguments."""
     started: list = []
     real = processes.ProcessPoolExecutor
-    monkeypatch.setattr(processes, "ProcessPoolExecutor", lambda *a, **k: started.append(a) or real(*a, **k))
+    for module in [m for name, m in sys.modules.items() if name.split(".")[0] == "generator"]:
+        if getattr(module, "ProcessPoolExecutor", None) is real:
+            monkeypatch.setattr(module, "ProcessPoolExecutor", lambda *a, **k: started.append(a) or real(*a, **k))
     return started

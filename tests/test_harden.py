@@ -41,15 +41,13 @@ def files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_pages_shared_among_processes_come_out_as_from_one(tmp_path: Path, monkeypatch, two_cores):
+def test_pages_shared_among_processes_come_out_as_from_one(tmp_path: Path, monkeypatch, worker_pools):
     alone, shared = engine_output(tmp_path / "alone"), engine_output(tmp_path / "shared")
     harden.harden_site(alone, PINS)
     monkeypatch.setattr(harden, "_last", {})
     monkeypatch.setattr(harden, "PARALLEL_FROM", 0)
-    pools, real = [], harden.ProcessPoolExecutor
-    monkeypatch.setattr(harden, "ProcessPoolExecutor", lambda *a, **k: pools.append(a) or real(*a, **k))
     harden.harden_site(shared, PINS)
-    assert pools, "the shared path was not taken"
+    assert worker_pools, "the shared path was not taken"
     assert files(alone) == files(shared)
     home = (alone / "index.html").read_text()
     assert "onclick" not in home and "text 0" in home, "the article body went through the sanitiser"
