@@ -21,8 +21,7 @@ from pathlib import Path
 import brotli
 
 from .. import kept as kept_results
-from ..processes import cores
-from .harden import _start_method
+from ..processes import cores, start_method
 
 SUFFIXES = (".html", ".js", ".mjs", ".css", ".json", ".wasm", ".zip", ".svg", ".xml", ".txt", ".map")
 SMALLEST = 1024  # bytes: below one packet, a copy saves nothing
@@ -149,7 +148,7 @@ def _compress_all(datas: list[bytes]) -> list[tuple[bytes, bytes]]:
     workers = min(cores(), 8)
     if len(datas) < PARALLEL_FROM or workers < 2:
         return [_both(data) for data in datas]
-    with ProcessPoolExecutor(workers, mp_context=_start_method()) as pool:
+    with ProcessPoolExecutor(workers, mp_context=start_method()) as pool:
         return list(pool.map(_both, datas, chunksize=_CHUNK))
 
 
