@@ -145,29 +145,31 @@
   // then idle; any other page once loaded and idle. No time limit while the assessment runs: on a slow link its
   // download takes as long as it takes, and a precache begun meanwhile shares the link with it (on Lighthouse's
   // slow 4G a 30 s limit here had the service worker download the runtime a second time before the first was in).
+  // Which kind of page this is, is asked once it has loaded, not when this script runs: boot.js is async and may
+  // run after it, and the assessment's module starts its engine when Material's document$ first emits. The load
+  // event waits for async scripts, and the idle callback after it for that first emission.
   // Only an assessment whose scripts never took the worker over (they failed to load) announces nothing: after
-  // ORPHAN_MS, that one registers anyway. (The assessment takes it over after the page's load event.)
+  // ORPHAN_MS, that one registers anyway.
   function afterOwnStart(callback) {
-    if (!engineStarted() || !("BroadcastChannel" in window)) {
-      if (document.readyState === "complete") whenIdle(callback);
-      else window.addEventListener("load", () => whenIdle(callback), { once: true });
-      return;
-    }
-    if (engine().settled) return whenIdle(callback);
-    const channel = new BroadcastChannel(`kb-engine:${assets.pathname}`); // this site's: see assess-engine.js
-    let called = false;
-    const done = () => {
-      if (called) return;
-      called = true;
-      channel.close();
-      whenIdle(callback);
+    const decide = () => {
+      if (!engineStarted() || engine().settled || !("BroadcastChannel" in window)) return callback();
+      const channel = new BroadcastChannel(`kb-engine:${assets.pathname}`); // this site's: see assess-engine.js
+      let called = false;
+      const done = () => {
+        if (called) return;
+        called = true;
+        channel.close();
+        whenIdle(callback);
+      };
+      channel.onmessage = (event) => {
+        if (event.data === "settled") done(); // not the search stand-in's "asking" (defer-search.js), on the same channel
+      };
+      setTimeout(() => {
+        if (engine().settled || !engine().started) done();
+      }, ORPHAN_MS);
     };
-    channel.onmessage = (event) => {
-      if (event.data === "settled") done(); // not the search stand-in's "asking" (defer-search.js), on the same channel
-    };
-    setTimeout(() => {
-      if (engine().settled || !engine().started) done();
-    }, ORPHAN_MS);
+    if (document.readyState === "complete") whenIdle(decide);
+    else window.addEventListener("load", () => whenIdle(decide), { once: true });
   }
 
   function onPage() {
