@@ -18,9 +18,11 @@ def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
 
 def test_browser_tests_use_kb_chromium(tmp_path: Path):
     missing = tmp_path / "no-chromium"
-    required = run(["-m", "pytest", "-q", "-p", "no:cacheprovider", BROWSER_TEST], KB_CHROMIUM=str(missing), KB_REQUIRE_ALL="1")
+    # each its own base temporary folder: a session in the shared one deletes the oldest sessions' folders there
+    pytest = ["-m", "pytest", "-q", "-p", "no:cacheprovider", BROWSER_TEST]
+    required = run([*pytest, f"--basetemp={tmp_path / 'required'}"], KB_CHROMIUM=str(missing), KB_REQUIRE_ALL="1")
     assert required.returncode == 1 and f"required test could not run: no Chromium at {missing}" in required.stdout, required.stdout[-2000:]
-    local = run(["-m", "pytest", "-q", "-p", "no:cacheprovider", BROWSER_TEST], KB_CHROMIUM=str(missing), KB_REQUIRE_ALL="")
+    local = run([*pytest, f"--basetemp={tmp_path / 'local'}"], KB_CHROMIUM=str(missing), KB_REQUIRE_ALL="")
     assert local.returncode == 0 and "1 skipped" in local.stdout, local.stdout[-2000:]
 
 

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -20,8 +21,11 @@ def pytest_run(*args: str, cwd: Path = ROOT, path: Path | None = None) -> str:
     ``path``: a folder of plugins (``-p name``) to import from."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_XDIST_")}
     env |= {"PYTEST_ADDOPTS": ""} | ({"PYTHONPATH": str(path)} if path else {})
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
-                         cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    # Its own base temporary folder: in the shared one (/tmp/pytest-of-USER), a new session deletes the oldest
+    # sessions' folders, and one of those can hold a whole run's sites (10 s of deleting, in a 5 s test).
+    with tempfile.TemporaryDirectory() as scratch:
+        run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--basetemp={scratch}/tmp", *args],
+                             cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     return run.stdout
 

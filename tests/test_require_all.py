@@ -32,7 +32,7 @@ def test_no_test_reads_outside_the_repository(tmp_path: Path):
     env = {**os.environ, "KB_REQUIRE_ALL": "1", "KB_SOURCES": str(tmp_path / "absent"), "PYTEST_ADDOPTS": ""}
     # without the plugins these two files do not use (half of the run's CPU is loading them)
     plugins = [arg for name in ("xdist", "xdist.looponfail", "hypothesispytest", "anyio", "platformdirs") for arg in ("-p", f"no:{name}")]
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *plugins, *tests],
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--basetemp={tmp_path / 'run'}", *plugins, *tests],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0 and " passed" in result.stdout and "skipped" not in result.stdout, result.stdout[-2000:]
     outside = [path.name for path in sorted((ROOT / "tests").rglob("*.py"))
