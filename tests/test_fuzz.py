@@ -15,6 +15,7 @@ import contextlib
 import functools
 import io
 import json
+import pickle
 import re
 import shutil
 import time
@@ -264,18 +265,26 @@ def fuzz_kb(tmp_path_factory):
     `check` spends), so that hundreds of cases fit in the time of a test file.
     """
     import generator.content.articles as articles
+    import generator.content.frontmatter as frontmatter
     import generator.content.pages as pages
+    import generator.rules.yamlfile as yamlfile
 
     kb = copy_kb(tmp_path_factory.mktemp("fuzz-kb"))
     code, _, err, _ = run(["--root", str(kb), "check"])
     assert code == 0, f"the knowledge base fails check before any edit:\n{err}"
-    patched = [(module, module.body_problems) for module in (articles, pages) if hasattr(module, "body_problems")]
-    for module, real in patched:
-        remembered = functools.lru_cache(maxsize=None)(lambda body, line, real=real: tuple(real(body, line)))
-        module.body_problems = remembered
+    patched = [(module, "body_problems", module.body_problems) for module in (articles, pages) if hasattr(module, "body_problems")]
+    for module, _, real in patched:
+        module.body_problems = functools.lru_cache(maxsize=None)(lambda body, line, real=real: tuple(real(body, line)))
+    # Parsing YAML is a third of `check`, and a case edits one file of about 90: each text is parsed once. What
+    # parsing returns is later added to (the problems), so each call gets its own copy, unpickled.
+    real_parse = yamlfile.parse_yaml
+    parsed = functools.lru_cache(maxsize=None)(lambda *key: pickle.dumps(real_parse(*key)))
+    for module in (yamlfile, frontmatter):
+        patched.append((module, "parse_yaml", real_parse))
+        module.parse_yaml = lambda text, path, rel, first_line=1, max_nodes=None: pickle.loads(parsed(text, path, rel, first_line, max_nodes))
     yield kb, _fuzzable(kb)
-    for module, real in patched:
-        module.body_problems = real
+    for module, name, real in patched:
+        setattr(module, name, real)
     shutil.rmtree(kb)
 
 

@@ -51,6 +51,9 @@ class _Rejected:
     def __repr__(self) -> str:
         return "REJECTED"
 
+    def __reduce__(self) -> str:
+        return "REJECTED"  # the one instance, also through pickle or copy
+
 
 REJECTED = _Rejected()
 
