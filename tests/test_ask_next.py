@@ -199,3 +199,26 @@ def test_the_home_pages_promise_matches_the_form():
     assert f"after {WORDS[figures['shown_max']]} at most for all" in text and figures["shown_max"] <= figures["targets"]["max"]
     assert f"{figures['decided']} ended with the next goal and the stage decided" in text
     assert f"{len(RULES['questions'])} questions in all" in text
+
+
+@pytest.mark.parametrize("engine", [ENGINE, PLANTS], ids=["this", "plants"])
+def test_a_remembered_trial_is_the_one_a_new_engine_makes(engine, monkeypatch):
+    """Answering one question after another, as a reader does, re-uses most questions' trials: the list must be
+    exactly what an engine that remembers nothing works out, also when the memo fills up and starts again."""
+    monkeypatch.setattr("generator.scoring.ask._REMEMBERED", 64)
+    rng = random.Random(6)
+    questions = engine.rules["questions"]
+    remembering = Engine(engine.rules)
+    answers: dict = {}
+    for _ in range(300):
+        question = rng.choice(questions)
+        trial = dict(answers)
+        if rng.random() < 0.15:
+            trial.pop(question["id"], None)
+        else:
+            trial[question["id"]] = rng.choice(values_for(question))
+        if remembering.check(trial)[1]:
+            continue
+        answers = trial
+        assert remembering.asker.open_questions(answers) == Engine(engine.rules).asker.open_questions(answers), answers
+    assert 0 < len(remembering.asker._found) <= 64

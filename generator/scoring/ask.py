@@ -28,7 +28,9 @@ Most decisive first: questions that can change the next goal or the stage
 before those that can change only a warning; among those, the current next
 goal's own inputs first; then the one that can change more outcomes; then
 the questionnaire's order. Pure and deterministic, as the rest of the
-engine: the widget recomputes it on every change.
+engine: the widget recomputes it on every change. Each question's trials
+are remembered by exactly what they read, so after one answer changes
+most of them are not tried again.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from .expr import UNKNOWN, Node, evaluate, names, references
 
 GOAL = "next_goal"
 STAGE = "stage"
+_REMEMBERED = 4096  # trial results (and plans) kept per rule set; a full memo starts again
 
 
 class Asker:
@@ -77,6 +80,9 @@ class Asker:
         self.constraints_of = {qid: [node for node, read in zip(self.constraints, self.constraint_names, strict=True) if qid in read]
                                for qid in self.questions}
         self.needs = self._needs(reads_of)
+        self.trial_inputs = {qid: self._trial_inputs(qid) for qid in self.questions}
+        self._plans: dict[tuple[str, frozenset], tuple[list, list]] = {}
+        self._found: dict[tuple, frozenset] = {}
 
     def _reads(self, qid: str, reads_of: dict[tuple, tuple[set, set]]) -> list[tuple]:
         """The items (met, checklist, stage, flag) whose value can depend on ``qid``, in evaluation order.
@@ -112,6 +118,13 @@ class Asker:
         needs = {GOAL: closure([("met", m["id"]) for m in self.ladder]), STAGE: closure([("stage", self.main)])}
         needs.update({key: closure([key]) for key in reads_of if key[0] == "flag"})
         return needs
+
+    def _trial_inputs(self, qid: str) -> tuple[str, ...]:
+        """The answers trying values of ``qid`` reads: those its items and its constraints name (the comparisons
+        its values come from are in its items)."""
+        nodes = dict(self.items)
+        read = [node for key in self.reads[qid] for node in nodes[key]] + self.constraints_of[qid]
+        return tuple(sorted({n.value for node in read for n in names(node)}))
 
     def values(self, answers: dict) -> dict:
         """Every item's three-valued value, computed as ``Engine.score`` computes it (tests hold the two equal)."""
@@ -181,9 +194,9 @@ class Asker:
                 # A constraint that does not read the question is as broken for each of its values as without it.
                 if any(qid not in self.constraint_names[i] for i in broken):
                     continue
-                changed = self._changes(qid, answers, values, base, open_ & self.affects[qid])
+                changed = self._changes(qid, answers, values, base, frozenset(open_ & self.affects[qid]))
                 if changed:
-                    found[qid] = changed
+                    found[qid] = set(changed)
         for key in open_ - {k for changed in found.values() for k in changed}:
             for qid in self._inputs(key, answers):  # decided only together: each of its inputs can change it
                 found.setdefault(qid, set()).add(key)
@@ -194,10 +207,33 @@ class Asker:
     def ask_next(self, answers: dict) -> list[str]:
         return [qid for qid, _ in self.open_questions(answers)]
 
-    def _changes(self, qid: str, answers: dict, values: dict, base: dict, open_: set) -> set:
-        changed: set = set()
+    def _changes(self, qid: str, answers: dict, values: dict, base: dict, open_: frozenset) -> frozenset:
+        """The open outcomes some answer to ``qid`` narrows. Remembered: a re-score after one answer changed
+        finds most questions' trials as before, since a question's result depends only on ``open_``, the
+        answers in ``self.trial_inputs[qid]`` and the values of what the open outcomes are made of."""
+        plan = self._plans.get((qid, open_))
+        if plan is None:
+            if len(self._plans) >= _REMEMBERED:
+                self._plans.clear()
+            plan = self._plans[(qid, open_)] = self._plan(qid, open_)
+        reads, made_of = plan
+        memo = (qid, open_, tuple([answers.get(q) for q in self.trial_inputs[qid]]), tuple([values[key] for key in made_of]))
+        found = self._found.get(memo)
+        if found is None:
+            if len(self._found) >= _REMEMBERED:
+                self._found.clear()
+            found = self._found[memo] = frozenset(self._trials(qid, answers, values, base, open_, reads))
+        return found
+
+    def _plan(self, qid: str, open_: frozenset) -> tuple[list, list]:
+        """(the items a trial of ``qid`` updates, in order; every item the open outcomes read: a stage's possible
+        stages, which they read too, follow from its answers when it is among the first, and do not matter otherwise)."""
         needed = set().union(*(self.needs[key] for key in open_))
         reads = [key for key in self.reads[qid] if key in needed]  # what the open outcomes are made of, in order
+        return reads, [key for key, _ in self.items if key in needed]
+
+    def _trials(self, qid: str, answers: dict, values: dict, base: dict, open_: frozenset, reads: list) -> set:
+        changed: set = set()
         constraints = self.constraints_of[qid]  # the others are as without the question (open_questions)
         trial = dict(answers)
         for value in self._probes(qid, answers):
