@@ -438,23 +438,14 @@ def _name(node: Node, answers: dict, derived: dict) -> Any:
     return Fraction(repr(value)) if type(value) is float else value
 
 
-def _and(node: Node, answers: dict, derived: dict) -> Any:
-    result = True
+def _junction(node: Node, answers: dict, derived: dict) -> Any:
+    """``and`` and ``or``: a value that decides it (false for and, true for or) wins; else UNKNOWN if any is; else the other."""
+    decides = node.kind == "or"
+    result = not decides
     for arg in node.args:
         value = _EVALUATE[arg.kind](arg, answers, derived)
-        if value is False:
-            return False
-        if value is UNKNOWN:
-            result = UNKNOWN
-    return result
-
-
-def _or(node: Node, answers: dict, derived: dict) -> Any:
-    result = False
-    for arg in node.args:
-        value = _EVALUATE[arg.kind](arg, answers, derived)
-        if value is True:
-            return True
+        if value is decides:
+            return decides
         if value is UNKNOWN:
             result = UNKNOWN
     return result
@@ -509,6 +500,6 @@ def _cmp(node: Node, answers: dict, derived: dict) -> Any:
 _ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul}
 _COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne}
 _EVALUATE = {
-    "num": _literal, "str": _literal, "bool": _literal, "name": _name, "and": _and, "or": _or, "not": _not,
+    "num": _literal, "str": _literal, "bool": _literal, "name": _name, "and": _junction, "or": _junction, "not": _not,
     "call": _call, "neg": _neg, "arith": _arith, "cmp": _cmp,
 }
