@@ -69,7 +69,7 @@ def scratch_tests(root: Path, files: dict[str, str]) -> Path:
 
 def test_make_test_fast_runs_pytest_without_the_slow_marks():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r'^test-fast: setup\n\t\$\(PY\) -m pytest -n auto -m "' + FAST + '"$', makefile, re.M), "Makefile: test-fast"
+    assert re.search(r'^test-fast: setup\n\t\$\(PY\) -m pytest -n auto --dist worksteal -m "' + FAST + '"$', makefile, re.M), "Makefile: test-fast"
     assert "make test-fast" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
