@@ -115,13 +115,13 @@ json_value = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
     | st.integers(1, 5000).map(lambda n: RAW + "9" * n + RAW),  # json.dumps cannot write these: unquoted below
     lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=20) | st.sampled_from(KEYS[:10]), inner, max_size=5),
-    max_leaves=20,
+    max_leaves=6,
 )
 
 
 @st.composite
 def json_answers(draw) -> str:
-    answers = draw(st.dictionaries(st.sampled_from(KEYS[:12]) | st.text(max_size=30), json_value, max_size=12))
+    answers = draw(st.dictionaries(st.sampled_from(KEYS[:12]) | st.text(max_size=30), json_value, max_size=8))
     text = json.dumps(answers, ensure_ascii=False).replace(f'"{RAW}', "").replace(f'{RAW}"', "")
     if draw(st.booleans()):
         text = text.encode("ascii", errors="backslashreplace").decode()  # \u escapes, as ensure_ascii writes them (nearly)

@@ -9,6 +9,7 @@ when a committed schema no longer matches the model.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path, PurePosixPath
@@ -70,6 +71,7 @@ def _type(ftype: str, f: Field) -> dict:
     return {"int": {"type": "integer"}, "number": {"type": "number"}, "bool": {"type": "boolean"}}[ftype]
 
 
+@functools.cache  # the model is fixed: `check` compares every schema file with its text on each run
 def schema_text(kind: FileKind) -> str:
     return json.dumps(schema_for(kind), indent=2, ensure_ascii=False) + "\n"
 

@@ -36,6 +36,7 @@ characters. Only ASCII digits and spaces count as such.
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from fractions import Fraction
@@ -293,6 +294,11 @@ def parse(source: str) -> Node:
     """Parse a condition; raise ExprError with the offset of the first problem."""
     if not isinstance(source, str):
         raise ExprError("a condition must be text", 0)
+    return _parse(source)
+
+
+@functools.lru_cache(maxsize=1024)  # `check` and `build` parse each condition three times: to check, to compile, to word it
+def _parse(source: str) -> Node:
     if len(source) > MAX_LENGTH:
         raise ExprError(f"the condition is too long: {len(source):,} characters (at most {MAX_LENGTH:,})", MAX_LENGTH,
                         "split it, e.g. into a milestone and met()")
