@@ -109,6 +109,9 @@ def bench_assess(root: Path, runs: int = 3) -> dict:
         "ratio_ready_first_10mbit": fast["ratio_ready_first"],
         "ratio_ready_repeat_10mbit": fast["ratio_ready_repeat"],
         "unthrottled_ready_ms": medians,
+        # Both revalidate: the comparison a repeat visit's target is about (under a throttled link the bare page
+        # downloads its runtime again, so ratio_ready_repeat_10mbit flatters us).
+        "ratio_ready_repeat": round(medians["ours_repeat"] / medians["bare_repeat"], 3),
         "ratio_repeat_http": round(medians["ours_http_repeat"] / medians["bare_repeat"], 3),
         "ratio_offline": round(medians["ours_offline"] / medians["bare_repeat"], 3),
         "bare_offline": "fails (no service worker)",
@@ -119,8 +122,8 @@ def bench_assess(root: Path, runs: int = 3) -> dict:
         "precache": extra.get("precache"),
         "bundle_bytes": report.bundle_bytes,
         "warming": warming,
-        "targets": {"ratio_bytes_first": 0.7, "ratio_ready_first_10mbit": 0.85, "ratio_ready_repeat_10mbit": 0.3,
-                    "rescore_median_ms": 20},
+        "targets": {"ratio_bytes_first": 0.7, "ratio_ready_first_10mbit": 0.85, "ratio_ready_repeat": 0.3,
+                    "ratio_ready_repeat_10mbit": 0.3, "rescore_median_ms": 20},
     }
 
 
