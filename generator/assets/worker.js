@@ -180,23 +180,23 @@ async function normalStart(loadPyodide) {
   return pyodide;
 }
 
-// A snapshot restore, or null when there is none to try or it failed (the failed one is forgotten).
-// The snapshot (31 MB) is read while loadPyodide fetches its wasm and imports its scripts, not
-// before it starts: loadPyodide awaits the bytes only when it is about to compile and restore.
-async function restoredStart(loadPyodide) {
-  let info;
-  try {
-    info = await runtime;
-  } catch (error) {
-    return null;
-  }
-  const kept = await findSnapshot(info.key);
+// The snapshot kept on this device, looked for and read from the worker's start: reading it (15 MB) is a
+// repeat visit's longest step, so it runs while Pyodide's scripts are imported and its wasm fetched and
+// compiled; loadPyodide awaits the bytes only when it is about to restore. {bytes} (a promise), or null.
+const kept = runtime.then((info) => { mark("runtime_read"); return findSnapshot(info.key); }, () => null).then((found) => {
   mark("snapshot_found");
-  if (!kept) return null;
-  const snapshot = readSnapshot(kept);
-  snapshot.then(() => mark("snapshot_read"), () => {}); // a failure is reported by loadPyodide, which awaits it
+  if (!found) return null;
+  const bytes = readSnapshot(found);
+  bytes.then(() => mark("snapshot_read"), () => {}); // a failure is reported by loadPyodide, which awaits it
+  return { bytes };
+});
+
+// A snapshot restore, or null when there is none to try or it failed (the failed one is forgotten).
+async function restoredStart(loadPyodide) {
+  const snapshot = await kept;
+  if (!snapshot) return null;
   try {
-    const pyodide = await withTimeout(loadPyodide(pyodideOptions({ _loadSnapshot: snapshot })), RESTORE_LIMIT_MS);
+    const pyodide = await withTimeout(loadPyodide(pyodideOptions({ _loadSnapshot: snapshot.bytes })), RESTORE_LIMIT_MS);
     mark("restored");
     enter("engine");
     const restored = pyodide.globals.get(ENGINE_GLOBAL);
