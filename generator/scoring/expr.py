@@ -478,34 +478,23 @@ def _neg(node: Node, answers: dict, derived: dict) -> Any:
     return value if value is UNKNOWN or value is UNDEFINED else -value
 
 
-def _sides(node: Node, answers: dict, derived: dict) -> tuple[Any, Any]:
+def _binary(node: Node, answers: dict, derived: dict) -> Any:
+    """``arith`` and ``cmp``: UNKNOWN if a side is; with a side UNDEFINED (a ratio over zero), a sum is UNDEFINED
+    and a comparison false."""
     left, right = node.args
-    return _EVALUATE[left.kind](left, answers, derived), _EVALUATE[right.kind](right, answers, derived)
-
-
-def _arith(node: Node, answers: dict, derived: dict) -> Any:
-    left, right = _sides(node, answers, derived)
+    left, right = _EVALUATE[left.kind](left, answers, derived), _EVALUATE[right.kind](right, answers, derived)
     if left is UNKNOWN or right is UNKNOWN:
         return UNKNOWN
     if left is UNDEFINED or right is UNDEFINED:
-        return UNDEFINED
+        return False if node.kind == "cmp" else UNDEFINED
     if node.value == "/":
         return UNDEFINED if right == 0 else Fraction(left) / right
-    return _ARITHMETIC[node.value](left, right)
+    return _OPERATORS[node.value](left, right)
 
 
-def _cmp(node: Node, answers: dict, derived: dict) -> Any:
-    left, right = _sides(node, answers, derived)
-    if left is UNKNOWN or right is UNKNOWN:
-        return UNKNOWN
-    if left is UNDEFINED or right is UNDEFINED:
-        return False
-    return _COMPARE[node.value](left, right)
-
-
-_ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul}
-_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne}
+_OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul,
+              "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne}
 _EVALUATE = {
     "num": _literal, "str": _literal, "bool": _literal, "name": _name, "and": _junction, "or": _junction, "not": _not,
-    "call": _call, "neg": _neg, "arith": _arith, "cmp": _cmp,
+    "call": _call, "neg": _neg, "arith": _binary, "cmp": _binary,
 }
