@@ -165,7 +165,7 @@ def _throttled(chromium_type, profile: Path, url: str, selector: str, conditions
     them. Ready is the moment the page marked itself so (``_ready_at``), and what the page fetched after it (its
     search, the service worker's precache) is after ready."""
     context = chromium_type.launch_persistent_context(profile, executable_path=str(chromium()), args=ARGS)
-    context.add_init_script(_READY_CLOCK.replace("SELECTOR", json.dumps(selector)))
+    _clock_ready(context, selector)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -189,9 +189,13 @@ def _throttled(chromium_type, profile: Path, url: str, selector: str, conditions
     return out
 
 
+def _clock_ready(context, selector: str) -> None:
+    """Every page of ``context`` notes when it first matches ``selector`` (``_READY_CLOCK``), for ``_ready_at``."""
+    context.add_init_script(_READY_CLOCK.replace("SELECTOR", json.dumps(selector)))
+
+
 def _ready_at(page, selector: str, timeout_ms: float) -> float:
-    """When (time.time()) the page first matched ``selector``, by its own clock (``_READY_CLOCK``, which the context
-    injects): Playwright's wait polls every 500 ms after its first few tries, so the moment it sees a ready page
+    """When (time.time()) the page first matched ``selector``, by its own clock (``_clock_ready``): Playwright's wait polls every 500 ms after its first few tries, so the moment it sees a ready page
     is up to half a second late, more of a short start than of a long one."""
     page.wait_for_selector(selector, state="attached", timeout=timeout_ms)
     return page.evaluate("() => window.__kbBenchReadyAt") / 1000
@@ -269,7 +273,7 @@ def _visits(chromium_type, profile: Path, url: str, selector: str, samples: dict
             rescore: list | None = None) -> dict:
     """A first and a repeat visit in a fresh persistent profile; with a service worker, an offline one too."""
     context = chromium_type.launch_persistent_context(profile, executable_path=str(chromium()), args=ARGS, service_workers=service_workers)
-    context.add_init_script(_READY_CLOCK.replace("SELECTOR", json.dumps(selector)))
+    _clock_ready(context, selector)
     page = context.new_page()
     stored: dict = {}
 
