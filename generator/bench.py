@@ -195,8 +195,9 @@ def _clock_ready(context, selector: str) -> None:
 
 
 def _ready_at(page, selector: str, timeout_ms: float) -> float:
-    """When (time.time()) the page first matched ``selector``, by its own clock (``_clock_ready``): Playwright's wait polls every 500 ms after its first few tries, so the moment it sees a ready page
-    is up to half a second late, more of a short start than of a long one."""
+    """When (time.time()) the page first matched ``selector``, by its own clock (``_clock_ready``): Playwright's
+    wait polls every 500 ms after its first few tries, so the moment it sees a ready page is up to half a second
+    late, more of a short start than of a long one."""
     page.wait_for_selector(selector, state="attached", timeout=timeout_ms)
     return page.evaluate("() => window.__kbBenchReadyAt") / 1000
 
