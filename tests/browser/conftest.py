@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -73,14 +74,72 @@ def reader(browser, tmp_path):
     context.close()
 
 
-@pytest.fixture
-def page(browser, site_url):
-    """A fresh browser context (cold cache) that records every request it makes."""
-    context = browser.new_context()
-    page = context.new_page()
+def attached(page, selector: str, timeout: float = 30_000) -> None:
+    """Wait until an element matches ``selector``, looked for on every animation frame.
+
+    Playwright's own ``wait_for_selector`` looks from its driver, every 500 ms after its first tries: a test that
+    waits for the assessment to start would wait a quarter of a second more, on average, than the start takes."""
+    page.wait_for_function("selector => document.querySelector(selector) !== null", arg=selector, timeout=timeout, polling="raf")
+
+
+def wait_until(page, predicate: str, timeout_s: float = 60, arg=None) -> None:
+    """Poll an async predicate (wait_for_function takes a returned promise for a true value)."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(predicate, arg):
+        assert time.monotonic() < deadline, f"still false after {timeout_s} s: {predicate}"
+        page.wait_for_timeout(200)
+
+
+def _recording(page):
+    """The page, with every request it makes (``page.requests``) and every uncaught error (``page.errors``)."""
     page.requests = []
     page.errors = []
     page.on("request", lambda request: page.requests.append(request.url))
     page.on("pageerror", lambda error: page.errors.append(str(error)))
-    yield page
+    return page
+
+
+# Whether this browser's assessment has kept its engine's memory snapshot (snapshot.js keeps it in Cache Storage).
+ENGINE_KEPT = """async () => {
+  for (const name of await caches.keys()) if (name.startsWith('kb-snapshot:') && (await (await caches.open(name)).keys()).length) return true;
+  return false;
+}"""
+# What a founder leaves in a browser (answers, saved snapshots, settings); Cache Storage and the service worker,
+# the site's and the engine's own, are not the founder's and stay.
+FOUNDER_STORAGE = "cookies,indexeddb,local_storage"
+
+
+@pytest.fixture(scope="session")
+def warm_context(browser, site_url):
+    """One context per worker in which the assessment has started once, and kept what a repeat visit uses:
+    the runtime in the HTTP cache and the service worker's, and the engine's memory snapshot."""
+    from tests.browser.test_assess import READY
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site_url + "assess/")
+    attached(page, READY, timeout=60_000)
+    wait_until(page, ENGINE_KEPT)
+    page.close()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(request, browser, site_url):
+    """A fresh browser context (cold cache) that records every request it makes.
+
+    A test marked ``warm`` gets a new page of this worker's ``warm_context`` instead, with the founder's storage
+    cleared: the assessment starts as on a repeat visit, in a second instead of three. The mark is for tests of
+    what the widget does once it runs. A test of the start itself, of what is downloaded or of the service
+    worker starts cold, as does one that routes the page's requests (the service worker would answer them)."""
+    if request.node.get_closest_marker("warm"):
+        context = request.getfixturevalue("warm_context")
+        page = context.new_page()
+        context.new_cdp_session(page).send("Storage.clearDataForOrigin", {"origin": site_url.rstrip("/"), "storageTypes": FOUNDER_STORAGE})
+        yield _recording(page)
+        page.close()
+        return
+    context = browser.new_context()
+    yield _recording(context.new_page())
     context.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import attached
 from tests.browser.test_assess import READY, answer, next_goal, statuses
 from tests.conftest import ROOT, require_or_skip
 
@@ -25,16 +26,18 @@ def test_pages_have_no_serious_accessibility_problems(page, site_url, path):
     assert axe_violations(page) == []
 
 
+@pytest.mark.warm
 def test_the_assessment_has_no_serious_accessibility_problems(page, site_url):
     page.goto(site_url + "assess/")
-    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    attached(page, READY, timeout=60_000)
     answer(page, {"sales_calls_per_week": 6, "paying_customers": 2, "hell_yes_customers": 3, "products_count": 2, "product_market_fit": False})
     assert axe_violations(page) == []
 
 
+@pytest.mark.warm
 def test_keyboard_only_answers_reach_the_results(page, site_url):
     page.goto(site_url + "assess/")
-    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    attached(page, READY, timeout=60_000)
     page.focus("input[name=sales_calls_per_week]")
     page.keyboard.type("5")
     page.keyboard.press("Tab")
@@ -55,7 +58,7 @@ def test_a_full_assessment_works_under_the_shipped_content_security_policy(page,
     violations = csp_messages(page)
     page.goto(site_url + "assess/")
     assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
-    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    attached(page, READY, timeout=60_000)
     answer(page, {"sales_calls_per_week": 6, "paying_customers": 5, "hell_yes_customers": 1})
     assert next_goal(page) == "m4"
     assert statuses(page)["m3"] == "met"

@@ -12,7 +12,7 @@ import pytest
 
 from tests.browser.test_assess import open_assess
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.warm]  # tests of the widget once it runs
 
 ASK = "[data-kb=ask-next]"
 

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.conftest import attached
+
 pytestmark = pytest.mark.browser
 
 READY = "#kb-assess[data-kb-state=ready]"
@@ -21,7 +23,7 @@ SHORT_STALL = 'window[Symbol.for("kb.stall-ms")] = %d;'
 def open_assess(page, site_url: str, fragment: str = "") -> float:
     started = time.perf_counter()
     page.goto(site_url + "assess/" + fragment)
-    page.wait_for_selector(SETTLED, state="attached", timeout=60_000)
+    attached(page, SETTLED, timeout=60_000)
     assert page.get_attribute("#kb-assess", "data-kb-state") == "ready", page.inner_text("#kb-assess")
     return time.perf_counter() - started
 
@@ -83,6 +85,7 @@ PROFILES = [
 ]
 
 
+@pytest.mark.warm
 @pytest.mark.parametrize("answers, goal, expected", PROFILES, ids=["empty", "early", "calls-dropped", "scaling"])
 def test_profiles_score_like_the_contract_says(page, site_url, answers, goal, expected):
     open_assess(page, site_url)
@@ -115,7 +118,7 @@ def test_the_fragment_restores_answers_and_nothing_leaves_the_origin(page, site_
     assert "paying_customers=5" in urlsplit(url).fragment
     page.goto("about:blank")
     page.goto(url)
-    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    attached(page, READY, timeout=60_000)
     assert page.input_value("input[name=paying_customers]") == "5"
     assert page.is_checked("input[name=scalable_pipeline_source][value=false]")
     assert next_goal(page) == "m4"
@@ -123,6 +126,7 @@ def test_the_fragment_restores_answers_and_nothing_leaves_the_origin(page, site_
     assert off_origin(page, site_url) == []
 
 
+@pytest.mark.warm
 def test_invalid_answers_are_explained_inline_and_the_rest_still_scores(page, site_url):
     open_assess(page, site_url)
     answer(page, {"sales_calls_per_week": 6, "paying_customers": 2, "hell_yes_customers": 3})
@@ -134,6 +138,7 @@ def test_invalid_answers_are_explained_inline_and_the_rest_still_scores(page, si
     assert statuses(page)["m4"] == "unknown"  # the rejected answer is left out, not trusted
 
 
+@pytest.mark.warm
 def test_hostile_fragment_is_shown_as_text_never_as_html(page, site_url):
     payload = "%3Cimg%20src%3Dx%20onerror%3D%22window.pwned%3D1%22%3E"
     open_assess(page, site_url, f"#{payload}=1&paying_customers=%3Cb%3E")
@@ -147,14 +152,14 @@ def test_hostile_fragment_is_shown_as_text_never_as_html(page, site_url):
 def test_survives_instant_navigation_with_one_engine(page, site_url):
     page.goto(site_url)
     page.click("a.md-button--primary")  # "Start the self-assessment", followed by Material's instant loader
-    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    attached(page, READY, timeout=60_000)
     answer(page, {"sales_calls_per_week": 5})
     assert next_goal(page) == "m2"
     page.click("[data-kb=milestone][data-id=m2] a")
     page.wait_for_selector("h1:has-text('m2: 1 paying customer')")
     assert page.locator("#kb-assess").count() == 0
     page.go_back()
-    page.wait_for_selector(READY, state="attached", timeout=30_000)
+    attached(page, READY, timeout=30_000)
     answer(page, {"paying_customers": 1})
     assert next_goal(page) == "m3"
     wasm_loads = [url for url in page.requests if url.endswith("pyodide.asm.wasm")]
@@ -180,6 +185,7 @@ def test_a_runtime_that_never_answers_times_out(page, site_url):
     assert "loading stopped: nothing arrived for 2 seconds" in page.inner_text("[data-kb=status]")
 
 
+@pytest.mark.warm
 def test_stages_flags_and_reading_are_marked_up(page, site_url):
     open_assess(page, site_url)
     answer(page, {"paying_customers": 8, "annual_revenue_usd": 1200000, "products_count": 3, "product_market_fit": False,
@@ -194,6 +200,7 @@ def test_stages_flags_and_reading_are_marked_up(page, site_url):
     assert page.get_attribute("[data-kb=checklist][data-id=pmf-repeatability]", "data-yes") == "0"
 
 
+@pytest.mark.warm
 def test_save_snapshots_and_see_them_after_a_reload(page, site_url):
     open_assess(page, site_url)
     answer(page, {"sales_calls_per_week": 6, "paying_customers": 1})
@@ -202,7 +209,7 @@ def test_save_snapshots_and_see_them_after_a_reload(page, site_url):
     page.click("[data-kb=save]")
     assert "2 snapshots" in page.inner_text("[data-kb=keep-message]")
     page.goto(site_url + "assess/")
-    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    attached(page, READY, timeout=60_000)
     page.click(".kb-keep__history summary")
     snapshots = page.locator("[data-kb=snapshot]")
     assert snapshots.count() == 2
@@ -215,6 +222,7 @@ def test_save_snapshots_and_see_them_after_a_reload(page, site_url):
     assert off_origin(page, site_url) == []
 
 
+@pytest.mark.warm
 def test_export_then_import_restores_the_answers(page, site_url, tmp_path):
     open_assess(page, site_url)
     answer(page, {"sales_calls_per_week": 7, "paying_customers": 21, "hell_yes_customers": 19, "product_market_fit": True})
@@ -228,7 +236,7 @@ def test_export_then_import_restores_the_answers(page, site_url, tmp_path):
     assert data["answers"] == {"sales_calls_per_week": 7, "paying_customers": 21, "hell_yes_customers": 19, "product_market_fit": True}
 
     page.goto(site_url + "assess/")
-    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    attached(page, READY, timeout=60_000)
     assert next_goal(page) == "m1"
     page.set_input_files("[data-kb=import]", str(exported))
     page.wait_for_function("() => document.querySelector('[data-kb=next-goal]').dataset.value === 'm6'")  # a function: the page's CSP forbids eval
@@ -242,6 +250,7 @@ def test_export_then_import_restores_the_answers(page, site_url, tmp_path):
     assert page.locator("#kb-assess script").count() == 0
 
 
+@pytest.mark.warm
 def test_print_view_shows_the_report_not_the_form(page, site_url):
     open_assess(page, site_url)
     answer(page, {"sales_calls_per_week": 6, "paying_customers": 3})
@@ -287,7 +296,7 @@ def test_search_waits_for_the_engine_and_then_works(page, site_url):
     assert not any(REAL_SEARCH_WORKER.search(path) for path in loads), "search started while the engine was loading"
     for route in held:
         route.continue_()
-    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    attached(page, READY, timeout=60_000)
     assert requested(page, loads, REAL_SEARCH_WORKER.pattern, 10_000), "search starts once the engine is ready"
     standin = next(i for i, path in enumerate(loads) if path.endswith("/workers/kb-search-standin.js"))
     assert standin < next(i for i, path in enumerate(loads) if REAL_SEARCH_WORKER.search(path))

@@ -13,7 +13,7 @@ import pytest
 
 from tests.browser.test_assess import answer, open_assess
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.warm]  # tests of the widget once it runs
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}

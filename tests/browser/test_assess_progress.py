@@ -7,19 +7,15 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 import pytest
 
+from tests.browser.conftest import ENGINE_KEPT, attached, wait_until
 from tests.browser.test_assess import READY
 
 pytestmark = pytest.mark.browser
 
 MB_PER_S = 2
-SNAPSHOT_KEPT = """async () => {
-  for (const name of await caches.keys()) if (name.startsWith('kb-snapshot:') && (await (await caches.open(name)).keys()).length) return true;
-  return false;
-}"""
 # Every change of the status box's byte counts, with the bar's value, until the widget is ready: read after every
 # change of the document (a mutation observer), not once a frame, where a busy machine's few frames can miss a step.
 RECORD = """
@@ -56,7 +52,7 @@ def test_the_progress_bar_advances_on_a_throttled_link(page, site_url, browser_s
                                                   "downloadThroughput": MB_PER_S * 1_000_000, "uploadThroughput": 500_000})
     page.add_init_script(RECORD)
     page.goto(site_url + "assess/")
-    page.wait_for_selector(READY, state="attached", timeout=120_000)
+    attached(page, READY, timeout=120_000)
     seen = page.evaluate("() => window.kbProgress")
     loads = [s["loaded"] for s in seen]
     print(f"\n[browser] {len(seen)} progress steps at {MB_PER_S} MB/s, total {true_size} bytes")
@@ -89,14 +85,11 @@ def test_the_progress_bar_advances_on_a_throttled_link(page, site_url, browser_s
 
 def test_a_repeat_visit_says_starting_not_downloading(page, site_url):
     page.goto(site_url + "assess/")
-    page.wait_for_selector(READY, state="attached", timeout=120_000)
-    deadline = time.monotonic() + 60
-    while not page.evaluate(SNAPSHOT_KEPT):  # the worker keeps the engine's snapshot after the first start
-        assert time.monotonic() < deadline, "no snapshot kept within 60 s"
-        page.wait_for_timeout(200)
+    attached(page, READY, timeout=120_000)
+    wait_until(page, ENGINE_KEPT)  # the worker keeps the engine's snapshot after the first start
     page.add_init_script(RECORD)
     page.reload()
-    page.wait_for_selector(READY, state="attached", timeout=120_000)
+    attached(page, READY, timeout=120_000)
     seen = page.evaluate("() => window.kbProgress")
     assert seen, "the status reported the start"
     assert {s["phase"] for s in seen} == {"starting"}, [s["phase"] for s in seen]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import attached
 from tests.browser.test_assess import READY, SHORT_STALL, answer, next_goal, open_assess
 
 pytestmark = pytest.mark.browser
@@ -28,6 +29,7 @@ def in_view(page, selector: str) -> bool:
     return page.evaluate(IN_VIEW, selector)
 
 
+@pytest.mark.warm
 @SIZES
 def test_the_summary_is_in_view_after_the_last_question(page, site_url, size):
     page.set_viewport_size(size)
@@ -52,6 +54,7 @@ def test_the_summary_is_in_view_after_the_last_question(page, site_url, size):
     assert page.errors == []
 
 
+@pytest.mark.warm
 @SIZES
 def test_empty_and_invalid_states_say_what_to_do(page, site_url, size):
     page.set_viewport_size(size)
@@ -73,6 +76,7 @@ def test_empty_and_invalid_states_say_what_to_do(page, site_url, size):
     assert page.locator("[data-kb=summary] [data-kb=invalid]").count() == 0
 
 
+@pytest.mark.warm
 def test_groups_collapse_count_answers_and_keep_every_input(page, site_url):
     open_assess(page, site_url)
     groups = page.locator("details.kb-group")
@@ -90,6 +94,7 @@ def test_groups_collapse_count_answers_and_keep_every_input(page, site_url):
     assert re.match(r"1 of \d+ questions answered", page.inner_text("[data-kb=status]"))
 
 
+@pytest.mark.warm
 def test_reading_links_come_after_a_groups_questions(page, site_url):
     """Tab goes from one answer to the next; the articles wait at the end of the group."""
     open_assess(page, site_url)
@@ -173,6 +178,7 @@ def test_nothing_jumps_while_the_engine_loads(page, site_url, size, fragment):
     assert shift < 0.05, "a good CLS is under 0.1; this page measures about 0.01, so 0.05 leaves room for a slow machine"
 
 
+@pytest.mark.warm
 def test_print_is_one_a4_page_with_date_answers_and_a_restore_link(page, site_url):
     open_assess(page, site_url)
     answer(page, FULL)
@@ -193,7 +199,7 @@ def test_print_is_one_a4_page_with_date_answers_and_a_restore_link(page, site_ur
     page.emulate_media(media="screen")
     page.goto("about:blank")
     page.goto(link)
-    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    attached(page, READY, timeout=60_000)
     assert next_goal(page) == "m4" and page.is_checked("input[name=scale_commitment][value=true]")
 
 
@@ -205,6 +211,7 @@ PRINTED_PIPS = """() => [...document.querySelectorAll("[data-kb=summary] ol.kb-p
 })"""
 
 
+@pytest.mark.warm
 def test_printed_pips_are_legible_with_each_label_inside_its_pip(page, site_url):
     open_assess(page, site_url)
     answer(page, FULL)
@@ -215,6 +222,7 @@ def test_printed_pips_are_legible_with_each_label_inside_its_pip(page, site_url)
     assert [(pip, out) for pip, _, out in pips if out > 0] == [], "no label runs over its pip's border"
 
 
+@pytest.mark.warm
 def test_history_chart_changes_and_delete_with_confirmation(page, site_url):
     open_assess(page, site_url)
     answer(page, {"sales_calls_per_week": 6, "paying_customers": 1})
@@ -245,19 +253,23 @@ def built_pages(site: Path) -> list[str]:
                   if "assets" not in p.parts)
 
 
-def test_no_page_scrolls_sideways_on_a_phone(page, site_url, browser_site):
-    page.set_viewport_size(PHONE)
+def test_no_page_scrolls_sideways_on_a_phone(browser, site_url, browser_site):
     paths = [p.lstrip("/") for p in built_pages(browser_site)]
     assert len(paths) > 50
     wide = []
+    context = browser.new_context(viewport=PHONE, service_workers="block")  # what is measured is each page's layout
+    page = context.new_page()
+    page.route("**/search/search_index.json", lambda route: route.abort())  # the search's index, built on every page
     for path in paths:
         page.goto(site_url + path, wait_until="load")
         width = page.evaluate("() => document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             wide.append(f"{path or '/'}: {width}px")
+    context.close()
     assert wide == []
 
 
+@pytest.mark.warm
 def test_a_stage_that_spans_rows_does_not_contradict_a_later_row(page, site_url):
     """crosswalk.yaml: cxo-atlas has-some-customers and spinning-plates stage-1 span several rows;
     in the 'replicating' row they agree with the main stage, though they first appear in an earlier row."""
@@ -281,6 +293,7 @@ def box(page, selector: str) -> dict:
                                            "return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height, width: r.width}; }")
 
 
+@pytest.mark.warm
 def test_on_a_phone_the_collapsed_summary_is_a_compact_bar_that_a_tap_expands(page, site_url):
     page.set_viewport_size(PHONE)
     open_assess(page, site_url)
@@ -300,12 +313,14 @@ def test_on_a_phone_the_collapsed_summary_is_a_compact_bar_that_a_tap_expands(pa
     assert page.get_attribute(".kb-summary__toggle", "aria-expanded") == "false"
 
 
+@pytest.mark.warm
 def test_on_a_laptop_the_form_starts_level_with_the_summary(page, site_url):
     page.set_viewport_size(LAPTOP)
     open_assess(page, site_url)
     assert abs(box(page, ".kb-form")["top"] - box(page, "[data-kb=summary]")["top"]) < 2
 
 
+@pytest.mark.warm
 @SIZES
 def test_yes_no_answers_are_comfortable_touch_targets(page, site_url, size):
     page.set_viewport_size(size)
@@ -326,6 +341,7 @@ def test_yes_no_answers_are_comfortable_touch_targets(page, site_url, size):
     assert page.is_checked(f"input[name={name}][value=true]"), "the whole drawn button takes the tap"
 
 
+@pytest.mark.warm
 def test_a_result_on_its_way_marks_the_one_shown_as_out_of_date(page, site_url):
     """The first score after start can take a second: until the new result comes, the summary and the results say
     they are busy (aria-busy), and a slow one fades them; a quick one never does, and nothing stays busy."""

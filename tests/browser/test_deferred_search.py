@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.conftest import attached
 from tests.browser.test_assess import READY, REAL_SEARCH_WORKER, requested
 from tests.browser.test_offline_search_language import SPANISH_SEARCH, spanish_site  # noqa: F401 (a fixture)
 
@@ -25,7 +26,7 @@ def test_a_stand_in_started_after_the_engine_still_starts_search(page, site_url)
     loads: list[str] = []
     page.on("request", lambda request: loads.append(urlsplit(request.url).path))
     page.goto(site_url + "assess/")
-    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    attached(page, READY, timeout=60_000)
     assert held, "the theme's search worker is the stand-in, held back until the engine was ready"
     for route in held:
         route.continue_()
@@ -46,7 +47,7 @@ def test_a_spanish_sites_deferred_search_loads_its_language_files(browser, spani
         loads: list[str] = []
         page.on("request", lambda request: loads.append(urlsplit(request.url).path))
         page.goto(url + "assess/")
-        page.wait_for_selector(READY, state="attached", timeout=60_000)
+        attached(page, READY, timeout=60_000)
         page.click(".md-search__input")
         page.keyboard.type("etapas")  # a word of ours, in Spanish only (the content is English)
         page.wait_for_selector(".md-search-result__item", timeout=30_000)

@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.attack_tally import tally
-from tests.browser.test_assess import READY, answer, next_goal, open_assess
+from tests.browser.conftest import attached
+from tests.browser.test_assess import READY, SETTLED, answer, next_goal, open_assess
 
 pytestmark = pytest.mark.browser
 
@@ -93,6 +94,7 @@ HISTORIES = [
 SCRIPTED = {"deep-nesting", "180k-entries", "5MB-value"}
 
 
+@pytest.mark.warm
 @pytest.mark.parametrize("case, text, shown, notice", HISTORIES, ids=[case[0] for case in HISTORIES])
 def test_stored_history_never_stops_the_assessment(page, site_url, case, text, shown, notice):
     plant(page, site_url, **({"script": text} if case in SCRIPTED else {"text": text}))
@@ -107,6 +109,7 @@ def test_stored_history_never_stops_the_assessment(page, site_url, case, text, s
         assert page.locator(".kb-keep__history").get_attribute("open") is not None, "unreadable snapshots are shown, not hidden"
 
 
+@pytest.mark.warm
 def test_the_history_keeps_the_newest_200_and_saving_drops_the_rest(page, site_url):
     plant(page, site_url, stored(*(snapshot(1 + i % 28, saved=f"2025-01-01T00:00:{i % 60:02d}.{i:03d}Z") for i in range(250))))
     open_assess(page, site_url)
@@ -120,6 +123,7 @@ def test_the_history_keeps_the_newest_200_and_saving_drops_the_rest(page, site_u
     assert page.errors == []
 
 
+@pytest.mark.warm
 def test_the_chart_of_a_large_count_has_a_bounded_number_of_lines(page, site_url):
     plant(page, site_url, stored(snapshot(required_met=999, required_of=1000), snapshot(2, required_met=3, required_of=1000)))
     open_assess(page, site_url)
@@ -137,6 +141,7 @@ BROKEN_DATES = """(() => {
 })();"""
 
 
+@pytest.mark.warm
 def test_a_history_that_fails_to_draw_fails_alone(page, site_url):
     page.add_init_script(BROKEN_DATES)
     plant(page, site_url, stored(snapshot(saved="2001-03-01T10:00:00.000Z")))
@@ -159,6 +164,7 @@ BLOCKED_STORAGE = """(() => {
 })();"""
 
 
+@pytest.mark.warm
 def test_blocked_storage_is_said_and_the_assessment_runs(page, site_url):
     page.add_init_script(BLOCKED_STORAGE)
     open_assess(page, site_url)
@@ -210,6 +216,7 @@ IMPORTS = [
 ]
 
 
+@pytest.mark.warm
 def test_hostile_imports_are_read_against_the_questions(page, site_url, tmp_path):
     open_assess(page, site_url)
     held = 0
@@ -236,10 +243,11 @@ def test_hostile_imports_are_read_against_the_questions(page, site_url, tmp_path
     tally(FAMILY, tried=len(IMPORTS), refused=held, inert=0, leaked=len(IMPORTS) - held)
 
 
+@pytest.mark.warm
 def test_a_100k_key_link_is_refused_before_parsing(page, site_url):
     fragment = "&".join(f"k{i}=1" for i in range(100_000))
     page.goto(site_url + "assess/#" + fragment)
-    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    attached(page, READY, timeout=60_000)
     said = problems(page)
     held = (f"this link's answers are too long to read ({round(len(fragment) / 1024):,} KB; at most 16 KB), so the form starts empty" in said
             and urlsplit(page.url).fragment == "" and scores_normally(page))
@@ -269,6 +277,7 @@ LINKS = [
 ]
 
 
+@pytest.mark.warm
 def test_hostile_links_are_read_against_the_questions(page, site_url):
     """Each link opened as a founder opens a shared one: a fresh load of the page."""
     tried = refused = inert = 0
@@ -322,7 +331,7 @@ def test_ids_in_the_page_do_not_stop_warming_or_instant_navigation(page, site_ur
     page.hover("a.md-button--primary")
     page.wait_for_function("() => Boolean((window[Symbol.for('kb.engine')] || {}).worker)")
     page.click("a.md-button--primary")  # Material's instant navigation: no reload, boot.js does not run
-    page.wait_for_selector("#kb-assess[data-kb-state=ready], #kb-assess[data-kb-state=error]", state="attached", timeout=60_000)
+    attached(page, SETTLED, timeout=60_000)
     wasm = [url for url in page.requests if url.endswith("pyodide.asm.wasm")]
     assert page.locator("article #kbEarlyWorker").count() == 1, "the assessment's page came without the ids: nothing was tested"
     held = scores_normally(page) and len(wasm) == 1

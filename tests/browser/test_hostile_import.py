@@ -11,9 +11,10 @@ import json
 
 import pytest
 
+from tests.browser.conftest import attached
 from tests.browser.test_assess import READY, answer, next_goal, open_assess
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.warm]  # tests of the widget once it runs
 
 MESSAGE = "[data-kb=keep-message]"
 HOSTILE = [
@@ -45,7 +46,7 @@ def test_hostile_imports_are_refused_and_the_widget_stays_usable(page, site_url,
 def test_a_huge_link_is_refused_before_it_is_parsed(page, site_url):
     """A shared link can carry anything: 300 KB of answers are named as a problem, not parsed or sent to Python."""
     page.goto(site_url + "assess/#sales_calls_per_week=6&notes=" + "x" * 300_000)
-    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    attached(page, READY, timeout=60_000)
     page.wait_for_selector("[data-kb=problems]:not([hidden])")
     assert ("this link's answers are too long to read (293 KB; at most 16 KB), so the form starts empty"
             in page.inner_text("[data-kb=problems]"))
@@ -54,7 +55,7 @@ def test_a_huge_link_is_refused_before_it_is_parsed(page, site_url):
     # may mount the form again a moment later, while the test is already typing into the old one.
     page.goto("about:blank")
     page.goto(site_url + "assess/#sales_calls_per_week=6")
-    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    attached(page, READY, timeout=60_000)
     answer(page, {"paying_customers": 1})
     assert next_goal(page) == "m3"
     assert page.errors == []

@@ -14,6 +14,7 @@ import threading
 
 import pytest
 
+from tests.browser.conftest import attached
 from tests.browser.test_assess import READY, answer
 from tests.conftest import copy_kb
 from tests.hostile_text import hostile_kb
@@ -43,7 +44,7 @@ def hostile_site(tmp_path_factory):
 def test_no_payload_opens_a_dialog_on_any_page(browser, hostile_site):
     url, site, placed = hostile_site
     assert placed >= 500
-    context = browser.new_context()
+    context = browser.new_context(service_workers="block")  # each page's own markup is what is opened, not a cached copy
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss()))
@@ -55,7 +56,7 @@ def test_no_payload_opens_a_dialog_on_any_page(browser, hostile_site):
             page.goto(url + ("" if rel == "." else rel + "/"), wait_until="load")
         page.unroute("**/search/search_index.json")
         page.goto(url + "assess/")
-        page.wait_for_selector(READY, state="attached", timeout=60_000)
+        attached(page, READY, timeout=60_000)
         answer(page, {"sales_calls_per_week": 4, "paying_customers": 30, "hell_yes_customers": 10, "products_count": 3,
                       "product_market_fit": False, "annual_revenue_usd": 2_000_000, "scale_commitment": True,
                       "demand_vs_forecast": 0.2})

@@ -12,7 +12,6 @@ import json
 import re
 import shutil
 import threading
-import time
 
 import pytest
 
@@ -20,6 +19,7 @@ from generator.site.build import BUNDLE
 from generator.site.bundle import write_runtime_manifest
 from generator.site.offline import pin_bundle, write_service_worker
 from generator.site.serve import make_server
+from tests.browser.conftest import attached, wait_until
 from tests.browser.test_assess import READY, SETTLED, SHORT_STALL, answer, next_goal, requested
 
 pytestmark = pytest.mark.browser
@@ -95,18 +95,10 @@ def starts(page) -> list[str]:
     return [m.get("start") for m in page.evaluate("() => window.kbWorkerMessages") if m.get("type") == "ready"]
 
 
-def wait_until(page, predicate: str, timeout_s: float = 60, arg=None) -> None:
-    """Poll an async predicate (wait_for_function takes a returned promise for a true value)."""
-    deadline = time.monotonic() + timeout_s
-    while not page.evaluate(predicate, arg):
-        assert time.monotonic() < deadline, f"still false after {timeout_s} s: {predicate}"
-        page.wait_for_timeout(200)
-
-
 def first_visit(page, url) -> None:
     """Open the assessment once, then wait until the service worker keeps its runtime and a snapshot is kept."""
     page.goto(url + "assess/")
-    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    attached(page, READY, timeout=60_000)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
     wait_until(page, RUNTIME_CACHED)
     wait_until(page, SNAPSHOT_KEPT)
@@ -117,7 +109,7 @@ def first_visit(page, url) -> None:
 
 def open_ready(page, url) -> None:
     page.goto(url + "assess/")
-    page.wait_for_selector(SETTLED, state="attached", timeout=60_000)
+    attached(page, SETTLED, timeout=60_000)
     assert page.get_attribute("#kb-assess", "data-kb-state") == "ready", page.inner_text("#kb-assess")
 
 
@@ -206,7 +198,7 @@ def test_a_slow_start_has_the_link_to_itself_until_ready(context, own_site, boot
     for route in held:
         route.continue_()
     context.unroute("**/pyodide.asm.wasm")  # the service worker's own copy, later, passes
-    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    attached(page, READY, timeout=60_000)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
     assert requested(page, loads, r"/search/search_index\.json$", 10_000), "the search index comes once the engine is ready"
 
@@ -274,7 +266,7 @@ def test_the_start_reports_progress_in_bytes(context, own_site):
     url, site = own_site
     page = context.new_page()
     page.goto(url + "assess/")
-    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    attached(page, READY, timeout=60_000)
     messages = page.evaluate("() => window.kbWorkerMessages")
     progress = [m for m in messages if m["type"] == "progress"]
     total = sum(json.loads((site / "assets" / "kb" / "runtime.json").read_text())["files"].values())
@@ -295,6 +287,6 @@ def test_hovering_the_start_button_warms_the_runtime(context, own_site):
     button.hover()
     page.wait_for_function(warmed)
     button.click()  # instant navigation: the warmed worker is adopted, not a second one started
-    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    attached(page, READY, timeout=60_000)
     assert len(starts(page)) == 1
     assert re.search(r"/assess/$", page.url)

@@ -9,7 +9,7 @@ import pytest
 
 from generator.site.build import build_site
 from generator.site.serve import make_server
-from tests.browser.test_offline import wait_until
+from tests.browser.conftest import wait_until
 from tests.conftest import copy_kb
 
 pytestmark = pytest.mark.browser

@@ -26,8 +26,8 @@ import pytest
 from generator.site.build import build_site
 from generator.site.serve import SiteHandler
 from tests.attack_tally import tally
+from tests.browser.conftest import attached, wait_until
 from tests.browser.test_assess import SETTLED
-from tests.browser.test_offline import wait_until
 from tests.conftest import copy_kb
 
 pytestmark = pytest.mark.browser
@@ -140,7 +140,7 @@ def pins_of(page) -> dict[str, str]:
 
 def scored(page) -> tuple[str, str]:
     """After the assessment settled on CALLS calls a week: ("ready", m1's status) or ("error", the reason shown)."""
-    page.wait_for_selector(SETTLED, state="attached", timeout=60_000)
+    attached(page, SETTLED, timeout=60_000)
     if page.get_attribute("#kb-assess", "data-kb-state") == "error":
         return "error", page.inner_text("[data-kb=status]")
     page.wait_for_function(f"() => JSON.parse(document.querySelector('#kb-assess').dataset.kbScored || '{{}}').sales_calls_per_week === {CALLS}",

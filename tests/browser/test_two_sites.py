@@ -17,8 +17,8 @@ import pytest
 
 from generator.site.build import build_site
 from generator.site.serve import make_server
+from tests.browser.conftest import attached, wait_until
 from tests.browser.test_assess import READY, answer
-from tests.browser.test_offline import wait_until
 
 PLANTS = Path(__file__).resolve().parents[1] / "fixtures" / "plant-kb"
 SITES = {"one": "plant-kb", "two": "plant-kb-two"}  # sub-path -> the knowledge base's id
@@ -48,7 +48,7 @@ def origin(tmp_path_factory):
 
 def save_one(page, url: str, path: str, leaves: int) -> None:
     page.goto(f"{url}{path}/assess/")
-    page.wait_for_selector(READY, state="attached", timeout=60_000)
+    attached(page, READY, timeout=60_000)
     answer(page, {"new_leaves": leaves})
     page.click("[data-kb=save]")
     page.wait_for_function("() => /\\(1 snapshot\\)/.test(document.querySelector('[data-kb=keep-message]').textContent)")
@@ -74,7 +74,7 @@ def test_each_site_keeps_its_own_snapshots_and_caches(browser, origin):
         assert "could not be read" not in page.inner_text("[data-kb=history]")
 
         page.goto(f"{origin}one/assess/")
-        page.wait_for_selector(READY, state="attached", timeout=60_000)
+        attached(page, READY, timeout=60_000)
         page.click(".kb-keep__history summary")
         assert page.locator("[data-kb=snapshot]").count() == 1
 

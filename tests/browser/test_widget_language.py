@@ -25,6 +25,7 @@ from generator.i18n import LOCALE
 from generator.locale_tables import WIDGET
 from generator.site.build import build_site
 from generator.site.serve import make_server
+from tests.browser.conftest import attached
 
 pytestmark = pytest.mark.browser
 
@@ -121,7 +122,7 @@ def test_the_widget_speaks_spanish(page, spanish_site, english_words):
     pieces = english_words
     # Two answers the engine refuses (a negative count, text for a whole number) and one it takes.
     page.goto(spanish_site + "assess/#riegos_por_semana=-1&hojas_nuevas=muchas&trasplantada=true")
-    page.wait_for_selector(SETTLED, state="attached", timeout=90_000)
+    attached(page, SETTLED, timeout=90_000)
     assert page.get_attribute("#kb-assess", "data-kb-state") == "ready", page.inner_text("[data-kb=status]")
     scored(page, 1)
     page.wait_for_selector("[data-kb=invalid]")
@@ -153,7 +154,7 @@ def test_a_start_that_fails_says_why_in_spanish(page, spanish_site, english_word
     """The worker's own words (a download that failed) and the page's, in the site's language."""
     page.route(re.compile(r".*/engine\.zip(\?.*)?$"), lambda route: route.abort())
     page.goto(spanish_site + "assess/")
-    page.wait_for_selector(SETTLED, state="attached", timeout=90_000)
+    attached(page, SETTLED, timeout=90_000)
     assert page.get_attribute("#kb-assess", "data-kb-state") == "error"
     status = page.evaluate(SHOWN, "[data-kb=status]")
     assert "La autoevaluación no pudo arrancar." in status and "no se pudo descargar engine.zip" in status, status
