@@ -1,9 +1,9 @@
-// The self-assessment widget (INTERFACE.md: the self-assessment page), an ES module.
+// The self-assessment widget (INTERFACE.md: the self-assessment page), an ES module that
+// assess.js imports on a page that has the widget, and mounts there.
 //
-// Material's instant navigation swaps page content without reloading scripts, so the widget
-// mounts on every `document$` emission that brings an #kb-assess element, while one Pyodide
-// worker (assess-engine.js) lives for the whole visit. Every text a reader sees is set with
-// textContent: nothing from rules, answers or the URL is ever parsed as HTML.
+// One Pyodide worker (assess-engine.js) lives for the whole visit, across the theme's instant
+// navigation. Every text a reader sees is set with textContent: nothing from rules, answers or
+// the URL is ever parsed as HTML.
 
 import { capitalise, el, megabytes } from "./dom.js";
 import { startEngine } from "./assess-engine.js";
@@ -161,7 +161,8 @@ function fail(root, error) {
   );
 }
 
-async function mount(root) {
+export async function mount(root) {
+  if (root.dataset.kbMounted) return;
   root.dataset.kbMounted = "true";
   root.dataset.kbState = "loading";
   const status = root.querySelector("[data-kb=status]");
@@ -269,12 +270,3 @@ async function mount(root) {
   await refresh();
   if (root.dataset.kbState !== "error") root.dataset.kbState = "ready";
 }
-
-function onPage() {
-  const root = document.getElementById("kb-assess");
-  if (root && !root.dataset.kbMounted) mount(root);
-}
-
-if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(onPage);
-else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onPage);
-else onPage();

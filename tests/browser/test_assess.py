@@ -150,7 +150,9 @@ def test_hostile_fragment_is_shown_as_text_never_as_html(page, site_url):
 
 
 def test_survives_instant_navigation_with_one_engine(page, site_url):
-    page.goto(site_url)
+    page.goto(site_url, wait_until="load")
+    home = {urlsplit(url).path.rsplit("/", 1)[-1] for url in page.requests}
+    assert "assess.js" in home and not [name for name in home if name.startswith("assess-")], "the widget comes with the page that has it"
     page.click("a.md-button--primary")  # "Start the self-assessment", followed by Material's instant loader
     attached(page, READY, timeout=60_000)
     answer(page, {"sales_calls_per_week": 5})
