@@ -197,6 +197,21 @@ def pytest_collection_modifyitems(items) -> None:
     items.sort(key=order)
 
 
+class GroupsTook:
+    """(xdist worker, `--dist loadgroup`) Fails each grouped test whose group did not take: its module's shared
+    fixture would then be made once per worker, and nothing would say so (pytest 9.2 with pytest-xdist 3.8 did that)."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item) -> None:
+        if getattr(item.config.option, "loadgroup", False) and item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
+            pytest.fail(f"--dist loadgroup left this test out of its xdist_group: this pytest ({pytest.__version__}) and "
+                        "pytest-xdist do not work together (see pyproject.toml)", pytrace=False)
+
+
+def pytest_configure(config) -> None:
+    config.pluginmanager.register(GroupsTook(), "kb-groups-took")
+
+
 def _shares_a_fixture(item) -> bool:
     """Whether the test uses a fixture made once for its module or class (not per test, not per session)."""
     info = getattr(item, "_fixtureinfo", None)
