@@ -41,12 +41,17 @@ def _names(path: Path) -> set[str]:
 def test_the_site_ships_the_modules_the_engine_and_pyodide_import_and_no_others(built_site: Path):
     shipped = built_site / "assets" / "pyodide" / STDLIB
     whole = _names(PYODIDE / STDLIB)
-    names = _names(shipped)
+    compiled = _names(shipped)
+    assert all(name.endswith(".pyc") for name in compiled), "bytecode only: the browser compiles no source"
+    names = {name.removesuffix("c") for name in compiled}
     assert names < whole
     assert len(names) < len(whole) / 3, f"{len(names)} of {len(whole)} files"
     # the engine's own imports, the "did you mean" of a refused answer, and Pyodide's start
     assert {"json/__init__.py", "fractions.py", "gettext.py", "difflib.py", "_pyodide/_base.py", "zipfile/__init__.py"} <= names
     assert not names & {"email/__init__.py", "unittest/__init__.py", "sqlite3/__init__.py", "xml/__init__.py"}
+    with zipfile.ZipFile(shipped) as archive:
+        heads = {archive.read(name)[:8] for name in compiled}
+    assert len(heads) == 1 and heads.pop()[4:] == (1).to_bytes(4, "little"), "one Python's magic; unchecked hash-based (PEP 552)"
     runtime = json.loads((built_site / "assets" / "kb" / "runtime.json").read_text())
     assert runtime["files"]["../pyodide/python_stdlib.zip"] == shipped.stat().st_size  # progress counts the shipped file
 
@@ -90,8 +95,8 @@ def test_a_cut_the_engine_cannot_run_on_fails_the_build_in_one_line(tmp_path: Pa
     engine_zip, rules_file, _ = _bundle(tmp_path)
     cut = stdlib._write_zip
 
-    def without_fractions(full, target, files):  # the engine imports it; Pyodide's start does not
-        cut(full, target, [f for f in files if f != "fractions.py"])
+    def without_fractions(node, pyodide, target, files, scratch):  # the engine imports it; Pyodide's start does not
+        cut(node, pyodide, target, [f for f in files if f != "fractions.py"], scratch)
 
     monkeypatch.setattr(stdlib, "_write_zip", without_fractions)
     target = tmp_path / "site" / STDLIB

@@ -1,19 +1,24 @@
-"""The standard library the browser gets: only the files a real engine run imports under Pyodide.
+"""The standard library the browser gets: only the files a real engine run imports under Pyodide, as bytecode.
 
 Pyodide's python_stdlib.zip is 2.5 MB, most of it modules the engine never
-imports, and it hardly compresses further. The build writes a cut-down zip in
-its place, derived, never kept by hand:
+imports, and it hardly compresses further. It is also source: a browser compiles
+every module its start imports, which was most of a first visit's start once the
+download was in. The build writes a cut-down, compiled zip in its place, derived,
+never kept by hand:
 
 1. Pyodide is started in Node as the assessment's worker starts it
    (stdlib_probe.mjs): the engine unpacked, built from this build's rules.json,
    every rule case and a set of refused answers scored (a refusal may import
    what a score does not: "did you mean" needs difflib), a memory snapshot made.
    The standard library files of every module then loaded are the list;
-2. the same run on the cut-down zip must start and give the same results, or
-   the build fails, in one line, and publishes nothing.
+2. those files are compiled by the same Pyodide (stdlib_compile.mjs) into a zip
+   of .pyc files, as ``python -OO -X no_debug_ranges`` would compile them, so
+   that it is hardly larger on the wire than the sources (0.67 MB against 0.60);
+3. the same run as 1. on that zip must start, import nothing else and give the
+   same results, or the build fails, in one line, and publishes nothing.
 
-Both runs cost a few seconds, so the checked zip is kept in a cache, named after
-what decides it: Pyodide's files, the engine, the probe, and the modules the
+These runs cost a few seconds, so the checked zip is kept in a cache, named after
+what decides it: Pyodide's files, the engine, the two scripts, and the modules the
 same answers import on this CPython (a run of ~0.5 s, itself kept by the digests of what it reads, the
 interpreter and this module's source: a build that changed none of them does not run it). A rules change
 that makes the engine import another module changes that list: the probe runs
@@ -37,7 +42,7 @@ from ..errors import Problem, UserError
 
 STDLIB = "python_stdlib.zip"
 PROBE = Path(__file__).with_name("stdlib_probe.mjs")
-_EPOCH = (1980, 1, 1, 0, 0, 0)
+COMPILE = Path(__file__).with_name("stdlib_compile.mjs")
 _PROBE_TIMEOUT_S = 300
 _KEPT = 8  # cut-down zips in the cache (3 MB each): a few engines and Pyodides side by side
 _MODULES_SEEN: dict[str, list[str]] = {}  # _cpython_modules' answers in this process, by the digest of what it read
@@ -74,7 +79,7 @@ def write_stdlib(pyodide: Path, target: Path, engine_zip: Path, rules: Path, ans
             return
         node = _node()
         first = _probe(node, pyodide, engine_zip, rules, answers_file)
-        _write_zip(full, target, first["files"])
+        _write_zip(node, pyodide, target, first["files"], Path(scratch))
         second = _probe(node, pyodide, engine_zip, rules, answers_file, target)
         _same_run(first, second)
         _remember(cached, target)
@@ -134,47 +139,53 @@ def _run_cpython(engine_zip: Path, rules: Path, answers: Path) -> list[str]:
 
 def _key(full: Path, engine_zip: Path, modules: list[str]) -> str:
     digest = hashlib.sha256()
-    for part in (full.read_bytes(), engine_zip.read_bytes(), PROBE.read_bytes(), Path(__file__).read_bytes(), "\n".join(modules).encode()):
+    for part in (full.read_bytes(), engine_zip.read_bytes(), PROBE.read_bytes(), COMPILE.read_bytes(), Path(__file__).read_bytes(),
+                 "\n".join(modules).encode()):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()[:32]
 
 
 def _probe(node: str, pyodide: Path, engine_zip: Path, rules: Path, answers: Path, stdlib: Path | None = None) -> dict:
-    command = [node, str(PROBE), str(pyodide), str(engine_zip), str(rules), str(answers), *([str(stdlib)] if stdlib else [])]
+    which = "the cut-down standard library" if stdlib else "Pyodide's standard library"
+    out = _node_run(node, PROBE, [str(pyodide), str(engine_zip), str(rules), str(answers), *([str(stdlib)] if stdlib else [])],
+                    f"the engine does not run under Pyodide in Node with {which}")
+    return json.loads(out)
+
+
+def _node_run(node: str, script: Path, args: list[str], failed: str) -> str:
+    """``script``'s stdout; a failure is one line, ``failed`` and the script's own last word."""
     try:
-        run = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=_PROBE_TIMEOUT_S)
+        run = subprocess.run([node, str(script), *args], capture_output=True, text=True, encoding="utf-8", timeout=_PROBE_TIMEOUT_S)
     except subprocess.TimeoutExpired:
         run = None
     if run is None or run.returncode != 0:
-        which = "the cut-down standard library" if stdlib else "Pyodide's standard library"
-        reason = _last_line(run.stderr).removeprefix(f"{PROBE.name}: ") if run else f"no answer within {_PROBE_TIMEOUT_S} s"
-        raise UserError([Problem("package.json", 1, 1, f"the engine does not run under Pyodide in Node with {which}: {reason}",
+        reason = _last_line(run.stderr).removeprefix(f"{script.name}: ") if run else f"no answer within {_PROBE_TIMEOUT_S} s"
+        raise UserError([Problem("package.json", 1, 1, f"{failed}: {reason}",
                                  "run 'npm ci'; if it still fails, the generator's standard library cut is wrong: please report it")])
-    return json.loads(run.stdout)
+    return run.stdout
 
 
 def _same_run(first: dict, second: dict) -> None:
-    """The cut-down run must import nothing the zip lacks and give exactly the whole library's results."""
-    if first["results"] != second["results"] or not set(second["files"]) <= set(first["files"]):
+    """The compiled run must import nothing the zip lacks and give exactly the whole library's results."""
+    sources = {name.removesuffix("c") if name.endswith(".pyc") else name for name in second["files"]}
+    if first["results"] != second["results"] or not sources <= set(first["files"]):
         raise UserError([Problem("package.json", 1, 1, "the engine gives other results with the cut-down standard library than with Pyodide's own",
                                  "the generator's standard library cut is wrong: please report it")])
 
 
-def _write_zip(full: Path, target: Path, files: list[str]) -> None:
-    """The whole library's members that ``files`` name, in its order, with fixed dates, stored rather than deflated:
-    a compressing host then sends the 3.2 MB in 0.6 MB (brotli; 0.8 MB deflated in the zip, whatever the host does)."""
-    wanted = set(files)
+def _write_zip(node: str, pyodide: Path, target: Path, files: list[str], scratch: Path) -> None:
+    """The whole library's members that ``files`` name, in its order, compiled (stdlib_compile.mjs) and stored rather
+    than deflated: a compressing host then sends the 2.9 MB in 0.67 MB (brotli)."""
+    with zipfile.ZipFile(pyodide / STDLIB) as source:
+        names = source.namelist()
+    missing = set(files) - set(names)
+    if missing:
+        raise UserError([Problem("package.json", 1, 1, f"{STDLIB} lacks {sorted(missing)[0]!r}, which the engine imports",
+                                 "run 'npm ci' for an unmodified Pyodide")])
+    listed = scratch / "files.json"
+    listed.write_text(json.dumps([name for name in names if name in set(files)]), encoding="utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(full) as source, zipfile.ZipFile(target, "w") as out:
-        missing = wanted - set(source.namelist())
-        if missing:
-            raise UserError([Problem("package.json", 1, 1, f"{STDLIB} lacks {sorted(missing)[0]!r}, which the engine imports",
-                                     "run 'npm ci' for an unmodified Pyodide")])
-        for info in source.infolist():
-            if info.filename in wanted:
-                entry = zipfile.ZipInfo(info.filename, date_time=_EPOCH)
-                entry.external_attr = 0o644 << 16
-                out.writestr(entry, source.read(info))
+    _node_run(node, COMPILE, [str(pyodide), str(listed), str(target)], "Pyodide could not compile its standard library in Node")
 
 
 def _cache_dir() -> Path:
