@@ -45,6 +45,7 @@ from .precompress import precompress
 from .stdlib import STDLIB, workload, write_stdlib
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+LOCK = "pyodide-lock.json"
 ASSETS_DIR = "assets/kb"
 PYODIDE_DIR = "assets/pyodide"
 BUNDLE = {"runtime": f"{ASSETS_DIR}/runtime.json", "rules": f"{ASSETS_DIR}/rules.json", "engine": f"{ASSETS_DIR}/engine.zip",
@@ -129,12 +130,26 @@ def _copy_pyodide(root: Path, target: Path) -> Path:
     for name in PYODIDE_FILES:
         if name == STDLIB:
             continue
+        if name == LOCK:
+            _write_lock(source / name, target / name)
+            continue
         dest = target / name
         try:
             os.link(source / name, dest)  # 14 MB: link when we can, copy when we must
         except OSError:
             copy_file(source / name, dest)
     return source
+
+
+def _write_lock(source: Path, target: Path) -> None:
+    """Pyodide's lock file without its packages: the engine loads none, and loadPyodide reads only the lock's
+    ``info`` (its ABI must match) before it would load one. 119 KB of package list is 22 KB on a first visit's wire."""
+    try:
+        info = json.loads(source.read_text(encoding="utf-8"))["info"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise UserError([Problem(f"node_modules/pyodide/{LOCK}", 1, 1, "Pyodide's lock file is not one Pyodide wrote",
+                                 "run 'npm ci' for an unmodified Pyodide")]) from None
+    target.write_text(json.dumps({"info": info, "packages": {}}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def _find_pyodide(root: Path) -> Path:
