@@ -107,3 +107,20 @@ def test_a_cut_the_engine_cannot_run_on_fails_the_build_in_one_line(tmp_path: Pa
     assert message.endswith("No module named 'fractions'; run 'npm ci'; if it still fails, the generator's standard library cut "
                             "is wrong: please report it")
     assert not list((tmp_path / "cache").rglob("*.zip")), "a cut that failed is not remembered"
+
+
+def test_the_site_ships_pyodides_lock_with_its_info_and_no_package(built_site: Path):
+    shipped = json.loads((built_site / "assets" / "pyodide" / "pyodide-lock.json").read_text())
+    assert shipped == {"info": json.loads((PYODIDE / "pyodide-lock.json").read_text())["info"], "packages": {}}
+
+
+@pytest.mark.parametrize("text", ["", "{", "[]", '{"packages": {}}', '"info"'])
+def test_a_lock_file_pyodide_did_not_write_is_one_line(tmp_path: Path, text: str):
+    from generator.site.build import _write_lock
+
+    (tmp_path / "lock.json").write_text(text)
+    with pytest.raises(UserError) as raised:
+        _write_lock(tmp_path / "lock.json", tmp_path / "out.json")
+    assert str(raised.value.problems[0]) == ("node_modules/pyodide/pyodide-lock.json:1:1: Pyodide's lock file is not one Pyodide "
+                                             "wrote; run 'npm ci' for an unmodified Pyodide")
+    assert not (tmp_path / "out.json").exists()
