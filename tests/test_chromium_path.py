@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import NO_XDIST, UNUSED_PLUGINS
+
 ROOT = Path(__file__).resolve().parents[1]
 BROWSER_TEST = "tests/browser/test_assess.py::test_search_waits_for_the_engine_and_then_works"
 
@@ -19,7 +21,7 @@ def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
 def test_browser_tests_use_kb_chromium(tmp_path: Path):
     missing = tmp_path / "no-chromium"
     # each its own base temporary folder: a session in the shared one deletes the oldest sessions' folders there
-    pytest = ["-m", "pytest", "-q", "-p", "no:cacheprovider", BROWSER_TEST]
+    pytest = ["-m", "pytest", "-q", "-p", "no:cacheprovider", *UNUSED_PLUGINS, *NO_XDIST, BROWSER_TEST]
     required = run([*pytest, f"--basetemp={tmp_path / 'required'}"], KB_CHROMIUM=str(missing), KB_REQUIRE_ALL="1")
     assert required.returncode == 1 and f"required test could not run: no Chromium at {missing}" in required.stdout, required.stdout[-2000:]
     local = run([*pytest, f"--basetemp={tmp_path / 'local'}"], KB_CHROMIUM=str(missing), KB_REQUIRE_ALL="")

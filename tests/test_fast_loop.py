@@ -10,21 +10,22 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import NO_XDIST, ROOT, UNUSED_PLUGINS
 
 FAST = "not browser and not pyodide"
 MAKE_TEST = "-n auto --dist loadgroup --no-loadscope-reorder"
 
 
-def pytest_run(*args: str, cwd: Path = ROOT, path: Path | None = None) -> str:
+def pytest_run(*args: str, cwd: Path = ROOT, path: Path | None = None, xdist: bool = False) -> str:
     """What a pytest run printed, which must have passed; not inside this run's xdist worker, if it is one.
-    ``path``: a folder of plugins (``-p name``) to import from."""
+    ``path``: a folder of plugins (``-p name``) to import from. Without the plugins it does not use."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_XDIST_")}
     env |= {"PYTEST_ADDOPTS": ""} | ({"PYTHONPATH": str(path)} if path else {})
     # Its own base temporary folder: in the shared one (/tmp/pytest-of-USER), a new session deletes the oldest
     # sessions' folders, and one of those can hold a whole run's sites (10 s of deleting, in a 5 s test).
     with tempfile.TemporaryDirectory() as scratch:
-        run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--basetemp={scratch}/tmp", *args],
+        plugins = UNUSED_PLUGINS + (() if xdist else NO_XDIST)
+        run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--basetemp={scratch}/tmp", *plugins, *args],
                              cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     return run.stdout
@@ -105,5 +106,5 @@ def test_the_attack_table_adds_up_every_xdist_worker(tmp_path: Path):
     """Each worker tallies its own tests; the controller's table is their sum."""
     attacks = "".join(f"def test_{n}():\n    tally('kind', tried=2, refused=1, inert=1, leaked=0)\n\n\n" for n in range(8))
     scratch_tests(tmp_path, {"tests/test_attacks.py": "from tests.attack_tally import tally\n\n\n" + attacks})
-    printed = pytest_run("-n", "2", *MAKE_TEST.split()[2:], "tests", cwd=tmp_path)
+    printed = pytest_run("-n", "2", *MAKE_TEST.split()[2:], "tests", cwd=tmp_path, xdist=True)
     assert "| kind | 16 | 8 | 8 | 0 |" in printed and "| total | 16 | 8 | 8 | 0 |" in printed, printed

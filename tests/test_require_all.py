@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import NO_XDIST, UNUSED_PLUGINS
+
 ROOT = Path(__file__).resolve().parents[1]
 # A skip KB_REQUIRE_ALL cannot turn into a failure: only require_or_skip itself, and zensical on
 # machines its pinned wheel does not exist for.
@@ -30,9 +32,8 @@ def test_no_test_reads_outside_the_repository(tmp_path: Path):
     source documents, so under KB_REQUIRE_ALL=1 they pass on a machine that has only this repository."""
     tests = ["tests/test_originality.py", "tests/test_source_coverage.py"]
     env = {**os.environ, "KB_REQUIRE_ALL": "1", "KB_SOURCES": str(tmp_path / "absent"), "PYTEST_ADDOPTS": ""}
-    # without the plugins these two files do not use (half of the run's CPU is loading them)
-    plugins = [arg for name in ("xdist", "xdist.looponfail", "hypothesispytest", "anyio", "platformdirs") for arg in ("-p", f"no:{name}")]
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--basetemp={tmp_path / 'run'}", *plugins, *tests],
+    pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *UNUSED_PLUGINS, *NO_XDIST]
+    result = subprocess.run([*pytest, f"--basetemp={tmp_path / 'run'}", *tests],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0 and " passed" in result.stdout and "skipped" not in result.stdout, result.stdout[-2000:]
     outside = [path.name for path in sorted((ROOT / "tests").rglob("*.py"))

@@ -180,7 +180,7 @@ async function normalStart(loadPyodide) {
   return pyodide;
 }
 
-// The snapshot kept on this device, looked for and read from the worker's start: reading it (15 MB) is a
+// The snapshot kept on this device, looked for and read from the worker's start: reading it (12 MB) is a
 // repeat visit's longest step, so it runs while Pyodide's scripts are imported and its wasm fetched and
 // compiled; loadPyodide awaits the bytes only when it is about to restore. {bytes} (a promise), or null.
 const kept = runtime.then((info) => { mark("runtime_read"); return findSnapshot(info.key); }, () => null).then((found) => {
