@@ -12,6 +12,8 @@ STAMP_NODE := node_modules/.installed
 # each was an eighth of `make test-fast`'s CPU.
 export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 unexport PYTHONDONTWRITEBYTECODE
+# Only test-fast draws fewer examples (it sets this itself): `make test` and CI never inherit it.
+unexport KB_FAST_LOOP
 
 .PHONY: all setup build serve test test-fast lint check clean catalogs source-ngrams
 
@@ -51,9 +53,10 @@ lint: $(STAMP_PY)
 	$(VENV)/bin/mypy
 
 # The quick loop while editing: every test but the browser's and Pyodide's (marked by their folder in tests/conftest.py),
-# spread over every core by pytest-xdist; a worker that runs out of tests takes some of another's.
+# spread over every core by pytest-xdist; a worker that runs out of tests takes some of another's. Each property test
+# draws a quarter of its examples (KB_FAST_LOOP, tests/conftest.py); `make test` draws them all.
 test-fast: setup
-	$(PY) -m pytest -n auto --dist worksteal -m "not browser and not pyodide"
+	KB_FAST_LOOP=1 $(PY) -m pytest -n auto --dist worksteal -m "not browser and not pyodide"
 
 # Extract the messages of the pages (and every other domain) into generator/locale/*.pot and merge them into each
 # language's .po; then translate what is new (the tests fail on an untranslated or fuzzy entry).

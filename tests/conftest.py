@@ -33,6 +33,16 @@ UNUSED_PLUGINS = tuple(arg for name in ("hypothesispytest", "anyio", "platformdi
 NO_XDIST = ("-p", "no:xdist", "-p", "no:xdist.looponfail")
 
 
+# `make test-fast` sets KB_FAST_LOOP=1: each property test draws a quarter of its examples there (at least one), so
+# that the loop answers in about a minute and a half. `make test`, and with it CI, draws them all.
+FAST_LOOP = os.environ.get("KB_FAST_LOOP") == "1"
+
+
+def examples(count: int) -> int:
+    """How many examples a property test draws in this run: ``count``, or a quarter of it in the fast loop."""
+    return max(1, count // 4) if FAST_LOOP else count
+
+
 def copy_kb(target: Path, *extra: str) -> Path:
     """A scratch copy of the knowledge base (rules/ and content/, plus ``extra`` paths) to break or extend."""
     for name in ("rules", "content", *extra):
@@ -212,6 +222,10 @@ class GroupsTook:
         if getattr(item.config.option, "loadgroup", False) and item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
             pytest.fail(f"--dist loadgroup left this test out of its xdist_group: this pytest ({pytest.__version__}) and "
                         "pytest-xdist do not work together (see pyproject.toml)", pytrace=False)
+
+
+def pytest_report_header(config) -> str | None:
+    return "KB_FAST_LOOP=1: each property test draws a quarter of its examples (make test draws them all)" if FAST_LOOP else None
 
 
 def pytest_configure(config) -> None:

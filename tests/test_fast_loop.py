@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.conftest import NO_XDIST, ROOT, UNUSED_PLUGINS
+from tests.conftest import FAST_LOOP, NO_XDIST, ROOT, UNUSED_PLUGINS, examples
 
 FAST = "not browser and not pyodide"
 MAKE_TEST = "-n auto --dist loadgroup --no-loadscope-reorder"
@@ -70,7 +70,8 @@ def scratch_tests(root: Path, files: dict[str, str]) -> Path:
 
 def test_make_test_fast_runs_pytest_without_the_slow_marks():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r'^test-fast: setup\n\t\$\(PY\) -m pytest -n auto --dist worksteal -m "' + FAST + '"$', makefile, re.M), "Makefile: test-fast"
+    assert re.search(r'^test-fast: setup\n\tKB_FAST_LOOP=1 \$\(PY\) -m pytest -n auto --dist worksteal -m "' + FAST + '"$', makefile, re.M), \
+        "Makefile: test-fast"
     assert "make test-fast" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
@@ -108,3 +109,13 @@ def test_the_attack_table_adds_up_every_xdist_worker(tmp_path: Path):
     scratch_tests(tmp_path, {"tests/test_attacks.py": "from tests.attack_tally import tally\n\n\n" + attacks})
     printed = pytest_run("-n", "2", *MAKE_TEST.split()[2:], "tests", cwd=tmp_path, xdist=True)
     assert "| kind | 16 | 8 | 8 | 0 |" in printed and "| total | 16 | 8 | 8 | 0 |" in printed, printed
+
+
+def test_only_the_fast_loop_draws_fewer_examples():
+    """The fast loop's quarter never reaches `make test` or CI, and says so in the run's header when it applies."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^unexport KB_FAST_LOOP$", makefile, re.M), "make test must not inherit the fast loop from the shell"
+    assert makefile.count("KB_FAST_LOOP=1") == 1
+    for ci in (ROOT / ".ci" / "run", *sorted((ROOT / ".github" / "workflows").glob("*.yml"))):
+        assert "KB_FAST_LOOP" not in ci.read_text(encoding="utf-8"), ci
+    assert [examples(n) for n in (1, 3, 6, 80, 2000)] == ([1, 1, 1, 20, 500] if FAST_LOOP else [1, 3, 6, 80, 2000])

@@ -29,6 +29,7 @@ from generator.rules.compile import compile_rules
 from generator.rules.load import load_rules
 from generator.rules.yamlfile import read_yaml
 from generator.scoring import Engine, InvalidAnswers
+from tests.conftest import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = load_rules(ROOT)
@@ -205,7 +206,7 @@ def raised(result: dict | None, fid: str) -> bool:
     return result is not None and any(f["id"] == fid for f in result["flags"])
 
 
-SEARCH = settings(derandomize=True, database=None, max_examples=80, deadline=None,
+SEARCH = settings(derandomize=True, database=None, max_examples=examples(80), deadline=None,
                   suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 
 

@@ -28,13 +28,13 @@ from hypothesis import strategies as st
 import generator.cli
 import generator.knowledge
 from generator.cli import main
-from tests.conftest import copy_kb
+from tests.conftest import copy_kb, examples
 from tests.hostile_markdown import PAYLOADS as MARKDOWN_PAYLOADS
 
 ROOT = Path(__file__).resolve().parents[1]
 HANG_GUARD = 5.0  # seconds of CPU for one case (they take milliseconds); CPU time, so a busy machine cannot fail it
-ANSWER_CASES = 2000
-RULE_CASES = 300
+ANSWER_CASES = examples(2000)
+RULE_CASES = examples(300)
 FUZZ = settings(derandomize=True, database=None, deadline=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example,
                                        HealthCheck.function_scoped_fixture])

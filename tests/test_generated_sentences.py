@@ -22,9 +22,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
 from generator.scoring.expr import names, parse
+from tests.conftest import examples
 from tests.test_flag_texts import COMPILED, ENGINE, answer_sets, score
 
-SEARCH = settings(derandomize=True, database=None, max_examples=300, deadline=None,
+SEARCH = settings(derandomize=True, database=None, max_examples=examples(300), deadline=None,
                   suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 QUESTIONS = {q["id"]: q for q in COMPILED["questions"]}
 MILESTONES = {m["id"]: m for m in COMPILED["milestones"]}

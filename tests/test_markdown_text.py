@@ -37,7 +37,7 @@ from generator.render.markdown_text import UnescapedValue, md_text
 from generator.render.pages import MARKUP_FILTERS, TEMPLATES, environment
 from generator.site.build import build_site
 from tests.attack_tally import tally
-from tests.conftest import copy_kb
+from tests.conftest import copy_kb, examples
 from tests.hostile_markdown import ATOMS, PAYLOADS, place_values, prepare, read_fields
 from tests.test_check import edit
 from tests.test_html_safety import switch_off_text_rules, without_check  # noqa: F401 - without_check is a fixture
@@ -321,7 +321,7 @@ def test_the_corpus_in_every_field_is_refused_by_check_or_inert_in_the_build(har
 # Each example is a whole build (seconds), and a build places values in 400+ fields: three builds of 80-160 values
 # try more distinct values (261) than eight of 20-40 did (197), for under half the builds.
 @given(st.lists(VALUES, min_size=80, max_size=160))
-@settings(max_examples=3, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],  # no shrinking: a build each
+@settings(max_examples=examples(3), deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],  # no shrinking: a build each
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 def test_values_drawn_from_markup_in_every_field_change_no_element(harmless, tmp_path_factory, without_check, values):
     site = tmp_path_factory.mktemp("drawn") / "site"

@@ -21,6 +21,7 @@ from generator.gate import check_knowledge
 from generator.rules.load import kind_of_path
 from generator.rules.schema import write_schemas
 from generator.site.build import build_site
+from tests.conftest import examples
 
 PLANTS = Path(__file__).parent / "fixtures" / "plant-kb"
 TYPES = ("integer", "number", "boolean")
@@ -120,7 +121,7 @@ def test_the_examples_set_no_optional_field():
             assert _optional_set(kind.fields, yaml.safe_load(text), kind.name) == [], rel
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(6), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(SPECS)
 @example(EVERYTHING)
 @example(NOTHING)

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.attack_tally import tally
-from tests.conftest import ROOT, copy_kb, require_or_skip
+from tests.conftest import ROOT, copy_kb
 
 MARKER = f"KBLEAK{uuid.uuid4().hex}"
 LINK = "a symbolic link, which the build never follows"
@@ -174,19 +174,16 @@ def marked_files(folder: Path) -> list[str]:
             if p.is_file() and not p.is_symlink() and MARKER.encode() in p.read_bytes()]
 
 
-@pytest.fixture(scope="module")
-def clean_site(tmp_path_factory) -> Path:
-    """A real site, built once from an unbroken copy: the 'previous site' each refused build must leave alone."""
-    kb = copy_kb(tmp_path_factory.mktemp("clean"), "site_assets", "mkdocs.yml")
-    built = run(kb, "build")
-    if built.returncode and "Pyodide is not installed" in built.stderr:
-        require_or_skip("node_modules/pyodide is missing; run `npm ci`")
-    assert built.returncode == 0, built.stderr
-    assert (kb / "site" / "sw.js").is_file()
-    return kb / "site"
+@pytest.fixture(scope="session")
+def clean_site(built_site: Path) -> Path:
+    """The run's real site (conftest.py: built once for every worker): the 'previous site' each refused build must
+    leave alone. Under `--dist worksteal` a module's tests move between workers, and a site built per module was
+    built again at each move (three times in one `make test-fast`)."""
+    assert (built_site / "sw.js").is_file()
+    return built_site
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def clean_digest(clean_site: Path) -> dict[str, str]:
     """The clean site's digest, once: each case's copy starts equal to it (tens of MB hashed per case otherwise)."""
     return digest(clean_site)
