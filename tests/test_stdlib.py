@@ -124,3 +124,14 @@ def test_a_lock_file_pyodide_did_not_write_is_one_line(tmp_path: Path, text: str
     assert str(raised.value.problems[0]) == ("node_modules/pyodide/pyodide-lock.json:1:1: Pyodide's lock file is not one Pyodide "
                                              "wrote; run 'npm ci' for an unmodified Pyodide")
     assert not (tmp_path / "out.json").exists()
+
+
+def test_the_cached_zip_is_named_after_the_python_that_compiled_it(tmp_path: Path):
+    """Bytecode is the interpreter's: another Pyodide's lock (another Python or ABI) never reuses a cached zip."""
+    engine_zip, _, _ = _bundle(tmp_path)
+    lock = json.loads((PYODIDE / "pyodide-lock.json").read_text())
+    other = tmp_path / "other-lock.json"
+    other.write_text(json.dumps({**lock, "info": {**lock["info"], "python": "3.14.99"}}))
+    same = stdlib._key(PYODIDE / STDLIB, PYODIDE / "pyodide-lock.json", engine_zip, ["json"])
+    assert same == stdlib._key(PYODIDE / STDLIB, PYODIDE / "pyodide-lock.json", engine_zip, ["json"])
+    assert same != stdlib._key(PYODIDE / STDLIB, other, engine_zip, ["json"])

@@ -18,11 +18,12 @@ never kept by hand:
    same results, or the build fails, in one line, and publishes nothing.
 
 These runs cost a few seconds, so the checked zip is kept in a cache, named after
-what decides it: Pyodide's files, the engine, the two scripts, and the modules the
-same answers import on this CPython (a run of ~0.5 s, itself kept by the digests of what it reads, the
-interpreter and this module's source: a build that changed none of them does not run it). A rules change
-that makes the engine import another module changes that list: the probe runs
-again and ships it.
+what decides it: Pyodide's standard library and lock file (which names its Python
+and ABI, so its bytecode), the engine, the two scripts, and the modules the same
+answers import on this CPython (a run of ~0.5 s, itself kept by the digests of
+what it reads, the interpreter and this module's source: a build that changed
+none of them does not run it). A rules change that makes the engine import
+another module changes that list: the probe runs again and ships it.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def write_stdlib(pyodide: Path, target: Path, engine_zip: Path, rules: Path, ans
     with tempfile.TemporaryDirectory(prefix="kb-stdlib-") as scratch:
         answers_file = Path(scratch) / "answers.json"
         answers_file.write_text(json.dumps(answers), encoding="utf-8")
-        key = _key(full, engine_zip, _cpython_modules(engine_zip, rules, answers_file))
+        key = _key(full, pyodide / "pyodide-lock.json", engine_zip, _cpython_modules(engine_zip, rules, answers_file))
         cached = _cache_dir() / f"{key}.zip"
         if cached.is_file():
             shutil.copyfile(cached, target)
@@ -137,9 +138,10 @@ def _run_cpython(engine_zip: Path, rules: Path, answers: Path) -> list[str]:
     return json.loads(run.stdout)
 
 
-def _key(full: Path, engine_zip: Path, modules: list[str]) -> str:
+def _key(full: Path, lock: Path, engine_zip: Path, modules: list[str]) -> str:
+    """What decides the checked zip. The bytecode is the interpreter's: the lock file names its Python and ABI."""
     digest = hashlib.sha256()
-    for part in (full.read_bytes(), engine_zip.read_bytes(), PROBE.read_bytes(), COMPILE.read_bytes(), Path(__file__).read_bytes(),
+    for part in (full.read_bytes(), lock.read_bytes(), engine_zip.read_bytes(), PROBE.read_bytes(), COMPILE.read_bytes(), Path(__file__).read_bytes(),
                  "\n".join(modules).encode()):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()[:32]
