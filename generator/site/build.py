@@ -42,10 +42,9 @@ from .search_worker import place_search_standin
 from .incremental import KeptEngineOutput
 from .offline import bundle_meta, bundle_query, write_offline_page, write_service_worker
 from .precompress import precompress
-from .stdlib import STDLIB, workload, write_stdlib
+from .stdlib import LOCK, STDLIB, workload, write_stdlib
 
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
-LOCK = "pyodide-lock.json"
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", STDLIB, LOCK)
 ASSETS_DIR = "assets/kb"
 PYODIDE_DIR = "assets/pyodide"
 BUNDLE = {"runtime": f"{ASSETS_DIR}/runtime.json", "rules": f"{ASSETS_DIR}/rules.json", "engine": f"{ASSETS_DIR}/engine.zip",

@@ -19,7 +19,7 @@ never kept by hand:
 
 These runs cost a few seconds, so the checked zip is kept in a cache, named after
 what decides it: Pyodide's standard library and lock file (which names its Python
-and ABI, so its bytecode), the engine, the two scripts, and the modules the same
+and ABI, so its bytecode), the engine, the scripts run in Node, and the modules the same
 answers import on this CPython (a run of ~0.5 s, itself kept by the digests of
 what it reads, the interpreter and this module's source: a build that changed
 none of them does not run it). A rules change that makes the engine import
@@ -44,6 +44,8 @@ from ..errors import Problem, UserError
 STDLIB = "python_stdlib.zip"
 PROBE = Path(__file__).with_name("stdlib_probe.mjs")
 COMPILE = Path(__file__).with_name("stdlib_compile.mjs")
+NODE_SCRIPTS = (PROBE, COMPILE, Path(__file__).with_name("node_pyodide.mjs"))  # what runs in Node: each decides the zip
+LOCK = "pyodide-lock.json"
 _PROBE_TIMEOUT_S = 300
 _KEPT = 8  # cut-down zips in the cache (3 MB each): a few engines and Pyodides side by side
 _MODULES_SEEN: dict[str, list[str]] = {}  # _cpython_modules' answers in this process, by the digest of what it read
@@ -73,7 +75,7 @@ def write_stdlib(pyodide: Path, target: Path, engine_zip: Path, rules: Path, ans
     with tempfile.TemporaryDirectory(prefix="kb-stdlib-") as scratch:
         answers_file = Path(scratch) / "answers.json"
         answers_file.write_text(json.dumps(answers), encoding="utf-8")
-        key = _key(full, pyodide / "pyodide-lock.json", engine_zip, _cpython_modules(engine_zip, rules, answers_file))
+        key = _key(full, pyodide / LOCK, engine_zip, _cpython_modules(engine_zip, rules, answers_file))
         cached = _cache_dir() / f"{key}.zip"
         if cached.is_file():
             shutil.copyfile(cached, target)
@@ -141,8 +143,8 @@ def _run_cpython(engine_zip: Path, rules: Path, answers: Path) -> list[str]:
 def _key(full: Path, lock: Path, engine_zip: Path, modules: list[str]) -> str:
     """What decides the checked zip. The bytecode is the interpreter's: the lock file names its Python and ABI."""
     digest = hashlib.sha256()
-    for part in (full.read_bytes(), lock.read_bytes(), engine_zip.read_bytes(), PROBE.read_bytes(), COMPILE.read_bytes(), Path(__file__).read_bytes(),
-                 "\n".join(modules).encode()):
+    for part in (full.read_bytes(), lock.read_bytes(), engine_zip.read_bytes(), *(script.read_bytes() for script in NODE_SCRIPTS),
+                 Path(__file__).read_bytes(), "\n".join(modules).encode()):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()[:32]
 
@@ -180,12 +182,13 @@ def _write_zip(node: str, pyodide: Path, target: Path, files: list[str], scratch
     than deflated: a compressing host then sends the 2.9 MB in 0.67 MB (brotli)."""
     with zipfile.ZipFile(pyodide / STDLIB) as source:
         names = source.namelist()
-    missing = set(files) - set(names)
+    wanted = set(files)
+    missing = wanted - set(names)
     if missing:
         raise UserError([Problem("package.json", 1, 1, f"{STDLIB} lacks {sorted(missing)[0]!r}, which the engine imports",
                                  "run 'npm ci' for an unmodified Pyodide")])
     listed = scratch / "files.json"
-    listed.write_text(json.dumps([name for name in names if name in set(files)]), encoding="utf-8")
+    listed.write_text(json.dumps([name for name in names if name in wanted]), encoding="utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
     _node_run(node, COMPILE, [str(pyodide), str(listed), str(target)], "Pyodide could not compile its standard library in Node")
 

@@ -14,9 +14,8 @@
 // last, and nothing looks for the source. generator/site/stdlib.py then runs the engine on the result.
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 
-const LOAD_TIMEOUT_MS = 120_000;
+import { runScript, startPyodide } from "./node_pyodide.mjs";
 
 const COMPILE = `
 import importlib.util, json, sys, zipfile
@@ -35,27 +34,14 @@ with zipfile.ZipFile("/tmp/stdlib.zip") as source, zipfile.ZipFile("/tmp/out.zip
         out.writestr(entry, data)
 `;
 
-function withTimeout(promise, ms) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Pyodide did not start within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 async function main([pyodideDir, filesPath, outPath]) {
   if (!outPath) throw new Error("usage: node stdlib_compile.mjs PYODIDE_DIR FILES_JSON OUT_ZIP");
-  const { loadPyodide } = await import(pathToFileURL(path.join(pyodideDir, "pyodide.mjs")).href);
-  const options = { indexURL: pyodideDir + path.sep, env: { PYTHONNODEBUGRANGES: "1" }, stdout: () => {}, stderr: (line) => console.error(line) };
-  const pyodide = await withTimeout(loadPyodide(options), LOAD_TIMEOUT_MS);
+  const options = { env: { PYTHONNODEBUGRANGES: "1" }, stdout: () => {}, stderr: (line) => console.error(line) };
+  const pyodide = await startPyodide(pyodideDir, options);
   pyodide.FS.writeFile("/tmp/stdlib.zip", new Uint8Array(await readFile(path.join(pyodideDir, "python_stdlib.zip"))));
   pyodide.globals.set("KB_FILES", await readFile(filesPath, "utf8"));
   pyodide.runPython(COMPILE);
   await writeFile(outPath, pyodide.FS.readFile("/tmp/out.zip"));
 }
 
-main(process.argv.slice(2)).catch((error) => {
-  const lines = String((error && error.message) || error).split("\n").filter(Boolean);
-  console.error(`stdlib_compile.mjs: ${lines.pop()}`);
-  process.exit(1);
-});
+runScript("stdlib_compile.mjs", main);

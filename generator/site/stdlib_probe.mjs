@@ -12,26 +12,16 @@
 // The run includes what Pyodide's own start imports, unpacking the engine's zip, and a memory
 // snapshot (the worker keeps one for the next visit): the browser does all of these.
 import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 
-const LOAD_TIMEOUT_MS = 120_000; // loadPyodide hangs rather than failing in some setups
+import { runScript, startPyodide } from "./node_pyodide.mjs";
+
 const ZIP_DIR = "/lib/python314.zip/";
-
-function withTimeout(promise, ms) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Pyodide did not start within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 async function main([pyodideDir, enginePath, rulesPath, answersPath, stdlibPath]) {
   if (!answersPath) throw new Error("usage: node stdlib_probe.mjs PYODIDE_DIR ENGINE_ZIP RULES_JSON ANSWERS_JSON [STDLIB_ZIP]");
-  const { loadPyodide } = await import(pathToFileURL(path.join(pyodideDir, "pyodide.mjs")).href);
-  const options = { indexURL: pyodideDir + path.sep, stdout: () => {}, stderr: (line) => console.error(line), _makeSnapshot: true };
+  const options = { stdout: () => {}, stderr: (line) => console.error(line), _makeSnapshot: true };
   if (stdlibPath) options.stdLibURL = stdlibPath;
-  const pyodide = await withTimeout(loadPyodide(options), LOAD_TIMEOUT_MS);
+  const pyodide = await startPyodide(pyodideDir, options);
   pyodide.unpackArchive(new Uint8Array(await readFile(enginePath)), "zip", { extractDir: "/home/pyodide/kb" });
   pyodide.runPython('import sys; sys.path.insert(0, "/home/pyodide/kb")');
   pyodide.globals.set("KB_RULES_JSON", await readFile(rulesPath, "utf8"));
@@ -48,14 +38,4 @@ json.dumps({"python": sys.version, "files": [f[${ZIP_DIR.length}:] for f in file
   process.stdout.write(JSON.stringify({ ...JSON.parse(report), results }), () => process.exit(0));
 }
 
-// One line: a Python error's own ("ModuleNotFoundError: No module named 'x'"), not Pyodide's advice after it.
-function oneLine(error) {
-  const lines = String((error && error.message) || error).split("\n").filter(Boolean);
-  const own = error && error.type ? lines.filter((line) => line.startsWith(`${error.type}:`)) : [];
-  return (own.length ? own : lines).pop();
-}
-
-main(process.argv.slice(2)).catch((error) => {
-  console.error(`stdlib_probe.mjs: ${oneLine(error)}`);
-  process.exit(1);
-});
+runScript("stdlib_probe.mjs", main);
