@@ -230,6 +230,11 @@ def pytest_report_header(config) -> str | None:
 
 def pytest_configure(config) -> None:
     config.pluginmanager.register(GroupsTook(), "kb-groups-took")
+    if hasattr(config, "workerinput"):  # an xdist worker: every core already runs one
+        # The builds the tests make (and the commands they start, which inherit it) stay in one process, as README's
+        # KB_JOBS advises for a runner whose cores have other work: forking helpers there only adds their start-up.
+        # The tests of the helpers themselves ask for two cores (two_cores, below).
+        os.environ.setdefault("KB_JOBS", "1")
 
 
 def _shares_a_fixture(item) -> bool:

@@ -12,9 +12,13 @@ from pathlib import Path
 import pytest
 
 from generator.knowledge import load_knowledge
+from generator.render.context import SOURCE_ARTICLES_LISTED
 from generator.site.build import build_site
 from generator.synthetic import make_synthetic_kb
 from tests.conftest import ROOT, require_or_skip
+
+SMALL = SOURCE_ARTICLES_LISTED + 5  # past the sources page's list, as every size after it
+LARGE = 5 * SMALL
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +26,7 @@ def sites(tmp_path_factory) -> dict[int, Path]:
     if not (ROOT / "node_modules" / "pyodide").is_dir() and not shutil.which("npm"):
         require_or_skip("node_modules/pyodide is missing; run `npm ci`")
     built = {}
-    for size in (60, 300):
+    for size in (SMALL, LARGE):
         scratch = tmp_path_factory.mktemp(f"kb{size}")
         kb = make_synthetic_kb(ROOT, scratch / "kb", size)
         built[size] = build_site(kb, scratch / "site").site_dir
@@ -44,7 +48,7 @@ def test_a_synthetic_knowledge_base_is_valid_and_repeatable(tmp_path: Path):
 
 
 def test_pages_do_not_grow_with_the_number_of_articles(sites):
-    small, large = sites[60], sites[300]
+    small, large = sites[SMALL], sites[LARGE]
     for rel in ("index.html", "milestones/m3/index.html", "articles/1.010101/index.html", "flags/calls-dropped/index.html"):
         assert abs(page_kb(large, rel) - page_kb(small, rel)) < 2, rel  # the navigation is the same size
     medians = [statistics.median(p.stat().st_size for p in site.rglob("*.html")) / 1024 for site in (small, large)]
@@ -52,12 +56,12 @@ def test_pages_do_not_grow_with_the_number_of_articles(sites):
 
 
 def test_long_lists_move_to_their_own_pages(sites):
-    site = sites[300]
+    site = sites[LARGE]
     volume = (site / "articles" / "volume-1" / "index.html").read_text()
     assert "1.010101" not in volume and "chapter-1.01/" in volume  # a table of contents, not every article
     chapter = (site / "articles" / "chapter-1.01" / "index.html").read_text()
-    assert chapter.count('href="../1.01') >= 300  # every article of the chapter, in its tables
+    assert chapter.count('href="../1.01') >= LARGE  # every article of the chapter, in its tables
     sources = (site / "sources" / "index.html").read_text()
-    assert "300 draw on it" in sources and "1.010101" not in sources
+    assert f"{LARGE} draw on it" in sources and "1.010101" not in sources
     tags = (site / "tags" / "index.html").read_text()
     assert 'href="c/"' in tags and "1.010101" not in tags

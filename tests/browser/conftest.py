@@ -82,6 +82,18 @@ def attached(page, selector: str, timeout: float = 30_000) -> None:
     page.wait_for_function("selector => document.querySelector(selector) !== null", arg=selector, timeout=timeout, polling="raf")
 
 
+def blocked(page, *patterns: str):
+    """Make requests for ``patterns`` (Chromium's URL patterns: ``*`` is any characters) fail in the browser itself,
+    as a network error; return the DevTools session (``setBlockedURLs`` with no URLs lifts the block).
+
+    Playwright's ``route`` would abort them too, but from its driver, and with one route set every request of the
+    page waits for the driver to let it go: 60 pages opened that way took 25.5 to 27.3 s of CPU, against 15.0 s."""
+    session = page.context.new_cdp_session(page)
+    session.send("Network.enable")  # the list is the Network domain's state: without it, nothing is blocked
+    session.send("Network.setBlockedURLs", {"urls": list(patterns)})
+    return session
+
+
 def wait_until(page, predicate: str, timeout_s: float = 60, arg=None) -> None:
     """Poll an async predicate (wait_for_function takes a returned promise for a true value)."""
     deadline = time.monotonic() + timeout_s

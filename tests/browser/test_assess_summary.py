@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import attached
+from tests.browser.conftest import attached, blocked
 from tests.browser.test_assess import READY, SHORT_STALL, answer, next_goal, open_assess
 
 pytestmark = pytest.mark.browser
@@ -259,7 +259,7 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, site_url, browser_site):
     wide = []
     context = browser.new_context(viewport=PHONE, service_workers="block")  # what is measured is each page's layout
     page = context.new_page()
-    page.route("**/search/search_index.json", lambda route: route.abort())  # the search's index, built on every page
+    blocked(page, "*/search/search_index.json")  # the search's index, built on every page
     for path in paths:
         page.goto(site_url + path, wait_until="load")
         width = page.evaluate("() => document.documentElement.scrollWidth")
