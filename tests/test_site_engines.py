@@ -35,10 +35,12 @@ def require_zensical() -> None:
 
 @pytest.fixture(scope="module", params=ENGINES)
 def engine_site(request, tmp_path_factory) -> tuple[str, Path]:
-    """This repository's site, built once per engine through `build --engine`."""
+    """This repository's site, built once per engine: MkDocs' is the run's shared build (the default engine's),
+    Zensical's is built through `build --engine zensical` (the flag for both: test_a_broken_link_..._on_both_engines)."""
     engine = request.param
-    if engine == "zensical":
-        require_zensical()
+    if engine == "mkdocs":
+        return engine, request.getfixturevalue("built_site")
+    require_zensical()
     site = tmp_path_factory.mktemp(engine) / "site"
     done = run_cli("build", "--engine", engine, "--site-dir", str(site), cwd=ROOT)  # in this process: tests/cli_run.py
     assert done.returncode == 0, done.stderr
