@@ -9,6 +9,7 @@ import importlib.util
 import json
 import platform
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -124,14 +125,13 @@ def test_an_unknown_engine_or_a_missing_zensical_is_one_line(tmp_path: Path, mon
 def test_a_broken_link_is_placed_in_its_rules_file_on_both_engines(engine: str, tmp_path: Path):
     if engine == "zensical":
         require_zensical()
-    from tests.conftest import copy_kb
-    from tests.test_check import edit
-
-    kb = copy_kb(tmp_path / "kb", "mkdocs.yml", "site_assets")
-    edit(kb, "rules/milestones/m3.yaml", "why: |\n", "why: |\n  Read [the missing page](nowhere-at-all.md) first.\n")
+    kb = tmp_path / "kb"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "plant-kb", kb)  # small: the engine converts every page before it fails
+    rules = kb / "rules" / "milestones" / "watered.yaml"
+    rules.write_text(rules.read_text().replace("why: Roots", "why: Read [the missing page](nowhere-at-all.md). Roots"))
     done = subprocess.run([sys.executable, "-m", "generator", "--root", str(kb), "build", "--engine", engine],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 1 and not (kb / "site").exists()
-    col = (kb / "rules/milestones/m3.yaml").read_text().splitlines()[6].index("nowhere-at-all.md") + 1
+    col = rules.read_text().splitlines()[5].index("nowhere-at-all.md") + 1
     (line,) = [line for line in done.stderr.splitlines() if "nowhere-at-all.md" in line]
-    assert line.startswith(f"rules/milestones/m3.yaml:7:{col}: {engine} build --strict failed: "), done.stderr
+    assert line.startswith(f"rules/milestones/watered.yaml:6:{col}: {engine} build --strict failed: "), done.stderr
