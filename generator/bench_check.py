@@ -1,7 +1,8 @@
 """`bench --check`: which results miss the targets the benchmark printed beside them.
 
 Every target is a ceiling (a ratio, milliseconds, kilobytes: less is better); a key ending in ``_aim`` is a hope, not
-a target. A target applies to the value of the same name beside it, or to that value in each row of ``sizes``.
+a target. A target applies to the value of the same name beside it, or to that value in each row of ``sizes``; a row
+of ``sizes`` may carry its own targets (``bench serve``: one per size).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ def missed_targets(result: dict) -> tuple[list[str], list[str]]:
         for key, limit in holder["targets"].items():
             if key.endswith("_aim"):
                 continue
-            values = [(key, holder[key])] if key in holder else [
+            values = [(_where(key, holder), holder[key])] if key in holder else [
                 (f"{key} at {row.get('articles', index)} articles", row[key])
                 for index, row in enumerate(holder.get("sizes", [])) if key in row]
             if not values:
@@ -23,6 +24,14 @@ def missed_targets(result: dict) -> tuple[list[str], list[str]]:
             missed += [f"{name} is {value}, over its target {limit}" for name, value in values
                        if value is not None and value > limit]
     return missed, unchecked
+
+
+def _where(key: str, holder: dict) -> str:
+    """The value's name, with the size it was measured at when its own row carries the target (``bench serve``)."""
+    size = holder.get("articles")
+    if size is None:
+        return key
+    return f"{key} at {size} articles" if isinstance(size, int) else f"{key} at {size}"
 
 
 def _holders(result) -> list[dict]:
