@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import EXIT_INVALID_ANSWERS, Problem, UserError, escaped
+from .errors import EXIT_INVALID_ANSWERS, Problem, UserError, escaped, shown
 from .rules.compile import plain
 from .rules.yamlfile import YMap, decode, parse_yaml
 from .scoring import AnswerProblem
@@ -44,10 +44,16 @@ def read_answers(source: str) -> tuple[object, Callable[[AnswerProblem], Problem
         line, col = (1, 1)
         if isinstance(answers, YMap):
             line, col = answers.key_pos.get(problem.id, answers.pos)
-        message = f"{escaped(problem.id)}: {problem.message}" if problem.id else problem.message
+        message = f"{_named(problem.id)}: {problem.message}" if problem.id else problem.message
         return Problem(rel, line, col, message)
 
     return plain(answers), locate
+
+
+def _named(key: str) -> str:
+    """An answer id as a problem's line names it: quoted when blank at either end, which would not read as a name
+    (a key of one space printed ``answers.yaml:1:2:  : unknown answer id``)."""
+    return shown(key) if key != key.strip() else escaped(key)
 
 
 def first_problems(problems: list[Problem], shown: int = 20) -> list[Problem]:

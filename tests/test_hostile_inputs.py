@@ -72,6 +72,8 @@ ANSWER_CASES = [
      ["A:1:1: x\\nforged.yaml:1:1: boom\\x1b[31m: unknown answer id"]),
     ("a huge value is cut short", "paying_customers: " + "a" * 100_000 + "\n",
      ["A:1:1: paying_customers: expected a whole number, got the text '" + "a" * 60 + "…'"]),
+    ("ids blank at either end are quoted", '" ": null\n"  paying_customers": 3\n',  # found by test_fuzz
+     ["A:1:1: ' ': unknown answer id", "A:2:1: '  paying_customers': unknown answer id (did you mean 'paying_customers'?)"]),
     ("a huge unknown id is cut short", "? " + "b" * 100_000 + "\n: 1\n", ["A:1:3: " + "b" * 60 + "…: unknown answer id"]),
     ("control character", "paying_customers: 3\x07\n",
      ["A:1:20: control character \\x07 is not allowed in YAML; remove it"]),
