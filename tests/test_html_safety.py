@@ -184,6 +184,7 @@ def test_the_audit_alone_stops_a_build_whose_sanitiser_lets_markup_through(tmp_p
     monkeypatch.setattr(harden, "_start_method", lambda: multiprocessing.get_context("fork"))
     # Nor may this process remember what the real sanitiser made of the same pages in an earlier build of them.
     monkeypatch.setattr(harden, "_last", {})
+    monkeypatch.setattr(harden, "_last_entries", {})
     kb = copy_kb(tmp_path / "kb", "mkdocs.yml", "site_assets")
     site = tmp_path / "site"
     with pytest.raises(UserError) as raised:

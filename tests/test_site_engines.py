@@ -100,6 +100,21 @@ def test_the_search_index_is_sanitised_entry_by_entry(tmp_path: Path):
         assert entry == {"location": "a/", "title": "A &lt;b&gt;", "text": '<p>ok <img src="x"></p>', "tags": ["<i>t</i>"], "path": ["<b>P</b>"]}
 
 
+def test_the_search_index_of_the_next_build_takes_only_what_the_last_made_of_the_same_text(tmp_path: Path):
+    """The live preview's rebuilds: an entry whose text the last call sanitised gets that result; any other text,
+    a changed one too, goes through the sanitiser."""
+    path = tmp_path / "search_index.json"
+
+    def sanitised(texts: list[str]) -> list[str]:
+        path.write_text(json.dumps({"docs": [{"location": f"p{i}/", "title": "T", "text": text} for i, text in enumerate(texts)]}))
+        sanitize_search_index(path)
+        return [entry["text"] for entry in json.loads(path.read_text())["docs"]]
+
+    assert sanitised(["<p>kept</p>", "<p>one</p>"]) == ["<p>kept</p>", "<p>one</p>"]
+    assert sanitised(["<p>kept</p>", '<p>one <img src=x onerror="alert(1)"></p>']) == ["<p>kept</p>", '<p>one <img src="x"></p>']
+    assert sanitised(['<p>one <img src=x onerror="alert(1)"></p>']) == ['<p>one <img src="x"></p>']
+
+
 def test_an_unknown_engine_or_a_missing_zensical_is_one_line(tmp_path: Path, monkeypatch):
     def build(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
         return run_cli("build", "--site-dir", str(tmp_path / "site"), *args, cwd=ROOT, env=env)

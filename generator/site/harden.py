@@ -60,6 +60,7 @@ _CHUNK = 32  # pages a worker takes at a time
 # What the last build made of each page, by the SHA-256 of the page as the engine wrote it and its pins:
 # the live preview rebuilds again and again, and most pages come out of the engine unchanged.
 _last: dict[bytes, tuple[str, PageAudit, bool]] = {}
+_last_entries: dict[str, str] = {}  # what the last search index's texts sanitised to, by the text (sanitize_search_index)
 # What the audit read in each hardened page, by the SHA-256 of its bytes, kept for the next build (another process) in a
 # file only this generator's code (every file of it) and Python can have made (kept.py): the audit is a pure function of
 # a page's bytes, reading them costs ~3 ms a page (Python's HTML parser) and most pages come out of each build the same.
@@ -200,15 +201,27 @@ def sanitize_body(body: str) -> str:
 
 
 def sanitize_search_index(path: Path) -> None:
-    """Every title, text, tag and path entry of a search index through the policy (the theme shows them as HTML)."""
+    """Every title, text, tag and path entry of a search index through the policy (the theme shows them as HTML).
+
+    What the last call made of each text is taken again (the sanitiser is a pure function of it): an edit in the
+    live preview changes one page's entries, and 1,000 articles' index is 4 MB of text to sanitise."""
+    global _last_entries
     index = json.loads(path.read_text(encoding="utf-8"))
+    made: dict[str, str] = {}
+
+    def clean(text: str) -> str:
+        if text not in made:
+            made[text] = _last_entries[text] if text in _last_entries else sanitize(text)
+        return made[text]
+
     for entry in index.get("docs", index.get("items", [])):
         for key in ("title", "text"):
             if isinstance(entry.get(key), str):
-                entry[key] = sanitize(entry[key])
+                entry[key] = clean(entry[key])
         for key in ("tags", "path"):
             if isinstance(entry.get(key), list):
-                entry[key] = [sanitize(item) if isinstance(item, str) else item for item in entry[key]]
+                entry[key] = [clean(item) if isinstance(item, str) else item for item in entry[key]]
+    _last_entries = made
     _replace(path, json.dumps(index, ensure_ascii=False, separators=(",", ":")))
 
 
