@@ -63,6 +63,24 @@ def test_copies_made_in_worker_processes_equal_those_made_alone(tmp_path: Path, 
     assert copies(shared) == copies(alone) and len(copies(alone)) == 80
 
 
+def test_large_files_compressed_side_by_side_get_the_copies_made_one_by_one(tmp_path: Path, monkeypatch, two_cores):
+    """Threads on two cores (zlib and Brotli let go of the interpreter); two files of the same bytes share a cache
+    entry, written by whichever thread gets there."""
+    def site(folder: Path) -> Path:
+        for rel, seed in (("assets/a.json", 1), ("assets/copy-of-a.json", 1), ("search/b.json", 2), ("c/index.html", 3)):
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (folder / rel).write_text(json.dumps([f"entry {n * seed}" for n in range(12_000)]))
+        return folder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-threads"))
+    precompress.precompress(threads := site(tmp_path / "threads"))
+    monkeypatch.setenv("KB_JOBS", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-alone"))
+    precompress.precompress(alone := site(tmp_path / "alone"))
+    assert copies(threads) == copies(alone) and len(copies(alone)) == 8
+    assert sorted(p.name for p in (tmp_path / "cache-threads").rglob("*") if p.name.endswith(".tmp")) == []
+
+
 def test_a_changed_file_gets_new_copies_from_both_caches(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     site = pages_of(tmp_path / "site", 3)

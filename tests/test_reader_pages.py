@@ -13,6 +13,7 @@ import yaml
 from generator.errors import UserError
 from generator.knowledge import load_knowledge
 from generator.render import pages
+from generator.render.glossary import GlossaryLinker
 from generator.render.pages import render_docs
 from generator.render.translate import PageWords
 from tests.conftest import ROOT
@@ -137,6 +138,7 @@ def test_pages_rendered_in_worker_processes_equal_pages_rendered_alone(docs: Pat
     with pytest.raises(UserError) as alone:
         render_docs(knowledge, tmp_path / "alone", (broken,), words=PageWords())
     monkeypatch.setattr(pages, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(pages, "_LAST_LINKED", ((), {}))  # nothing linked before: every page goes to the workers
     render_docs(knowledge, tmp_path / "shared", words=PageWords())
     assert len(worker_pools) == 2, "rendering and linking were not shared"
     assert _tree(tmp_path / "shared") == _tree(docs)
@@ -144,3 +146,17 @@ def test_pages_rendered_in_worker_processes_equal_pages_rendered_alone(docs: Pat
         render_docs(knowledge, tmp_path / "shared-broken", (broken,), words=PageWords())
     assert [str(p) for p in shared.value.problems] == [str(p) for p in alone.value.problems]
     assert "article.md.j2:3:1: template error while rendering articles/" in str(shared.value.problems[0])
+
+
+def test_a_page_is_linked_again_unless_the_last_call_linked_the_same_text_with_the_same_terms(monkeypatch):
+    """The live preview renders every page on each save; pages.py takes a page's linked text from the last call."""
+    monkeypatch.setattr(pages, "_LAST_LINKED", ((), {}))
+    terms = [{"id": "sql", "term": "SQL"}]
+    first = pages._link_all(GlossaryLinker(terms), {"a.md": "An SQL here.", "b/c.md": "No term."})
+    assert first == {"a.md": "An [SQL](glossary.md#sql) here.", "b/c.md": "No term."}
+    linked = []
+    monkeypatch.setattr(pages, "_link_forked", lambda item: linked.append(item[0]) or item[1].upper())
+    again = pages._link_all(GlossaryLinker(terms), {"a.md": "An SQL here.", "b/c.md": "An SQL there."})
+    assert linked == ["b/c.md"] and again == {"a.md": first["a.md"], "b/c.md": "AN SQL THERE."}
+    pages._link_all(GlossaryLinker([*terms, {"id": "mrr", "term": "MRR"}]), {"a.md": "An SQL here."})
+    assert linked == ["b/c.md", "a.md"], "other terms: linked again"

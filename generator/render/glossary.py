@@ -29,6 +29,8 @@ class GlossaryLinker:
         self.spelled: dict[str, str] = {name.lower(): self.ids[name if sensitive else name.lower()] for name, sensitive in names}
         alternatives = "|".join(re.escape(name) if sensitive else f"(?i:{re.escape(name)})" for name, sensitive in names)
         self.pattern = re.compile(rf"(?<![\w/-])(?:{alternatives})(?![\w/-])") if names else None
+        # What link() is a function of besides its arguments: two linkers with the same terms link a page alike.
+        self.terms = (self.pattern.pattern if self.pattern else "", tuple(sorted(self.ids.items())))
 
     def link(self, markdown: str, glossary_href: str) -> str:
         """``glossary_href`` is the relative path from this page to the glossary page."""

