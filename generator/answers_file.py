@@ -12,10 +12,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import EXIT_INVALID_ANSWERS, Problem, UserError, escaped, shown
+from .errors import EXIT_INVALID_ANSWERS, Problem, UserError
 from .rules.compile import plain
 from .rules.yamlfile import YMap, decode, parse_yaml
 from .scoring import AnswerProblem
+from .scoring.answers import answer_name
 
 MAX_BYTES = 1 << 20  # a full set of answers takes about 1 KB
 MAX_VALUES = 5000
@@ -44,16 +45,10 @@ def read_answers(source: str) -> tuple[object, Callable[[AnswerProblem], Problem
         line, col = (1, 1)
         if isinstance(answers, YMap):
             line, col = answers.key_pos.get(problem.id, answers.pos)
-        message = f"{_named(problem.id)}: {problem.message}" if problem.id else problem.message
+        message = f"{answer_name(problem.id)}: {problem.message}" if problem.id else problem.message
         return Problem(rel, line, col, message)
 
     return plain(answers), locate
-
-
-def _named(key: str) -> str:
-    """An answer id as a problem's line names it: quoted when blank at either end, which would not read as a name
-    (a key of one space printed ``answers.yaml:1:2:  : unknown answer id``)."""
-    return shown(key) if key != key.strip() else escaped(key)
 
 
 def first_problems(problems: list[Problem], shown: int = 20) -> list[Problem]:

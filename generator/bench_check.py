@@ -16,9 +16,8 @@ def missed_targets(result: dict) -> tuple[list[str], list[str]]:
         for key, limit in holder["targets"].items():
             if key.endswith("_aim"):
                 continue
-            values = [(_where(key, holder), holder[key])] if key in holder else [
-                (f"{key} at {row.get('articles', index)} articles", row[key])
-                for index, row in enumerate(holder.get("sizes", [])) if key in row]
+            values = [(_at(key, holder["articles"]) if "articles" in holder else key, holder[key])] if key in holder else [
+                (_at(key, row.get("articles", index)), row[key]) for index, row in enumerate(holder.get("sizes", [])) if key in row]
             if not values:
                 unchecked.append(key)
             missed += [f"{name} is {value}, over its target {limit}" for name, value in values
@@ -26,11 +25,8 @@ def missed_targets(result: dict) -> tuple[list[str], list[str]]:
     return missed, unchecked
 
 
-def _where(key: str, holder: dict) -> str:
-    """The value's name, with the size it was measured at when its own row carries the target (``bench serve``)."""
-    size = holder.get("articles")
-    if size is None:
-        return key
+def _at(key: str, size: int | str) -> str:
+    """The value's name with the size it was measured at: a number of articles, or a name ("this knowledge base")."""
     return f"{key} at {size} articles" if isinstance(size, int) else f"{key} at {size}"
 
 

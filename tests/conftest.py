@@ -43,6 +43,14 @@ def examples(count: int) -> int:
     return max(1, count // 4) if FAST_LOOP else count
 
 
+def linked_copy(site: Path, target: Path) -> Path:
+    """``site`` (most often the run's shared build) as a previous site for a build to leave alone: hard-linked, since
+    copying Pyodide's megabytes cost more than the test. A build that wrote into a previous file in place would change
+    ``site`` too; the tests that use this compare the copy with what ``site`` held before."""
+    shutil.copytree(site, target, copy_function=os.link)
+    return target
+
+
 def copy_kb(target: Path, *extra: str) -> Path:
     """A scratch copy of the knowledge base (rules/ and content/, plus ``extra`` paths) to break or extend."""
     for name in ("rules", "content", *extra):

@@ -16,7 +16,6 @@ import json
 import multiprocessing
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -29,7 +28,7 @@ from generator.render.html_policy import markup_problems, sanitize
 from generator.site.audit import audit_site, findings, read_page
 from generator.site.build import _default_source_date, build_site
 from generator.site.csp import script_hash
-from tests.conftest import copy_kb
+from tests.conftest import copy_kb, linked_copy
 from tests.hostile_text import BLOCK_PAYLOADS, PAYLOADS
 from tests.test_check import edit
 from tests.test_site_engines import SEARCH_INDEX, require_zensical
@@ -280,7 +279,7 @@ def test_every_page_carries_the_policy_before_any_script(built_site: Path):
 def test_build_refuses_what_check_refuses_and_leaves_the_site(built_site: Path, tmp_path: Path):
     kb = copy_kb(tmp_path / "kb", "mkdocs.yml", "site_assets")
     site = tmp_path / "site"
-    shutil.copytree(built_site, site, copy_function=os.link)  # a previous site: the run's build of the same sources
+    linked_copy(built_site, site)  # a previous site: the run's build of the same sources
     before = sorted(p.stat().st_mtime_ns for p in site.rglob("*.html"))
     edit(kb, "rules/milestones/m1.yaml", "sales_calls_per_week >= 5", "sales_calls_per_week >= 6")  # valid, but cases fail
     with pytest.raises(UserError) as failure:

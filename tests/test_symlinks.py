@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.attack_tally import tally
-from tests.conftest import ROOT, copy_kb
+from tests.conftest import ROOT, copy_kb, linked_copy
 
 MARKER = f"KBLEAK{uuid.uuid4().hex}"
 LINK = "a symbolic link, which the build never follows"
@@ -175,36 +175,23 @@ def marked_files(folder: Path) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def clean_site(built_site: Path) -> Path:
-    """The run's real site (conftest.py: built once for every worker): the 'previous site' each refused build must
-    leave alone. Under `--dist worksteal` a module's tests move between workers, and a site built per module was
-    built again at each move (three times in one `make test-fast`)."""
+def clean_digest(built_site: Path) -> dict[str, str]:
+    """The run's real site (conftest.py: built once for every worker), the 'previous site' each refused build must
+    leave alone, digested once: each case's linked copy (conftest.linked_copy) starts equal to it (tens of MB hashed
+    per case otherwise). A build that wrote into a previous file in place changes it too: this digest, taken before
+    any case, still catches it, in the case that did it."""
     assert (built_site / "sw.js").is_file()
-    return built_site
-
-
-@pytest.fixture(scope="session")
-def clean_digest(clean_site: Path) -> dict[str, str]:
-    """The clean site's digest, once: each case's copy starts equal to it (tens of MB hashed per case otherwise)."""
-    return digest(clean_site)
-
-
-def previous_site(clean_site: Path, site: Path) -> None:
-    """The clean site as a previous build, hard-linked (copying Pyodide's megabytes each case cost more than the case).
-
-    A build that wrote into a previous file in place would change the clean site too: the digest taken before any
-    case still catches it, in the case that did it."""
-    shutil.copytree(clean_site, site, copy_function=os.link)
+    return digest(built_site)
 
 
 @pytest.mark.parametrize("plant", KINDS, ids=[k.__name__ for k in KINDS])
-def test_a_link_is_refused_by_check_and_build_and_its_target_never_read(plant, clean_site: Path, clean_digest, tmp_path: Path):
+def test_a_link_is_refused_by_check_and_build_and_its_target_never_read(plant, built_site: Path, clean_digest, tmp_path: Path):
     kb = copy_kb(tmp_path / "kb", "site_assets", "mkdocs.yml")
     outside = tmp_path / "outside"
     outside.mkdir()
     expected = plant(kb, outside)
     site = kb / "site"
-    previous_site(clean_site, site)
+    linked_copy(built_site, site)
     before = clean_digest
 
     checked = run(kb, "check")
@@ -227,17 +214,17 @@ def test_a_link_is_refused_by_check_and_build_and_its_target_never_read(plant, c
     assert MARKER not in (site / "sw.js").read_text(encoding="utf-8")
 
 
-def test_a_linked_pyodide_file_is_not_published(clean_site: Path, clean_digest, tmp_path: Path):
+def test_a_linked_pyodide_file_is_not_published(built_site: Path, clean_digest, tmp_path: Path):
     """node_modules is no source of the knowledge base, but its Pyodide files are copied into the site and precached."""
     kb = copy_kb(tmp_path / "kb", "site_assets", "mkdocs.yml")
     (tmp_path / "secret.json").write_text(f'{{"leak": "{MARKER}"}}')
     package = kb / "node_modules" / "pyodide"
     package.mkdir(parents=True)
     for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
-        shutil.copyfile(clean_site / "assets" / "pyodide" / name, package / name)
+        shutil.copyfile(built_site / "assets" / "pyodide" / name, package / name)
     (package / "pyodide-lock.json").symlink_to(tmp_path / "secret.json")
     site = kb / "site"
-    previous_site(clean_site, site)
+    linked_copy(built_site, site)
     before = clean_digest
 
     built = run(kb, "build")

@@ -153,7 +153,8 @@ def _link_all(linker: GlossaryLinker, pages: dict[str, str]) -> dict[str, str]:
         texts = forked_map(_link_forked, items, PARALLEL_FROM, _CHUNK) or [_link_forked(item) for item in items]
     finally:
         _FORKED = ()
-    linked = {**{item: last[item] for item in pages.items() if item in last}, **dict(zip(items, texts, strict=True))}
+    linked = {item: last[item] for item in pages.items() if item in last}
+    linked.update(zip(items, texts, strict=True))
     _LAST_LINKED = (linker.terms, linked)
     return {rel: linked[(rel, text)] for rel, text in pages.items()}
 

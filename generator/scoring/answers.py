@@ -35,6 +35,12 @@ def escaped(text: str, limit: int = 60) -> str:
     return cut + "…" if len(text) > limit else cut
 
 
+def answer_name(key: str, limit: int = 60) -> str:
+    """An answer id as a message names it: escaped, and quoted when blank at either end, which would not read as a
+    name (a key of one space once printed ``answers.yaml:1:2:  : unknown answer id``)."""
+    return shown(key, limit) if key != key.strip() else escaped(key, limit)
+
+
 def shown(value: Any, limit: int = 60, m: Messages = ENGLISH) -> str:
     """repr() for messages: quoted and escaped like repr(), but never longer than about ``limit`` characters."""
     if isinstance(value, str):
