@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 from pathlib import Path
 
@@ -168,3 +169,21 @@ def test_the_next_build_links_kept_copies_but_never_one_changed_through_a_link(t
         assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == path.read_bytes()
     assert not (second / "p0" / "index.html.gz").samefile(tampered)
     assert (second / "p1" / "index.html.gz").samefile(first / "p1" / "index.html.gz"), "an unchanged copy was not linked"
+
+
+def test_a_copy_the_engine_already_wrote_is_replaced_not_written_through(tmp_path: Path, monkeypatch):
+    """MkDocs writes sitemap.xml.gz itself; in the live preview the site's files are links to its kept output, and a
+    copy written in place would change the kept file (and whatever else shares it) too."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(precompress, "_recent", {})
+    site, kept = tmp_path / "site", tmp_path / "kept"
+    kept.mkdir()
+    for rel, size in (("sitemap.xml", 2_000), ("search/large.json", 100_000)):
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text("<url>x</url>" * (size // 12))
+        (kept / Path(rel).name).write_bytes(b"the engine's own copy")
+        os.link(kept / Path(rel).name, site / f"{rel}.gz")
+    precompress.precompress(site)
+    for rel in ("sitemap.xml", "search/large.json"):
+        assert gzip.decompress((site / f"{rel}.gz").read_bytes()) == (site / rel).read_bytes()
+        assert (kept / Path(rel).name).read_bytes() == b"the engine's own copy"
